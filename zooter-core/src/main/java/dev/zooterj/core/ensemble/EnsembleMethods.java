@@ -1,0 +1,109 @@
+package dev.zooterj.core.ensemble;
+
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.data.RewardRecord;
+import dev.zooterj.core.label.ProbabilityVectors;
+import dev.zooterj.core.routing.FixedModelRouter;
+import dev.zooterj.core.routing.RandomRouter;
+import dev.zooterj.core.routing.Router;
+import dev.zooterj.core.routing.RoutingDecision;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The ensemble methods of the paper and the project's extra baselines. */
+public final class EnsembleMethods {
+    private EnsembleMethods() {
+    }
+
+    /** One generation from the model the router picks. */
+    public static EnsembleMethod routing(String name, Router router) {
+        return new EnsembleMethod() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Selection select(RewardRecord record) {
+                return toSelection(router.route(record.query()));
+            }
+
+            @Override
+            public List<Selection> selectAll(List<RewardRecord> records) {
+                List<RoutingDecision> ds = router.route(records.stream().map(RewardRecord::query).toList());
+                List<Selection> out = new ArrayList<>(ds.size());
+                for (RoutingDecision d : ds) {
+                    out.add(toSelection(d));
+                }
+                return out;
+            }
+        };
+    }
+
+    private static Selection toSelection(RoutingDecision d) {
+        double[] w = new double[d.models().size()];
+        w[d.chosen()] = 1;
+        return new Selection(w, false);
+    }
+
+    /** Always the given model. */
+    public static EnsembleMethod single(List<String> models, String model) {
+        return routing(model, new FixedModelRouter(models, model));
+    }
+
+    /**
+     * BMA: the single model with the best mean evaluation score on the training split; by mean reward when
+     * the training records carry no separate scores. Never chosen on test data.
+     */
+    public static EnsembleMethod bestOnAverage(RewardDataset training) {
+        return routing("bma", new FixedModelRouter(training.models(), bestOnAverageModel(training)));
+    }
+
+    public static String bestOnAverageModel(RewardDataset training) {
+        if (training.size() == 0) {
+            throw new IllegalArgumentException("BMA needs a non-empty training split");
+        }
+        boolean hasScores = training.records().stream().allMatch(r -> r.scores() != null);
+        double[] means = hasScores ? training.meanScores() : training.meanRewards();
+        return training.models().get(ProbabilityVectors.argmax(means));
+    }
+
+    /** The expected score of a uniform pick: weights 1/N on every model, one generation. */
+    public static EnsembleMethod random(List<String> models) {
+        double[] uniform = new double[models.size()];
+        Arrays.fill(uniform, 1.0 / models.size());
+        Selection s = new Selection(uniform, false);
+        return named("random", r -> s);
+    }
+
+    /** A router that picks uniformly with a seed (for one draw rather than the expectation). */
+    public static EnsembleMethod randomDraw(List<String> models, long seed) {
+        return routing("random_draw", new RandomRouter(models, seed));
+    }
+
+    /** RMR: every candidate answers, the answer with the highest reward is returned (ties split evenly). */
+    public static EnsembleMethod rewardRanking() {
+        return named("rmr", r -> new Selection(ProbabilityVectors.uniformOverArgmax(r.rewards()), true));
+    }
+
+    /** Oracle: the best candidate per query by the evaluation metric; the ceiling of any ensemble. */
+    public static EnsembleMethod oracle() {
+        return named("oracle", r -> new Selection(ProbabilityVectors.uniformOverArgmax(r.evaluationScores()), true));
+    }
+
+    private static EnsembleMethod named(String name, java.util.function.Function<RewardRecord, Selection> f) {
+        return new EnsembleMethod() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Selection select(RewardRecord record) {
+                return f.apply(record);
+            }
+        };
+    }
+}

@@ -1,0 +1,59 @@
+package dev.zooterj.data.sim;
+
+import dev.zooterj.data.sim.QueryVocabulary.DomainWords;
+import dev.zooterj.data.sim.QueryVocabulary.Phrase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Writes query text and its tags from the {@link QueryVocabulary}. */
+final class QueryWriter {
+    // A quarter of real instructions mix skills (a poem about recursion); they make domains ambiguous.
+    private static final double MIXED_SHARE = 0.25;
+    private static final double CLOSING_SHARE = 0.3;
+    // Taggers miss things; without misses every query would carry exactly its template and topic tags.
+    private static final double TAG_RECALL = 0.85;
+
+    private QueryWriter() {
+    }
+
+    static SimulatedQuery write(Domain domain, SplittableRandom random) {
+        Domain topicDomain = domain;
+        if (random.nextDouble() < MIXED_SHARE) {
+            topicDomain = otherDomain(domain, random);
+        }
+        DomainWords words = QueryVocabulary.words(domain);
+        Phrase template = pick(words.templates(), random);
+        Phrase topic = pick(QueryVocabulary.words(topicDomain).topics(), random);
+        Phrase closing = random.nextDouble() < CLOSING_SHARE ? pick(QueryVocabulary.closings(), random) : null;
+
+        String text = template.text().replace(QueryVocabulary.TOPIC_SLOT, topic.text());
+        if (closing != null) {
+            text = text + " " + closing.text();
+        }
+        return new SimulatedQuery(text, taggerView(template, topic, closing, random), domain, topicDomain);
+    }
+
+    private static List<String> taggerView(Phrase template, Phrase topic, Phrase closing, SplittableRandom random) {
+        List<String> tags = new ArrayList<>(3);
+        for (Phrase p : closing == null ? List.of(template, topic) : List.of(template, topic, closing)) {
+            if (random.nextDouble() < TAG_RECALL && !tags.contains(p.tag())) {
+                tags.add(p.tag());
+            }
+        }
+        if (tags.isEmpty()) {
+            tags.add(topic.tag());
+        }
+        return List.copyOf(tags);
+    }
+
+    private static Domain otherDomain(Domain domain, SplittableRandom random) {
+        Domain[] all = Domain.values();
+        int shift = 1 + random.nextInt(all.length - 1);
+        return all[(domain.ordinal() + shift) % all.length];
+    }
+
+    static <T> T pick(List<T> items, SplittableRandom random) {
+        return items.get(random.nextInt(items.size()));
+    }
+}

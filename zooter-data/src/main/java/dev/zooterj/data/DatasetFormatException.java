@@ -53,6 +53,9 @@ public class DatasetFormatException extends RuntimeException {
 
     /** The kind of problem, for counting skipped rows: the field's top-level name and the problem class. */
     public String reason() {
+        if (problem.startsWith("malformed JSON")) {
+            return "malformed JSON";
+        }
         String f = field == null ? "line" : field.contains(".") ? field.substring(0, field.indexOf('.')) : field;
         String p = problem.replaceAll("'[^']*'", "'…'").replaceAll("-?\\d+(\\.\\d+)?", "N");
         return f + ": " + p;

@@ -31,14 +31,21 @@ final class QueryWriter {
         if (closing != null) {
             text = text + " " + closing.text();
         }
-        return new SimulatedQuery(text, taggerView(template, topic, closing, random), domain, topicDomain);
+        List<String> traits = new ArrayList<>(3);
+        for (Phrase p : closing == null ? List.of(template, topic) : List.of(template, topic, closing)) {
+            if (!traits.contains(p.tag())) {
+                traits.add(p.tag());
+            }
+        }
+        List<String> tags = taggerView(traits, topic, random);
+        return new SimulatedQuery(text, List.copyOf(traits), tags, domain, topicDomain);
     }
 
-    private static List<String> taggerView(Phrase template, Phrase topic, Phrase closing, SplittableRandom random) {
-        List<String> tags = new ArrayList<>(3);
-        for (Phrase p : closing == null ? List.of(template, topic) : List.of(template, topic, closing)) {
-            if (random.nextDouble() < TAG_RECALL && !tags.contains(p.tag())) {
-                tags.add(p.tag());
+    private static List<String> taggerView(List<String> traits, Phrase topic, SplittableRandom random) {
+        List<String> tags = new ArrayList<>(traits.size());
+        for (String trait : traits) {
+            if (random.nextDouble() < TAG_RECALL) {
+                tags.add(trait);
             }
         }
         if (tags.isEmpty()) {

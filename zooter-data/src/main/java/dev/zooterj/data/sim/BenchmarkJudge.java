@@ -13,10 +13,10 @@ final class BenchmarkJudge {
     private static final double TIE_MARGIN = 0.15;
     // GPT-4 scores: fraction of the scale = sigmoid(slope * quality + leniency); lenient, like GPT-4.
     private static final double SCORE_SLOPE = 1.0;
-    private static final double SCORE_LENIENCY = 0.5;
+    private static final double SCORE_LENIENCY = 0.4;
     // Exact-answer benchmarks: P(correct) = sigmoid(slope * quality - hardness); most answers miss.
     private static final double CORRECTNESS_SLOPE = 1.5;
-    private static final double BENCHMARK_HARDNESS = 0.6;
+    private static final double BENCHMARK_HARDNESS = 1.4;
 
     private BenchmarkJudge() {
     }

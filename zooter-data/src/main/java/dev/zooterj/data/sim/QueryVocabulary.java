@@ -24,8 +24,21 @@ final class QueryVocabulary {
     record Phrase(String tag, String text) {
     }
 
-    /** What one domain's queries are made of. */
-    record DomainWords(List<Phrase> templates, List<Phrase> topics) {
+    /**
+     * What one domain's queries are made of.
+     *
+     * @param anyTopicTemplates requests that read naturally with any domain's topic ("Write a short poem about
+     *                          {topic}"); mixed queries use only these
+     * @param ownTopicTemplates requests that only make sense with this domain's topics ("Solve this carefully:
+     *                          {topic}")
+     * @param topics            this domain's topics
+     */
+    record DomainWords(List<Phrase> anyTopicTemplates, List<Phrase> ownTopicTemplates, List<Phrase> topics) {
+        List<Phrase> allTemplates() {
+            List<Phrase> all = new ArrayList<>(anyTopicTemplates);
+            all.addAll(ownTopicTemplates);
+            return all;
+        }
     }
 
     private static final Map<Domain, DomainWords> WORDS = buildWords();
@@ -53,7 +66,7 @@ final class QueryVocabulary {
     static List<String> allTags() {
         Set<String> tags = new LinkedHashSet<>();
         for (Domain d : Domain.values()) {
-            WORDS.get(d).templates().forEach(p -> tags.add(p.tag()));
+            WORDS.get(d).allTemplates().forEach(p -> tags.add(p.tag()));
             WORDS.get(d).topics().forEach(p -> tags.add(p.tag()));
         }
         CLOSINGS.forEach(p -> tags.add(p.tag()));
@@ -63,6 +76,7 @@ final class QueryVocabulary {
     private static Map<Domain, DomainWords> buildWords() {
         Map<Domain, DomainWords> w = new EnumMap<>(Domain.class);
         w.put(Domain.CODING, new DomainWords(
+                phrases("scripting | Write a small Python script that quizzes me on {topic}."),
                 phrases("code generation | Write code that demonstrates {topic} and comment the tricky parts.",
                         "debugging | My program misbehaves when dealing with {topic}. What is likely wrong and how do I fix it?",
                         "code review | Review my approach to {topic} and suggest improvements to speed and readability.",
@@ -80,10 +94,11 @@ final class QueryVocabulary {
                         "unit testing | unit tests for a date parser",
                         "data analysis | pandas dataframes with missing values")));
         w.put(Domain.MATH, new DomainWords(
+                phrases("tutoring | A student is stuck on {topic}. Give a clear worked answer.",
+                        "problem creation | Make up a short word problem about {topic} and solve it."),
                 phrases("problem solving | Solve this carefully: {topic}.",
                         "calculation | Compute {topic} and show your work.",
                         "proof | Explain why the standard result about {topic} holds, with a short proof.",
-                        "tutoring | A student is stuck on {topic}. Give a clear worked answer.",
                         "error checking | I got 42 for {topic}. Is that right? Point out any mistake."),
                 phrases("arithmetic | the sum of the first 100 odd numbers",
                         "algebra | solving 3x + 7 = 22 for x",
@@ -102,6 +117,7 @@ final class QueryVocabulary {
                         "copywriting | Come up with a catchy slogan and tagline for {topic}.",
                         "editing | Rewrite my paragraph about {topic} so it sounds more formal and clear.",
                         "blog writing | Write an engaging blog post introduction on {topic}."),
+                List.of(),
                 phrases("descriptive writing | a rainy afternoon in Lisbon",
                         "personal narrative | the first day at a new job",
                         "marketing | the launch of a solar-powered backpack",
@@ -118,6 +134,7 @@ final class QueryVocabulary {
                         "summarization | Summarise what experts generally agree on regarding {topic}.",
                         "multiple choice | Which statement best describes {topic}? Give options A to D and pick one.",
                         "quiz preparation | I have a quiz tomorrow. Tell me about {topic} in a few sentences."),
+                List.of(),
                 phrases("geography | the capital of Australia and why it was chosen",
                         "health | how vaccines train the immune system",
                         "nutrition | the symptoms of vitamin D deficiency",
@@ -129,6 +146,7 @@ final class QueryVocabulary {
                         "law | how a bill becomes a law in the United States",
                         "pop culture | the origins of the Eurovision Song Contest")));
         w.put(Domain.ROLEPLAY, new DomainWords(
+                phrases("persona | Act as a tour guide who is obsessed with {topic} and welcome me aboard."),
                 phrases("character roleplay | Pretend you are {topic} and introduce yourself to me.",
                         "in-character dialogue | Stay in character as {topic} and tell me about your day.",
                         "scenario simulation | Role-play a conversation where you are {topic} and I am a newcomer.",
@@ -145,11 +163,11 @@ final class QueryVocabulary {
                         "tabletop games | a game master running a fantasy campaign",
                         "space exploration | a nervous first-time astronaut")));
         w.put(Domain.REASONING, new DomainWords(
+                phrases("argument analysis | Find the flaw, if any, in this argument about {topic}.",
+                        "counterfactual | What would change if we altered one assumption in {topic}?"),
                 phrases("logic puzzle | Think carefully and solve the puzzle about {topic}.",
                         "riddle | Here is a riddle involving {topic}. What is the answer and why?",
-                        "argument analysis | Find the flaw, if any, in this argument about {topic}.",
-                        "deduction | Walk through the logic of {topic} one step at a time.",
-                        "counterfactual | What would change if we altered one assumption in {topic}?"),
+                        "deduction | Walk through the logic of {topic} one step at a time."),
                 phrases("mislabeled items | three boxes that are all labelled incorrectly",
                         "knights and knaves | a knight and a knave guarding two doors",
                         "ordering | the order in which five runners finished a race",
@@ -161,8 +179,8 @@ final class QueryVocabulary {
                         "scheduling | a conflict among four meetings in one afternoon",
                         "causal reasoning | why the grass is wet if it did not rain")));
         w.put(Domain.EXTRACTION, new DomainWords(
+                phrases("bullet summary | Summarise {topic} in three bullet points."),
                 phrases("information extraction | Extract all names, dates and amounts from {topic} and return them as JSON.",
-                        "bullet summary | Summarise {topic} in three bullet points.",
                         "sentiment classification | Classify the sentiment of {topic} as positive, neutral or negative.",
                         "table formatting | Turn {topic} into a table with one row per item.",
                         "action items | List the key action items found in {topic}."),
@@ -178,10 +196,10 @@ final class QueryVocabulary {
                         "customer feedback | a list of customer complaints from last month")));
         w.put(Domain.STEM, new DomainWords(
                 phrases("concept explanation | Explain {topic} as you would to a first-year university student.",
-                        "experiment design | What simple experiment could demonstrate {topic}?",
-                        "equations | Describe the key equations behind {topic}.",
                         "applied science | Why does {topic} matter for everyday technology?",
                         "comparison | Compare {topic} with a closely related concept."),
+                phrases("experiment design | What simple experiment could demonstrate {topic}?",
+                        "equations | Describe the key equations behind {topic}."),
                 phrases("plant biology | photosynthesis in C4 plants",
                         "thermodynamics | the second law of thermodynamics",
                         "genetics | how CRISPR edits genes",
@@ -198,6 +216,7 @@ final class QueryVocabulary {
                         "critical thinking | What are the main arguments for and against common views of {topic}?",
                         "teaching | How would you explain {topic} to a high-school class?",
                         "comparison | Compare {topic} with a similar idea or event from another culture."),
+                List.of(),
                 phrases("history | the causes of the First World War",
                         "philosophy | Kant's categorical imperative",
                         "literature | the symbolism in The Great Gatsby",
@@ -214,6 +233,7 @@ final class QueryVocabulary {
                         "helping others | My friend is struggling with {topic}. What should they do?",
                         "decision making | Should I just improvise when it comes to {topic}? Why or why not?",
                         "common mistakes | List the common mistakes people make with {topic}."),
+                List.of(),
                 phrases("gardening | keeping basil alive on a windowsill",
                         "travel planning | packing for a weekend camping trip",
                         "parenting | getting a toddler to sleep through the night",
@@ -225,7 +245,10 @@ final class QueryVocabulary {
                         "career advice | preparing for a job interview",
                         "pets | introducing a new cat to an older dog")));
         for (Map.Entry<Domain, DomainWords> e : w.entrySet()) {
-            for (Phrase template : e.getValue().templates()) {
+            if (e.getValue().anyTopicTemplates().isEmpty()) {
+                throw new IllegalStateException(e.getKey() + " has no template a mixed query could use");
+            }
+            for (Phrase template : e.getValue().allTemplates()) {
                 if (!template.text().contains(TOPIC_SLOT)) {
                     throw new IllegalStateException(e.getKey() + " template without a topic slot: " + template);
                 }

@@ -23,7 +23,7 @@ final class QueryWriter {
             topicDomain = otherDomain(domain, random);
         }
         DomainWords words = QueryVocabulary.words(domain);
-        Phrase template = pick(words.templates(), random);
+        Phrase template = pick(topicDomain == domain ? words.allTemplates() : words.anyTopicTemplates(), random);
         Phrase topic = pick(QueryVocabulary.words(topicDomain).topics(), random);
         Phrase closing = random.nextDouble() < CLOSING_SHARE ? pick(QueryVocabulary.closings(), random) : null;
 

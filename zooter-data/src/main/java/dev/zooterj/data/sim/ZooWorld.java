@@ -18,13 +18,13 @@ import java.util.SplittableRandom;
 final class ZooWorld {
     // A mixed query (template of one domain, topic of another) needs both skills, the template's most.
     private static final double TOPIC_DOMAIN_WEIGHT = 0.3;
-    private static final double TAG_OFFSET_SPREAD = 0.2;
+    private static final double TAG_OFFSET_SPREAD = 0.25;
     // Each tag has one model that is markedly good at it, not always the domain's specialist.
-    private static final double TAG_FAVOURITE_BONUS = 0.5;
+    private static final double TAG_FAVOURITE_BONUS = 0.8;
     private static final double DIFFICULTY_SPREAD = 0.6;
     private static final double ANSWER_NOISE = 0.6;
     // The reference answer (AlpacaEval's text-davinci-003) is an older, weaker model.
-    private static final double REFERENCE_EXPERTISE = -0.4;
+    private static final double REFERENCE_EXPERTISE = -0.2;
     private static final double REFERENCE_DIFFICULTY_SENSITIVITY = 0.9;
     private static final double QUERY_LENGTH_SPREAD = 0.3;
     private static final double ANSWER_LENGTH_SPREAD = 0.25;

@@ -134,6 +134,12 @@ final class ZooMeasurements {
         if (args.length > 0) {
             config = config.withSeed(Long.parseLong(args[0]));
         }
+        if (args.length > 1) {
+            config = config.withTrainingQueries(Integer.parseInt(args[1]));
+        }
+        if (args.length > 2) {
+            config = config.withQueriesPerSubset(Integer.parseInt(args[2]));
+        }
         long start = System.nanoTime();
         SimulatedZoo zoo = SimulatedZoo.generate(config);
         long millis = (System.nanoTime() - start) / 1_000_000;

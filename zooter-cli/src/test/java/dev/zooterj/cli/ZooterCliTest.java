@@ -1,0 +1,111 @@
+package dev.zooterj.cli;
+
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.data.RewardDatasetReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ZooterCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everySubcommandHasHelp() {
+        CliRunner top = CliRunner.run("--help");
+        assertEquals(0, top.exitCode());
+        for (String sub : List.of("demo", "simulate", "import", "labels", "split")) {
+            assertTrue(top.out().contains(sub), sub);
+            CliRunner r = CliRunner.run(sub, "--help");
+            assertEquals(0, r.exitCode(), sub);
+            assertTrue(r.out().contains("Usage: zooter " + sub), r.out());
+        }
+    }
+
+    @Test
+    void demoPrintsTheBaselineTableOnSimulatedData() {
+        CliRunner r = CliRunner.run("demo", "--train-size", "300", "--per-subset", "5");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("SIMULATED"), r.out());
+        for (String method : List.of("bma", "random", "rmr", "oracle", "AlpacaEval", "FLASK", "MT-Bench", "Benchmarks")) {
+            assertTrue(r.out().contains(method), method);
+        }
+    }
+
+    @Test
+    void simulateThenLabelsAndSplitWorkOnTheWrittenFiles() throws IOException {
+        Path sim = dir.resolve("sim");
+        assertEquals(0, CliRunner.run("simulate", "--out", sim.toString(), "--train-size", "200", "--per-subset", "3").exitCode());
+        RewardDataset train = RewardDatasetReader.read(sim.resolve("train.jsonl"));
+        assertEquals(200, train.size());
+        assertEquals(78, RewardDatasetReader.read(sim.resolve("eval.jsonl")).size());
+
+        CliRunner labels = CliRunner.run("labels", "--data", sim.resolve("train.jsonl").toString(), "--beta", "0.5");
+        assertEquals(0, labels.exitCode(), labels.err());
+        assertTrue(labels.out().contains("beta=0.5"), labels.out());
+        assertTrue(labels.out().contains("entropy of s"), labels.out());
+
+        Path splits = dir.resolve("splits");
+        CliRunner split = CliRunner.run("split", "--data", sim.resolve("train.jsonl").toString(), "--out", splits.toString(),
+                "--folds", "4", "--seed", "3");
+        assertEquals(0, split.exitCode(), split.err());
+        int tested = 0;
+        for (int i = 0; i < 4; i++) {
+            tested += RewardDatasetReader.read(splits.resolve("fold-" + i + "/test.jsonl")).size();
+        }
+        assertEquals(200, tested);
+    }
+
+    @Test
+    void badInputGivesOneLineOnStderrAndANonZeroExit() throws IOException {
+        Path bad = dir.resolve("bad.jsonl");
+        Files.write(bad, List.of("{\"id\":\"a\",\"query\":\"x\",\"rewards\":{\"m\":1,\"n\":2}}",
+                "{\"id\":\"b\",\"query\":\"y\",\"rewards\":{\"m\":NaN,\"n\":2}}"));
+        CliRunner r = CliRunner.run("labels", "--data", bad.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("bad.jsonl:2: field 'rewards.m': expected a finite number, got NaN"), r.err());
+        assertFalse(r.err().contains("at dev.zooterj"), "no stack trace without --debug");
+
+        CliRunner debug = CliRunner.run("labels", "--data", bad.toString(), "--debug");
+        assertTrue(debug.err().contains("at dev.zooterj"), "--debug prints the stack trace");
+
+        CliRunner lenient = CliRunner.run("labels", "--data", bad.toString(), "--lenient");
+        assertEquals(0, lenient.exitCode(), lenient.err());
+        assertTrue(lenient.out().contains("kept 1 of 2 rows, skipped 1"), lenient.out());
+    }
+
+    @Test
+    void usageErrorsNameTheOptionAndPointToHelp() {
+        CliRunner r = CliRunner.run("import", "--format", "excel", "--in", "x", "--out", "y");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("unknown format 'excel'; expected score-matrix-csv or routerdc"), r.err());
+        assertTrue(r.err().contains("zooter import --help"), r.err());
+        CliRunner missing = CliRunner.run("labels");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("--data"), missing.err());
+    }
+
+    @Test
+    void importWritesAValidDatasetFromAScoreMatrix() throws IOException {
+        Path q = dir.resolve("q.jsonl");
+        Files.write(q, List.of("{\"id\": 0, \"dataset\": \"koala\", \"instruction\": \"Hi\"}"));
+        Path m = dir.resolve("m.csv");
+        Files.write(m, List.of("id,dataset,x,y", "0,koala,0.25,0.75"));
+        Path out = dir.resolve("out.jsonl");
+        CliRunner r = CliRunner.run("import", "--format", "score-matrix-csv", "--in", m.toString(), "--queries", q.toString(),
+                "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        RewardDataset d = RewardDatasetReader.read(out);
+        assertEquals(List.of("x", "y"), d.models());
+        assertTrue(r.out().contains("0.7500"), r.out());
+    }
+}

@@ -1,5 +1,7 @@
 package dev.zooterj.data.sim;
 
+import java.util.Locale;
+
 /**
  * The latent skill a query mainly calls on. Routers never see it directly: it shows only through the
  * query's words and tags, and a training record's {@code subset}.
@@ -29,6 +31,6 @@ enum Domain {
 
     /** The name used as a training record's subset, e.g. {@code coding}. */
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

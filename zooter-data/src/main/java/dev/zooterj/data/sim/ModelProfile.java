@@ -21,14 +21,20 @@ record ModelProfile(String name, double[] expertise, double difficultySensitivit
         expertise = expertise.clone();
     }
 
+    @Override
+    public double[] expertise() {
+        return expertise.clone();
+    }
+
     double expertise(Domain domain) {
         return expertise[domain.ordinal()];
     }
 
     /**
-     * Every model the simulator knows, the default six first. The generalist is best on average, but each
-     * specialist beats it on its own domains by more than the per-query noise, which is what gives routing
-     * its headroom. The four extras (used when a config asks for more than six) keep that shape.
+     * Every model the simulator knows, the default six first. The generalist is best on average (the 34b
+     * knowledge model a close second), but each specialist beats it on its own domains by about half a
+     * standard unit, which is what gives routing by domain its headroom. The four extras (used when a config
+     * asks for more than six) keep that shape; the 1b model is weak everywhere, a candidate to avoid.
      */
     static List<ModelProfile> catalogue() {
         return CATALOGUE;

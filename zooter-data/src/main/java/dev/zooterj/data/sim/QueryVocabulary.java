@@ -12,8 +12,9 @@ import java.util.Set;
  * phrases to fill it, each carrying one fine-grained InsTag-style tag; plus shared closing instructions
  * whose tags cut across domains.
  *
- * <p>Topics are noun phrases so that any domain's topic fits any domain's template: a mixed query such as
- * "Write a short poem about race conditions between two threads" is a writing request on a coding topic.
+ * <p>Topics are noun phrases, so that another domain's topic fits the templates that take any topic: a mixed
+ * query such as "Write a short poem about a race condition between two threads" is a writing request on a
+ * coding topic.
  * Several templates (explain, compare, list tips) recur in similar wording across domains on purpose, so
  * that no single keyword gives the domain away.
  */

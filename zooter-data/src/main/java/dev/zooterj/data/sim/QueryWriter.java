@@ -60,7 +60,7 @@ final class QueryWriter {
         return all[(domain.ordinal() + shift) % all.length];
     }
 
-    static <T> T pick(List<T> items, SplittableRandom random) {
+    private static <T> T pick(List<T> items, SplittableRandom random) {
         return items.get(random.nextInt(items.size()));
     }
 }

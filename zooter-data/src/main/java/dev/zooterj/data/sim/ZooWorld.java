@@ -9,11 +9,10 @@ import java.util.SplittableRandom;
  * The hidden truth of a simulated zoo: which model is good at what, down to the tag level, and how a
  * query's answers turn out.
  *
- * <p>A model's quality on a query is its domain expertise, plus its average offset over the query's traits (the
- * tags a perfect tagger would give),
- * minus the query's difficulty scaled by the model's sensitivity, plus per-answer noise. The noise is what
- * makes the oracle (best model per query) beat any router; the tag offsets are what make tags worth more
- * than the domain alone.
+ * <p>A model's quality on a query is its domain expertise, plus its mean offset over the query's traits (the
+ * tags a perfect tagger would give), minus the query's difficulty scaled by the model's sensitivity, plus
+ * per-answer noise. The noise is what makes the oracle (best model per query) beat any router; the tag
+ * offsets are what make tags worth more than the domain alone.
  */
 final class ZooWorld {
     // A mixed query (template of one domain, topic of another) needs both skills, the template's most.

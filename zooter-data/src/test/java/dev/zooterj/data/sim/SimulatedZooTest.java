@@ -10,7 +10,6 @@ import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.data.RewardRecord;
 import dev.zooterj.core.label.ProbabilityVectors;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,26 +145,34 @@ class SimulatedZooTest {
     @Test
     void routingHasClearHeadroomOverTheBestSingleModel() {
         RewardDataset eval = DEFAULT.evaluation();
-        double best = ZooMeasurements.singleModelScores(eval)[ZooMeasurements.bestSingleModel(eval)];
+        int bestSingle = ZooMeasurements.bestSingleModel(eval);
+        double best = ZooMeasurements.singleModelScores(eval)[bestSingle];
         double oracle = ZooMeasurements.oracleScore(eval);
         double perSubset = ZooMeasurements.subsetRoutingScore(eval);
         double rewardRanking = ZooMeasurements.rewardRankingScore(eval);
         assertTrue(oracle - best > 0.10, "oracle " + oracle + " vs best single " + best);
-        assertTrue(perSubset - best > 0.02, "best model per subset " + perSubset + " vs best single " + best);
+        assertTrue(perSubset > best, "best model per subset " + perSubset + " vs best single " + best);
         assertTrue(rewardRanking > best && rewardRanking < oracle,
                 "reward-model ranking " + rewardRanking + " should lie between " + best + " and " + oracle);
+        assertTrue(ZooMeasurements.bestModelPerSubset(eval).values().stream().anyMatch(m -> m != bestSingle),
+                "the best single model is best on every subset");
     }
 
+    /**
+     * With 1,000 queries per subset sampling noise is small, so this measures the designed expertise: a zoo
+     * of equally skilled models (tag effects only) gains about 0.015 from per-subset routing and loses about
+     * 5 subsets by more than 0.03; the complementary zoo gains about 0.05 and loses 15 or more.
+     */
     @ParameterizedTest
-    @ValueSource(longs = {1, 42, 2024})
-    void bestSingleModelLosesSomeSubsetsToSpecialists(long seed) {
-        RewardDataset eval = SimulatedZoo.generate(SimulatedZoo.Config.defaults().withSeed(seed)).evaluation();
-        int bestSingle = ZooMeasurements.bestSingleModel(eval);
-        Map<String, Integer> bestPerSubset = ZooMeasurements.bestModelPerSubset(eval);
-        long subsetsItLoses = bestPerSubset.values().stream().filter(m -> m != bestSingle).count();
-        Set<Integer> winners = new HashSet<>(bestPerSubset.values());
-        assertTrue(subsetsItLoses >= 5, "best single model loses only " + subsetsItLoses + " subsets");
-        assertTrue(winners.size() >= 4, "only " + winners.size() + " models are best on some subset");
+    @ValueSource(longs = {1, 42})
+    void specialistsBeatTheBestSingleModelOnManySubsets(long seed) {
+        RewardDataset eval = SimulatedZoo.generate(SimulatedZoo.Config.defaults().withSeed(seed)
+                .withTrainingQueries(0).withQueriesPerSubset(1000)).evaluation();
+        double best = ZooMeasurements.singleModelScores(eval)[ZooMeasurements.bestSingleModel(eval)];
+        double perSubset = ZooMeasurements.subsetRoutingScore(eval);
+        long lost = ZooMeasurements.subsetsLostByBestSingle(eval, 0.03);
+        assertTrue(perSubset - best > 0.035, "best model per subset " + perSubset + " vs best single " + best);
+        assertTrue(lost >= 10, "the best single model loses only " + lost + " subsets by more than 0.03");
     }
 
     @Test
@@ -179,17 +186,7 @@ class SimulatedZooTest {
     /** Domain specialists alone would already make favourites differ across tags; this looks inside domains. */
     @Test
     void perTagFavouritesDifferWithinADomain() {
-        int domainsWithSplitFavourites = 0;
-        for (List<RewardRecord> domainRecords : DEFAULT.training().bySubset().values()) {
-            Map<String, double[]> byTag = ZooMeasurements.meanLabelBy(domainRecords, RewardRecord::tags);
-            Map<String, Long> counts = domainRecords.stream().flatMap(r -> r.tags().stream())
-                    .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
-            long favourites = byTag.entrySet().stream().filter(e -> counts.get(e.getKey()) >= 30)
-                    .mapToInt(e -> ProbabilityVectors.argmax(e.getValue())).distinct().count();
-            if (favourites >= 2) {
-                domainsWithSplitFavourites++;
-            }
-        }
+        int domainsWithSplitFavourites = ZooMeasurements.domainsWithSplitTagFavourites(DEFAULT.training(), 30);
         assertTrue(domainsWithSplitFavourites >= 5, domainsWithSplitFavourites + " of 10 domains");
     }
 

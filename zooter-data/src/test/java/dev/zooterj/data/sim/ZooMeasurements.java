@@ -74,6 +74,21 @@ final class ZooMeasurements {
         return out;
     }
 
+    /** Subsets on which some model beats the best single model by more than {@code margin}. */
+    static long subsetsLostByBestSingle(RewardDataset evaluation, double margin) {
+        int bestSingle = bestSingleModel(evaluation);
+        long lost = 0;
+        for (Map.Entry<String, List<RewardRecord>> e : evaluation.bySubset().entrySet()) {
+            int winner = bestModelPerSubset(evaluation).get(e.getKey());
+            double gap = subsetScore(e.getKey(), e.getValue(), r -> winner)
+                    - subsetScore(e.getKey(), e.getValue(), r -> bestSingle);
+            if (gap > margin) {
+                lost++;
+            }
+        }
+        return lost;
+    }
+
     static double subsetRoutingScore(RewardDataset evaluation) {
         Map<String, Integer> best = bestModelPerSubset(evaluation);
         return macroScore(evaluation, r -> best.get(r.subset()));
@@ -129,6 +144,25 @@ final class ZooMeasurements {
         return sum / heldOut.size();
     }
 
+    /**
+     * How many domains (training subsets) have at least two different favourite models among their tags
+     * seen at least {@code minCount} times within the domain.
+     */
+    static int domainsWithSplitTagFavourites(RewardDataset training, int minCount) {
+        int domains = 0;
+        for (List<RewardRecord> domainRecords : training.bySubset().values()) {
+            Map<String, double[]> byTag = meanLabelBy(domainRecords, RewardRecord::tags);
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            domainRecords.forEach(r -> r.tags().forEach(t -> counts.merge(t, 1, Integer::sum)));
+            long favourites = byTag.entrySet().stream().filter(e -> counts.get(e.getKey()) >= minCount)
+                    .mapToInt(e -> ProbabilityVectors.argmax(e.getValue())).distinct().count();
+            if (favourites >= 2) {
+                domains++;
+            }
+        }
+        return domains;
+    }
+
     public static void main(String[] args) {
         SimulatedZoo.Config config = SimulatedZoo.Config.defaults();
         if (args.length > 0) {
@@ -156,6 +190,8 @@ final class ZooMeasurements {
         System.out.printf("BMA %s %.3f | best-per-subset routing %.3f | RMR %.3f | oracle %.3f%n",
                 models.get(bestSingleModel(eval)), single[bestSingleModel(eval)], subsetRoutingScore(eval),
                 rewardRankingScore(eval), oracleScore(eval));
+        System.out.printf("subsets where another model beats the best single one by > 0.03: %d%n",
+                subsetsLostByBestSingle(eval, 0.03));
         Map<String, Integer> best = bestModelPerSubset(eval);
         best.forEach((s, m) -> System.out.printf("  best on %-22s %s%n", s, models.get(m)));
 
@@ -181,7 +217,8 @@ final class ZooMeasurements {
                 heldOutRewardOfKeyRouting(fit, heldOut, ZooMeasurements::domainAndTags));
         Map<String, double[]> byTag = meanLabelBy(train, RewardRecord::tags);
         long distinctArgmax = byTag.values().stream().mapToInt(ProbabilityVectors::argmax).distinct().count();
-        System.out.printf("%d tags, per-tag argmax covers %d models%n", byTag.size(), distinctArgmax);
+        System.out.printf("%d tags, per-tag argmax covers %d models; %d domains have split tag favourites%n",
+                byTag.size(), distinctArgmax, domainsWithSplitTagFavourites(zoo.training(), 30));
         train.stream().limit(8).forEach(r -> System.out.println("  " + r.id() + " " + r.tags() + " " + r.query()));
         eval.records().stream().filter(r -> r.id().endsWith("-0000"))
                 .forEach(r -> System.out.println("  " + r.id() + " " + r.tags() + " " + r.query()));

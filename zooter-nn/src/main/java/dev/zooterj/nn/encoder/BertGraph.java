@@ -57,7 +57,7 @@ public final class BertGraph {
                         ? sd.constant(name, array)
                         : sd.var(name, array)));
 
-        ids = sd.placeHolder(IDS, DataType.INT, -1, -1);       // [B, T]
+        ids = sd.placeHolder(IDS, DataType.INT32, -1, -1);       // [B, T]
         mask = sd.placeHolder(MASK, DataType.FLOAT, -1, -1);   // [B, T]
         SDVariable x = embeddings(words);                      // [N, H]
         SDVariable scoreBias = attentionScoreBias();           // [B, 1, 1, T]
@@ -140,7 +140,7 @@ public final class BertGraph {
         SDVariable t = sd.reshape(sd.sizeAt(ids, 1), 1);                              // [1] = T
         SDVariable position = sd.slice(parameter(BertParameters.POSITION_EMBEDDINGS),
                 sd.constant(Nd4j.createFromArray(0L, 0L)),
-                sd.concat(0, sd.castTo(t, DataType.LONG), sd.constant(Nd4j.createFromArray((long) h))));  // [T, H]
+                sd.concat(0, sd.castTo(t, DataType.INT64), sd.constant(Nd4j.createFromArray((long) h))));  // [T, H]
         SDVariable tokenType = sd.slice(parameter(BertParameters.TOKEN_TYPE_EMBEDDINGS),
                 new int[] {0, 0}, 1, h);                                              // [1, H]
         SDVariable sum = sd.reshape(word, shapeBT(h)).add(position).add(tokenType);   // [B, T, H]
@@ -206,7 +206,7 @@ public final class BertGraph {
 
     /** The shape vector [B, T, tail...] of the current batch. */
     private SDVariable shapeBT(long... tail) {
-        SDVariable bt = sd.castTo(sd.shape(ids), DataType.LONG);                          // [2]
+        SDVariable bt = sd.castTo(sd.shape(ids), DataType.INT64);                          // [2]
         return sd.concat(0, bt, sd.constant(Nd4j.createFromArray(tail)));
     }
 }

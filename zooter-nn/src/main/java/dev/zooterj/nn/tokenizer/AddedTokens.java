@@ -20,8 +20,6 @@ final class AddedTokens {
     record Match(int start, int end, int id) {
     }
 
-    static final AddedTokens NONE = new AddedTokens(List.of());
-
     private final Token[] longestFirst;
     private final String firstChars;
 
@@ -39,10 +37,6 @@ final class AddedTokens {
         this.firstChars = first.toString();
     }
 
-    boolean isEmpty() {
-        return longestFirst.length == 0;
-    }
-
     /** Whether some token contains {@code c}. */
     boolean anyContains(char c) {
         for (Token t : longestFirst) {
@@ -55,8 +49,8 @@ final class AddedTokens {
 
     /** The leftmost (then longest) token in {@code text[from, to)}, or null. */
     Match find(String text, int from, int to) {
-        if (longestFirst.length == 0) {
-            return null;
+        if (firstChars.isEmpty()) {
+            return null; // no added tokens at all
         }
         for (int i = from; i < to; i++) {
             if (firstChars.indexOf(text.charAt(i)) < 0) {

@@ -3,11 +3,12 @@ package dev.zooterj.nn.tokenizer;
 /**
  * Character classes of the Hugging Face (Rust) BERT normalizer and pre-tokenizer.
  *
- * <p>These differ from the JDK's own predicates on purpose: Rust's {@code char::is_whitespace} is the Unicode
- * White_Space property (it includes U+00A0 and U+202F, which {@link Character#isWhitespace(int)} excludes), and
- * the Rust crate calls a character "other" (removed by clean-text) when it is a control, format, unassigned,
- * private-use or surrogate code point. Code points below 128 are answered from a table because they dominate real
- * queries.
+ * <p>These differ from the JDK's own predicates and from Python BERT on purpose: Rust's {@code char::is_whitespace}
+ * is the Unicode White_Space property (it includes U+00A0 and U+202F, which {@link Character#isWhitespace(int)}
+ * excludes); the {@code unicode_categories} crate's "other" (removed by clean-text) is only Cc, Cf and Co, so
+ * unassigned code points survive and become {@code [UNK]}; and accent stripping removes only non-spacing marks (Mn),
+ * not Mc or Me. Categories come from {@link Unicode8Categories}, the Unicode version the Rust crate was built with.
+ * Code points below 128 are answered from a table because they dominate real queries.
  */
 final class BertCharacters {
     private static final byte WORD = 0;
@@ -31,21 +32,16 @@ final class BertCharacters {
     }
 
     /**
-     * Characters that clean-text removes: NUL, U+FFFD, and every "other" code point (Cc, Cf, Cn, Co, Cs) except
-     * tab, newline and carriage return, which BERT counts as whitespace.
+     * Characters that clean-text removes: NUL, U+FFFD, and every control, format or private-use code point (Cc, Cf,
+     * Co) except tab, newline and carriage return, which BERT counts as whitespace. A lone surrogate (invalid UTF-16)
+     * counts as U+FFFD, which is what it becomes on the way to the Rust tokenizer's UTF-8.
      */
     static boolean isRemovedByCleanText(int cp) {
         if (cp < 128) {
             return ASCII_CLASS[cp] == CONTROL;
         }
-        if (cp == 0xFFFD) {
-            return true;
-        }
-        return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.UNASSIGNED, Character.PRIVATE_USE,
-                    Character.SURROGATE -> true;
-            default -> false;
-        };
+        return cp == 0xFFFD || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)
+                || Unicode8Categories.isOther(cp);
     }
 
     /** ASCII punctuation (33-47, 58-64, 91-96, 123-126) or any Unicode punctuation category (P*). */
@@ -53,12 +49,7 @@ final class BertCharacters {
         if (cp < 128) {
             return ASCII_CLASS[cp] == PUNCTUATION;
         }
-        return switch (Character.getType(cp)) {
-            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
-                    Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
-                    Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION -> true;
-            default -> false;
-        };
+        return Unicode8Categories.isPunctuation(cp);
     }
 
     /**
@@ -76,15 +67,10 @@ final class BertCharacters {
                 || (cp >= 0x2F800 && cp <= 0x2FA1F);
     }
 
-    /** Combining marks (Mn, Mc, Me) that accent stripping removes after NFD. */
-    static boolean isCombiningMark(int cp) {
-        if (cp < 0x300) {
-            return false; // no marks below the Combining Diacritical Marks block
-        }
-        return switch (Character.getType(cp)) {
-            case Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK, Character.ENCLOSING_MARK -> true;
-            default -> false;
-        };
+    /** Non-spacing marks (Mn), the accents that accent stripping removes after NFD. */
+    static boolean isNonSpacingMark(int cp) {
+        // no marks below the Combining Diacritical Marks block
+        return cp >= 0x300 && Unicode8Categories.isNonSpacingMark(cp);
     }
 
     private static byte[] asciiClasses() {

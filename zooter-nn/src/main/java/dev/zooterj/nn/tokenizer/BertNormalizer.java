@@ -11,7 +11,7 @@ import java.text.Normalizer;
  *
  * @param cleanText          drop control/format/unassigned characters, NUL and U+FFFD; map whitespace to a space
  * @param handleChineseChars surround each CJK ideograph with spaces so it becomes a word of its own
- * @param stripAccents       NFD, then drop combining marks (the JSON's {@code null} means "same as lowercase")
+ * @param stripAccents       NFD, then drop non-spacing marks (Mn) (the JSON's {@code null} means "same as lowercase")
  * @param lowercase          full Unicode lower-casing, code point by code point
  */
 record BertNormalizer(boolean cleanText, boolean handleChineseChars, boolean stripAccents, boolean lowercase) {
@@ -52,7 +52,7 @@ record BertNormalizer(boolean cleanText, boolean handleChineseChars, boolean str
         for (int i = 0; i < decomposed.length(); ) {
             int cp = decomposed.codePointAt(i);
             i += Character.charCount(cp);
-            if (stripAccents && BertCharacters.isCombiningMark(cp)) {
+            if (stripAccents && BertCharacters.isNonSpacingMark(cp)) {
                 continue;
             }
             if (lowercase) {

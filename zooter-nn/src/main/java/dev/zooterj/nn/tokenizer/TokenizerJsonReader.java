@@ -46,7 +46,7 @@ final class TokenizerJsonReader {
 
         List<AddedTokens.Token> raw = new ArrayList<>();
         List<AddedTokens.Token> normalized = new ArrayList<>();
-        Map<Integer, String> addedById = addedTokens(root.path("added_tokens"), normalizer, raw, normalized);
+        Map<Integer, String> addedById = addedTokens(root.path("added_tokens"), vocab, normalizer, raw, normalized);
         int[] clsSep = clsAndSep(root.path("post_processor"));
 
         return new WordPieceTokenizer.Parts(identity(name, json), new AddedTokens(raw), new AddedTokens(normalized),
@@ -79,9 +79,11 @@ final class TokenizerJsonReader {
      * Sorts the added tokens into those matched on the raw text ({@code normalized: false}, the BERT specials) and
      * those matched after normalization, whose content is normalized too, as the Rust implementation does.
      */
-    private static Map<Integer, String> addedTokens(JsonNode list, BertNormalizer normalizer,
+    private static Map<Integer, String> addedTokens(JsonNode list, Map<String, Integer> vocab,
+                                                    BertNormalizer normalizer,
                                                     List<AddedTokens.Token> raw, List<AddedTokens.Token> normalized) {
         Map<Integer, String> byId = new HashMap<>();
+        int nextNewId = vocab.size();
         for (JsonNode token : list) {
             String content = text(token, "content");
             for (String flag : List.of("single_word", "lstrip", "rstrip")) {
@@ -90,7 +92,11 @@ final class TokenizerJsonReader {
                             + "; only added tokens with single_word, lstrip and rstrip false are supported");
                 }
             }
-            int id = token.path("id").asInt();
+            // Like Hugging Face, ignore the JSON's id: a vocabulary token keeps its id, a new one goes after the rest.
+            Integer id = vocab.get(content);
+            if (id == null) {
+                id = nextNewId++;
+            }
             byId.put(id, content);
             if (token.path("normalized").asBoolean(false)) {
                 normalized.add(new AddedTokens.Token(normalizer.normalize(content, 0, content.length()), id));

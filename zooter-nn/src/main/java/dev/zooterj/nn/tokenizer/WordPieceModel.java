@@ -36,7 +36,8 @@ final class WordPieceModel {
 
     /** Appends the pieces of the word {@code text[start, end)} to {@code out}. */
     void tokenize(String text, int start, int end, IdBuffer out) {
-        if (text.codePointCount(start, end) > maxInputCharsPerWord) {
+        // UTF-16 length bounds the code point count, so the count is only needed for long words
+        if (end - start > maxInputCharsPerWord && text.codePointCount(start, end) > maxInputCharsPerWord) {
             out.add(unkId);
             return;
         }

@@ -27,7 +27,7 @@ public final class WordPieceTokenizer {
     /** Where the MiniLM vocabulary sits on the classpath (inside the langchain4j all-MiniLM-L6-v2 jar). */
     public static final String MINI_LM_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
 
-    /** Long segments are normalized in pieces of about this many chars, so truncation can stop early. */
+    /** Long texts are processed in pieces of about this many chars, so truncation can stop early. */
     private static final int NORMALIZE_CHUNK_CHARS = 2048;
     private static final int SPECIAL_TOKENS_PER_SEQUENCE = 2;
 
@@ -41,7 +41,7 @@ public final class WordPieceTokenizer {
     private final int sepId;
     private final int padId;
     private final int unkId;
-    private final boolean chunkLongSegments;
+    private final boolean chunkLongTexts;
 
     /** The parts of a tokenizer, as read from a {@code tokenizer.json}. */
     record Parts(String identity, AddedTokens rawAddedTokens, AddedTokens normalizedAddedTokens,
@@ -60,8 +60,8 @@ public final class WordPieceTokenizer {
         this.sepId = parts.sepId();
         this.padId = parts.padId();
         this.unkId = parts.unkId();
-        // A cut at an ASCII space is invisible to the pipeline unless a normalized added token contains a space.
-        this.chunkLongSegments = !normalizedAddedTokens.anyContains(' ');
+        // A cut at an ASCII space is invisible to the pipeline unless an added token contains a space.
+        this.chunkLongTexts = !rawAddedTokens.anyContains(' ') && !normalizedAddedTokens.anyContains(' ');
     }
 
     /** The all-MiniLM-L6-v2 tokenizer (30,522 lower-cased word pieces), loaded once from the classpath. */
@@ -164,40 +164,41 @@ public final class WordPieceTokenizer {
         return maxTokens - SPECIAL_TOKENS_PER_SEQUENCE;
     }
 
-    /** Ids of the text without specials, stopping soon after {@code limit} ids are known. */
+    /**
+     * Ids of the text without specials, stopping soon after {@code limit} ids are known. Long texts are handled in
+     * chunks of about {@link #NORMALIZE_CHUNK_CHARS} cut at ASCII spaces, so that neither normalization nor the
+     * search for added tokens runs over text that truncation will drop.
+     */
     private IdBuffer contentIds(String text, int limit) {
         Objects.requireNonNull(text, "text");
         IdBuffer out = new IdBuffer(limit);
         int pos = 0;
-        while (pos <= text.length() && !out.isFull()) {
-            AddedTokens.Match match = rawAddedTokens.find(text, pos, text.length());
-            int segmentEnd = match == null ? text.length() : match.start();
-            appendSegment(text, pos, segmentEnd, out);
+        while (pos < text.length() && !out.isFull()) {
+            int chunkEnd = chunkEnd(text, pos);
+            AddedTokens.Match match = rawAddedTokens.find(text, pos, chunkEnd);
             if (match == null) {
-                break;
+                appendNormalized(normalizer.normalize(text, pos, chunkEnd), out);
+                pos = chunkEnd;
+            } else {
+                appendNormalized(normalizer.normalize(text, pos, match.start()), out);
+                out.add(match.id());
+                pos = match.end();
             }
-            out.add(match.id());
-            pos = match.end();
         }
         return out;
     }
 
-    /** Normalizes and tokenizes raw text between two added tokens, in chunks cut at ASCII spaces. */
-    private void appendSegment(String text, int from, int to, IdBuffer out) {
-        int chunkStart = from;
-        while (chunkStart < to && !out.isFull()) {
-            int chunkEnd = chunkEnd(text, chunkStart, to);
-            appendNormalized(normalizer.normalize(text, chunkStart, chunkEnd), out);
-            chunkStart = chunkEnd;
-        }
-    }
-
-    private int chunkEnd(String text, int from, int to) {
-        if (!chunkLongSegments || to - from <= NORMALIZE_CHUNK_CHARS) {
-            return to;
+    /**
+     * Where the chunk starting at {@code from} ends: the first ASCII space after {@link #NORMALIZE_CHUNK_CHARS}
+     * chars, or the end of the text. A space is a word boundary at every stage and never part of an added token
+     * (otherwise chunking is off), so the cut cannot change the ids.
+     */
+    private int chunkEnd(String text, int from) {
+        if (!chunkLongTexts || text.length() - from <= NORMALIZE_CHUNK_CHARS) {
+            return text.length();
         }
         int space = text.indexOf(' ', from + NORMALIZE_CHUNK_CHARS);
-        return space < 0 || space >= to ? to : space;
+        return space < 0 ? text.length() : space;
     }
 
     /** Splits normalized text on normalized added tokens (none for MiniLM), then into words and pieces. */

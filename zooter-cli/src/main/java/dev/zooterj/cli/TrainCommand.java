@@ -1,0 +1,229 @@
+package dev.zooterj.cli;
+
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.progress.ProgressBar;
+import dev.zooterj.nn.encoder.BertConfig;
+import dev.zooterj.nn.head.HeadConfig;
+import dev.zooterj.nn.io.Hashing;
+import dev.zooterj.nn.router.RouterSpec;
+import dev.zooterj.nn.router.RouterStore;
+import dev.zooterj.nn.router.TrainedRouter;
+import dev.zooterj.nn.router.ZooterTrainer;
+import dev.zooterj.nn.train.EpochStats;
+import dev.zooterj.nn.train.TrainingConfig;
+import dev.zooterj.nn.train.TrainingMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a Zooter router: KL(s* ‖ softmax(head(encoder(q)))) on the dataset's labels, and save it",
+                "as a router directory (weights, settings, provenance, training curve), written atomically.",
+                "Modes: head (MiniLM frozen, embeddings cached on disk; fast), finetune (MiniLM layers train;",
+                "slow on a CPU), scratch (a small encoder from random init). A stratified --validation share is",
+                "held out; tag means use the remaining training rows only. An interrupted run resumes from",
+                "its last finished epoch when the same command is run again."})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    DataInput input;
+
+    @Mixin
+    LabelOptions labels;
+
+    @Option(names = "--out", required = true, paramLabel = "ROUTER_DIR", description = "Router directory to write.")
+    Path out;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "Train only on rows whose split is NAME (e.g. train).")
+    String split;
+
+    @Option(names = "--encoder", defaultValue = "minilm", description = "minilm (pretrained all-MiniLM-L6-v2) or scratch (default: ${DEFAULT-VALUE}).")
+    String encoder;
+
+    @Option(names = "--mode", description = "head, finetune or scratch (default: head for minilm, scratch for scratch).")
+    String mode;
+
+    @Option(names = "--epochs", description = "Epochs (default: head 30, finetune 5, scratch 10).")
+    Integer epochs;
+
+    @Option(names = "--batch", description = "Batch size (default: head 64, finetune/scratch 32).")
+    Integer batch;
+
+    @Option(names = "--lr", description = "Peak learning rate (default: head 3e-3, finetune 1e-5 as in the paper, scratch 5e-4).")
+    Double lr;
+
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default: head 1e-4, finetune 5e-7 as in the paper, scratch 1e-4).")
+    Double weightDecay;
+
+    @Option(names = "--warmup", defaultValue = "0.05", description = "Warm-up share of all steps (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--clip", defaultValue = "1.0", description = "Global gradient-norm clip, 0 = none (default: ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--validation", defaultValue = "0.1", description = "Held-out validation share (default: ${DEFAULT-VALUE}).")
+    double validation;
+
+    @Option(names = "--patience", defaultValue = "5", description = "Early stopping after this many epochs without better validation KL; 0 = off (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation, shuffling and the validation split (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-tokens", description = "Tokens kept per query (default: 256 for minilm, the encoder's positions for scratch).")
+    Integer maxTokens;
+
+    @Option(names = "--head-hidden", defaultValue = "0", description = "0 for a linear head, else the MLP head's hidden width (default: ${DEFAULT-VALUE}).")
+    int headHidden;
+
+    @Option(names = "--train-word-embeddings", description = "finetune: also train the word-embedding table.")
+    boolean trainWordEmbeddings;
+
+    @Option(names = "--scratch-layers", defaultValue = "2", description = "scratch encoder layers (default: ${DEFAULT-VALUE}).")
+    int scratchLayers;
+
+    @Option(names = "--scratch-hidden", defaultValue = "128", description = "scratch encoder width (default: ${DEFAULT-VALUE}).")
+    int scratchHidden;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache for head mode (default: ~/.cache/zooter-j/embeddings).")
+    Path cache;
+
+    @Option(names = "--no-cache", description = "Do not cache embeddings on disk.")
+    boolean noCache;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        RewardDataset data = input.read(o);
+        if (split != null) {
+            data = data.split(split);
+            if (data.size() == 0) {
+                throw new IllegalArgumentException(input.data + " has no rows with split '" + split + "'");
+            }
+        }
+        RouterSpec routerSpec = routerSpec();
+        String sha = Hashing.sha256(input.data);
+        o.println("training a Zooter router on " + data.size() + " rows × " + data.models().size() + " models from " + input.data);
+        o.println("  " + routerSpec.describe());
+        o.flush();
+        Path checkpoints = out.toAbsolutePath().getParent().resolve("." + out.getFileName() + ".checkpoint");
+        TrainedRouter trained = ZooterTrainer.train(data, routerSpec, input.data.toString(), sha, checkpoints, new BarListener(System.err, o));
+        RouterStore.save(trained, out);
+        deleteCheckpoints(checkpoints);
+        o.println();
+        o.println("epoch  train KL   val KL  val top-1   seconds");
+        for (EpochStats s : trained.result().curve()) {
+            o.println(String.format(Locale.ROOT, "%5d  %8.4f  %7.4f  %8.3f  %8.1f%s", s.epoch(), s.trainLoss(), s.validationKl(),
+                    s.validationTop1(), s.seconds(), s.epoch() == trained.result().bestEpoch() ? "  ← kept" : ""));
+        }
+        if (trained.result().stoppedEarly()) {
+            o.println("stopped early: no better validation KL for " + patience + " epochs");
+        }
+        o.println("saved router to " + out + " (" + RouterStore.MANIFEST + " holds settings, provenance and this curve)");
+        return 0;
+    }
+
+    RouterSpec routerSpec() {
+        TrainingMode m = mode != null ? TrainingMode.parse(mode)
+                : RouterSpec.SCRATCH.equals(encoder) ? TrainingMode.SCRATCH : TrainingMode.HEAD;
+        TrainingConfig t = new TrainingConfig(
+                epochs != null ? epochs : switch (m) { case HEAD -> 30; case FINETUNE -> 5; case SCRATCH -> 10; },
+                batch != null ? batch : m == TrainingMode.HEAD ? 64 : 32,
+                lr != null ? lr : switch (m) { case HEAD -> 3e-3; case FINETUNE -> 1e-5; case SCRATCH -> 5e-4; },
+                weightDecay != null ? weightDecay : m == TrainingMode.FINETUNE ? 5e-7 : 1e-4,
+                warmup, clip, seed, validation, patience);
+        BertConfig scratch = BertConfig.small(30522, scratchHidden, scratchLayers);
+        Path cacheDir = noCache || m != TrainingMode.HEAD ? null
+                : cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "zooter-j", "embeddings");
+        int tokens = maxTokens != null ? maxTokens : RouterSpec.SCRATCH.equals(encoder) ? scratch.maxPositions() : 256;
+        return new RouterSpec(encoder, scratch, m, new HeadConfig(headHidden), labels.config(), t, tokens,
+                trainWordEmbeddings, cacheDir);
+    }
+
+    private static void deleteCheckpoints(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (java.io.IOException ignored) {
+            // a leftover checkpoint only costs disk space; the router itself is saved
+        }
+    }
+
+    /** Progress bars on stderr for embedding and for each epoch; epoch summaries on stdout. */
+    private static final class BarListener implements ZooterTrainer.Listener {
+        private final PrintStream bars;
+        private final PrintWriter out;
+        private ProgressBar bar;
+
+        BarListener(PrintStream bars, PrintWriter out) {
+            this.bars = bars;
+            this.out = out;
+        }
+
+        @Override
+        public void embeddingStarted(int texts) {
+            if (texts > 0) {
+                bar = new ProgressBar(bars, "embedding", texts, "q");
+            } else {
+                out.println("all embeddings found in the cache");
+                out.flush();
+            }
+        }
+
+        @Override
+        public void embeddingBatch(int texts) {
+            if (bar != null) {
+                bar.step(texts);
+            }
+        }
+
+        @Override
+        public void resumed(int fromEpoch) {
+            out.println("resuming from the checkpoint: epoch " + fromEpoch);
+            out.flush();
+        }
+
+        @Override
+        public void checkpointIgnored(String why) {
+            out.println("note: found a checkpoint but did not use it: " + why);
+            out.flush();
+        }
+
+        @Override
+        public void epochStarted(int epoch, int steps) {
+            if (bar != null) {
+                bar.close();
+            }
+            bar = new ProgressBar(bars, String.format(Locale.ROOT, "epoch %2d", epoch), steps, "steps");
+        }
+
+        @Override
+        public void stepDone(int epoch, double loss) {
+            bar.setSuffix(String.format(Locale.ROOT, "KL %.4f", loss));
+            bar.step(1);
+        }
+
+        @Override
+        public void epochEnded(EpochStats s) {
+            bar.close();
+            bar = null;
+            out.println(String.format(Locale.ROOT, "epoch %d: train KL %.4f, validation KL %.4f, top-1 %.3f (%.1fs)",
+                    s.epoch(), s.trainLoss(), s.validationKl(), s.validationTop1(), s.seconds()));
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.zooterj.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zooterj.core.data.ChatMessage;
+import dev.zooterj.core.data.RewardRecord;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads queries to route: JSONL with {@code id} and {@code query} (or {@code messages}; the first user turn
+ * is routed). Rewards and other fields may be present and are ignored, so a dataset file works too.
+ */
+public final class QueryReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A query to route. */
+    public record Query(String id, String text) {
+    }
+
+    private QueryReader() {
+    }
+
+    public static List<Query> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DatasetFormatException(file, 0, null, "file not found");
+        }
+        List<Query> out = new ArrayList<>();
+        Map<String, Long> seen = new HashMap<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            long n = 0;
+            while ((line = in.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                } catch (JsonProcessingException e) {
+                    throw new DatasetFormatException(file, n, null, "malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                }
+                if (!node.isObject()) {
+                    throw new DatasetFormatException(file, n, null, "expected a JSON object");
+                }
+                JsonNode id = node.get("id");
+                if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
+                    throw new DatasetFormatException(file, n, "id", "missing: expected a string");
+                }
+                String text = text(file, n, node);
+                Long first = seen.putIfAbsent(id.asText(), n);
+                if (first != null) {
+                    throw new DatasetFormatException(file, n, "id", "duplicate id '" + id.asText() + "' (first on line " + first + ")");
+                }
+                out.add(new Query(id.asText(), text));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static String text(Path file, long n, JsonNode node) {
+        JsonNode q = node.get("query");
+        if (q != null && q.isTextual() && !q.textValue().isBlank()) {
+            return q.textValue();
+        }
+        JsonNode messages = node.get("messages");
+        if (messages != null && messages.isArray()) {
+            List<ChatMessage> turns = new ArrayList<>();
+            for (JsonNode m : messages) {
+                if (m.path("role").isTextual() && m.path("content").isTextual()) {
+                    turns.add(new ChatMessage(m.get("role").textValue(), m.get("content").textValue()));
+                }
+            }
+            String first = RewardRecord.firstUserTurn(turns);
+            if (first != null && !first.isBlank()) {
+                return first;
+            }
+            throw new DatasetFormatException(file, n, "messages", "expected a non-empty turn with role 'user'");
+        }
+        throw new DatasetFormatException(file, n, "query", "missing or empty: expected a non-empty string (or 'messages')");
+    }
+}

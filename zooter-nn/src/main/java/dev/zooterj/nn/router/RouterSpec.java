@@ -1,0 +1,55 @@
+package dev.zooterj.nn.router;
+
+import dev.zooterj.core.label.LabelConfig;
+import dev.zooterj.nn.encoder.BertConfig;
+import dev.zooterj.nn.head.HeadConfig;
+import dev.zooterj.nn.train.TrainingConfig;
+import dev.zooterj.nn.train.TrainingMode;
+
+import java.nio.file.Path;
+
+/**
+ * Everything that decides what router training produces.
+ *
+ * @param encoder            {@code minilm} (pretrained all-MiniLM-L6-v2) or {@code scratch}
+ * @param scratchConfig      the architecture for {@code scratch} (ignored for minilm)
+ * @param mode               head (frozen encoder), finetune or scratch
+ * @param head               linear or MLP head
+ * @param labels             label settings (tau, normalisation, beta, hard)
+ * @param training           optimisation settings, including the seed
+ * @param maxTokens          truncation length of the tokenizer
+ * @param trainWordEmbeddings fine-tuning also trains the word-embedding table (scratch always does)
+ * @param embeddingCache     directory for cached frozen embeddings (null: no cache)
+ */
+public record RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode mode, HeadConfig head, LabelConfig labels,
+                         TrainingConfig training, int maxTokens, boolean trainWordEmbeddings, Path embeddingCache) {
+    public static final String MINILM = "minilm";
+    public static final String SCRATCH = "scratch";
+
+    public RouterSpec {
+        if (!MINILM.equals(encoder) && !SCRATCH.equals(encoder)) {
+            throw new IllegalArgumentException("unknown encoder '" + encoder + "'; expected minilm or scratch");
+        }
+        if (SCRATCH.equals(encoder) && mode == TrainingMode.HEAD) {
+            throw new IllegalArgumentException("--mode head needs a pretrained encoder: a random scratch encoder would stay random; "
+                    + "use --mode scratch with --encoder scratch");
+        }
+        if (MINILM.equals(encoder) && mode == TrainingMode.SCRATCH) {
+            throw new IllegalArgumentException("--mode scratch trains a new small encoder: use --encoder scratch");
+        }
+        int positions = SCRATCH.equals(encoder) ? scratchConfig.maxPositions() : BertConfig.miniLmL6().maxPositions();
+        if (maxTokens > positions) {
+            throw new IllegalArgumentException("max tokens " + maxTokens + " exceeds the encoder's " + positions + " positions");
+        }
+        if (maxTokens < 2) {
+            throw new IllegalArgumentException("max tokens must be >= 2 ([CLS] and [SEP]), got " + maxTokens);
+        }
+    }
+
+    /** A readable one-line description, also hashed into checkpoint fingerprints. */
+    public String describe() {
+        return "encoder=" + encoder + (SCRATCH.equals(encoder) ? " " + scratchConfig : "") + ", mode=" + mode.label()
+                + ", head=" + head + ", labels=[" + labels + "], maxTokens=" + maxTokens + ", trainWordEmbeddings="
+                + trainWordEmbeddings + ", training=" + training;
+    }
+}

@@ -1,0 +1,259 @@
+package dev.zooterj.nn.router;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zooterj.core.label.LabelConfig;
+import dev.zooterj.core.label.RewardNormalization;
+import dev.zooterj.data.AtomicFiles;
+import dev.zooterj.nn.encoder.BertConfig;
+import dev.zooterj.nn.encoder.BertEncoder;
+import dev.zooterj.nn.head.HeadConfig;
+import dev.zooterj.nn.head.RoutingHead;
+import dev.zooterj.nn.io.Hashing;
+import dev.zooterj.nn.io.NamedArrays;
+import dev.zooterj.nn.tokenizer.WordPieceTokenizer;
+import dev.zooterj.nn.train.EpochStats;
+import dev.zooterj.nn.train.TrainingMode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Saves and loads router directories:
+ * <pre>
+ * router.json   format, models (in order), encoder and tokenizer identity, head, label settings, training
+ *               settings, provenance (dataset hash and size, seed, versions), training curve, file checksums
+ * head.bin      the head's weights
+ * encoder.bin   the encoder's weights, when training changed them (finetune, scratch)
+ * </pre>
+ * A directory is written next to its target and renamed into place, so a crash never leaves a half-written
+ * router. Loading checks every part and refuses a mismatch with a message that says what differs.
+ */
+public final class RouterStore {
+    public static final String FORMAT = "zooter-router/1";
+    public static final String MANIFEST = "router.json";
+    public static final String HEAD = "head.bin";
+    public static final String ENCODER = "encoder.bin";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RouterStore() {
+    }
+
+    /** A loaded router and its manifest. */
+    public record Loaded(ZooterRouter router, JsonNode manifest) {
+    }
+
+    public static void save(TrainedRouter trained, Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            ZooterRouter router = trained.router();
+            NamedArrays.write(tmp.resolve(HEAD), router.head().weights());
+            boolean encoderTrained = trained.spec().mode() != TrainingMode.HEAD;
+            if (encoderTrained) {
+                NamedArrays.write(tmp.resolve(ENCODER), ((BertEncoder) router.encoder()).weights());
+            }
+            ObjectNode m = manifest(trained, encoderTrained);
+            ObjectNode files = m.putObject("files");
+            files.put(HEAD, Hashing.sha256(tmp.resolve(HEAD)));
+            if (encoderTrained) {
+                files.put(ENCODER, Hashing.sha256(tmp.resolve(ENCODER)));
+            }
+            AtomicFiles.writeString(tmp.resolve(MANIFEST), JSON.writeValueAsString(m));
+            replaceDirectory(tmp, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save router to " + dir + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private static ObjectNode manifest(TrainedRouter t, boolean encoderTrained) {
+        RouterSpec spec = t.spec();
+        ZooterRouter r = t.router();
+        ObjectNode m = JSON.createObjectNode();
+        m.put("format", FORMAT);
+        ArrayNode models = m.putArray("models");
+        r.models().forEach(models::add);
+        ObjectNode enc = m.putObject("encoder");
+        enc.put("kind", spec.encoder());
+        enc.set("config", JSON.valueToTree(((BertEncoder) r.encoder()).config()));
+        enc.put("weights", encoderTrained ? ENCODER : "classpath:" + ZooterTrainer.MINILM_IDENTITY);
+        enc.put("maxTokens", spec.maxTokens());
+        m.put("tokenizer", r.tokenizer().identity());
+        m.putObject("head").put("hidden", spec.head().hidden());
+        m.put("mode", spec.mode().label());
+        ObjectNode labels = m.putObject("labels");
+        labels.put("tau", spec.labels().tau());
+        labels.put("normalization", spec.labels().normalization().name().toLowerCase());
+        labels.put("beta", spec.labels().beta());
+        labels.put("hard", spec.labels().hard());
+        m.set("training", JSON.valueToTree(spec.training()));
+        m.put("trainWordEmbeddings", spec.trainWordEmbeddings());
+        ObjectNode prov = m.putObject("provenance");
+        TrainedRouter.Provenance p = t.provenance();
+        prov.put("dataset", p.dataset());
+        prov.put("datasetSha256", p.datasetSha256());
+        prov.put("rows", p.rows());
+        prov.put("trainRows", p.trainRows());
+        prov.put("validationRows", p.validationRows());
+        prov.put("tags", p.tagCount());
+        prov.put("seed", spec.training().seed());
+        prov.put("createdAt", Instant.now().toString());
+        prov.put("zooterVersion", Versions.zooter());
+        prov.put("nd4jVersion", Versions.nd4j());
+        prov.put("java", Versions.java());
+        prov.put("os", Versions.os());
+        ArrayNode curve = m.putArray("curve");
+        for (EpochStats s : t.result().curve()) {
+            ObjectNode e = curve.addObject();
+            e.put("epoch", s.epoch());
+            e.put("trainLoss", s.trainLoss());
+            putNumber(e, "validationKl", s.validationKl());
+            putNumber(e, "validationTop1", s.validationTop1());
+            e.put("seconds", s.seconds());
+        }
+        m.put("bestEpoch", t.result().bestEpoch());
+        m.put("stoppedEarly", t.result().stoppedEarly());
+        return m;
+    }
+
+    private static void putNumber(ObjectNode o, String field, double v) {
+        if (Double.isFinite(v)) {
+            o.put(field, v);
+        } else {
+            o.putNull(field);
+        }
+    }
+
+    public static Loaded load(Path dir) {
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("router directory " + dir + " not found");
+        }
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IllegalArgumentException(dir + " is not a router directory: " + MANIFEST + " is missing");
+        }
+        JsonNode m;
+        try {
+            m = JSON.readTree(manifestFile.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(manifestFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        String format = m.path("format").asText();
+        if (!FORMAT.equals(format)) {
+            throw new IllegalArgumentException(manifestFile + ": format '" + format + "', this version reads " + FORMAT);
+        }
+        List<String> models = new ArrayList<>();
+        m.path("models").forEach(n -> models.add(n.asText()));
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException(manifestFile + ": no models listed");
+        }
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.miniLm();
+        String tokenizerId = m.path("tokenizer").asText();
+        if (!tokenizer.identity().equals(tokenizerId)) {
+            throw new IllegalArgumentException(dir + ": the router was trained with tokenizer " + tokenizerId
+                    + " but this build has " + tokenizer.identity());
+        }
+        JsonNode enc = m.path("encoder");
+        BertConfig config = JSON.convertValue(enc.path("config"), BertConfig.class);
+        String weights = enc.path("weights").asText();
+        BertEncoder encoder;
+        if (ENCODER.equals(weights)) {
+            Map<String, INDArray> w = NamedArrays.read(verified(dir, m, ENCODER));
+            try {
+                encoder = BertEncoder.of(config, w);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(dir.resolve(ENCODER) + " does not fit the encoder config in " + MANIFEST + ": " + e.getMessage());
+            }
+        } else if (("classpath:" + ZooterTrainer.MINILM_IDENTITY).equals(weights)) {
+            if (!config.equals(BertConfig.miniLmL6())) {
+                throw new IllegalArgumentException(manifestFile + ": encoder config " + config + " differs from MiniLM's " + BertConfig.miniLmL6());
+            }
+            encoder = BertEncoder.miniLm();
+        } else {
+            throw new IllegalArgumentException(manifestFile + ": encoder weights '" + weights + "' are not available in this build (expected "
+                    + ENCODER + " or classpath:" + ZooterTrainer.MINILM_IDENTITY + ")");
+        }
+        HeadConfig headConfig = new HeadConfig(m.path("head").path("hidden").asInt());
+        RoutingHead head;
+        try {
+            head = RoutingHead.fromWeights(headConfig, encoder.dimension(), models.size(), NamedArrays.read(verified(dir, m, HEAD)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(dir.resolve(HEAD) + " does not fit " + models.size() + " models and a "
+                    + encoder.dimension() + "-d encoder: " + e.getMessage());
+        }
+        int maxTokens = enc.path("maxTokens").asInt(256);
+        return new Loaded(new ZooterRouter(models, tokenizer, encoder, head, maxTokens), m);
+    }
+
+    /** The label settings the router was trained with. */
+    public static LabelConfig labels(JsonNode manifest) {
+        JsonNode l = manifest.path("labels");
+        return new LabelConfig(l.path("tau").asDouble(), RewardNormalization.parse(l.path("normalization").asText("none")),
+                l.path("beta").asDouble(), l.path("hard").asBoolean());
+    }
+
+    private static Path verified(Path dir, JsonNode m, String name) {
+        Path f = dir.resolve(name);
+        if (!Files.isRegularFile(f)) {
+            throw new IllegalArgumentException(dir + ": " + name + " is missing");
+        }
+        String expected = m.path("files").path(name).asText();
+        String actual = Hashing.sha256(f);
+        if (!expected.equals(actual)) {
+            throw new IllegalArgumentException(f + " has changed since the router was saved: sha256 " + actual
+                    + ", " + MANIFEST + " says " + expected);
+        }
+        return f;
+    }
+
+    private static void replaceDirectory(Path tmp, Path dir) throws IOException {
+        Path old = null;
+        if (Files.exists(dir)) {
+            if (!Files.isRegularFile(dir.resolve(MANIFEST)) && !isEmptyDirectory(dir)) {
+                throw new IOException(dir + " exists and is not a router directory; refusing to replace it");
+            }
+            old = dir.toAbsolutePath().getParent().resolve("." + dir.getFileName() + ".old-" + UUID.randomUUID());
+            Files.move(dir, old);
+        }
+        AtomicFiles.moveAtomically(tmp, dir);
+        if (old != null) {
+            deleteQuietly(old);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a stray temporary directory is harmless
+        }
+    }
+}

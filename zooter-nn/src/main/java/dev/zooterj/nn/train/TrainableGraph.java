@@ -24,4 +24,27 @@ public interface TrainableGraph {
 
     /** Called when training ends, so the graph's trained arrays reach the inference model. */
     void finish();
+
+    /**
+     * Loss and gradients of the trainable variables for one fed batch. The default runs the SameDiff graph;
+     * a graph with a cheaper exact formula may override it (and must be tested against the graph).
+     */
+    default LossAndGradients lossAndGradients(Map<String, INDArray> feed) {
+        var out = sameDiff().calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), trainableVariables());
+        return new LossAndGradients(out.getOutputs().get(KlLoss.LOSS).getDouble(0), new java.util.HashMap<>(out.getGradients()));
+    }
+
+    /** Loss and logits [B, N] for one fed batch, without gradients. */
+    default LossAndLogits forward(Map<String, INDArray> feed) {
+        Map<String, INDArray> out = sameDiff().output(feed, KlLoss.LOSS, LOGITS);
+        return new LossAndLogits(out.get(KlLoss.LOSS).getDouble(0), out.get(LOGITS));
+    }
+
+    /** The mean KL of a batch and the gradient of each trainable variable. */
+    record LossAndGradients(double loss, Map<String, INDArray> gradients) {
+    }
+
+    /** The mean KL of a batch and its logits. */
+    record LossAndLogits(double loss, INDArray logits) {
+    }
 }

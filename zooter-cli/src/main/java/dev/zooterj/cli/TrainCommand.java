@@ -142,11 +142,17 @@ final class TrainCommand implements Callable<Integer> {
                 weightDecay != null ? weightDecay : m == TrainingMode.FINETUNE ? 5e-7 : 1e-4,
                 warmup, clip, seed, validation, patience);
         BertConfig scratch = BertConfig.small(30522, scratchHidden, scratchLayers);
-        Path cacheDir = noCache || m != TrainingMode.HEAD ? null
-                : cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "zooter-j", "embeddings");
+        Path cacheDir = noCache || m != TrainingMode.HEAD ? null : cache != null ? cache : defaultCache();
         int tokens = maxTokens != null ? maxTokens : RouterSpec.SCRATCH.equals(encoder) ? scratch.maxPositions() : 256;
         return new RouterSpec(encoder, scratch, m, new HeadConfig(headHidden), labels.config(), t, tokens,
                 trainWordEmbeddings, cacheDir);
+    }
+
+    /** ~/.cache/zooter-j/embeddings, or $ZOOTER_CACHE/embeddings when that is set. */
+    static Path defaultCache() {
+        String env = System.getenv("ZOOTER_CACHE");
+        return env != null && !env.isBlank() ? Path.of(env, "embeddings")
+                : Path.of(System.getProperty("user.home"), ".cache", "zooter-j", "embeddings");
     }
 
     private static void deleteCheckpoints(Path dir) {
@@ -164,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Progress bars on stderr for embedding and for each epoch; epoch summaries on stdout. */
-    private static final class BarListener implements ZooterTrainer.Listener {
+    static final class BarListener implements ZooterTrainer.Listener {
         private final PrintStream bars;
         private final PrintWriter out;
         private ProgressBar bar;

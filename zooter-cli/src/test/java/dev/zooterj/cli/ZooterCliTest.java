@@ -32,12 +32,41 @@ class ZooterCliTest {
 
     @Test
     void demoPrintsTheBaselineTableOnSimulatedData() {
-        CliRunner r = CliRunner.run("demo", "--train-size", "300", "--per-subset", "5");
+        CliRunner r = CliRunner.run("demo", "--train-size", "300", "--per-subset", "5", "--no-router");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("SIMULATED"), r.out());
         for (String method : List.of("bma", "random", "rmr", "oracle", "AlpacaEval", "FLASK", "MT-Bench", "Benchmarks")) {
             assertTrue(r.out().contains(method), method);
         }
+        assertTrue(r.out().lines().noneMatch(l -> l.startsWith("zooter ")), "--no-router skips the router");
+    }
+
+    @Test
+    void demoTrainsAMiniLmRouterAndCachesItsEmbeddings() throws IOException {
+        Path cache = dir.resolve("cache");
+        String[] args = {"demo", "--train-size", "80", "--per-subset", "2", "--epochs", "3", "--cache", cache.toString(),
+                "--out", dir.resolve("router").toString()};
+        CliRunner first = CliRunner.run(args);
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("zooter "), first.out());
+        assertTrue(first.out().contains("knn "), first.out());
+        var zoo = dev.zooterj.data.sim.SimulatedZoo.generate(dev.zooterj.data.sim.SimulatedZoo.Config.defaults()
+                .withTrainingQueries(80).withQueriesPerSubset(2));
+        long distinct = java.util.stream.Stream.concat(zoo.training().records().stream(), zoo.evaluation().records().stream())
+                .map(r -> r.query()).distinct().count();
+        try (var files = Files.list(cache)) {
+            Path emb = files.findFirst().orElseThrow();
+            // one record per distinct query text: a 32-byte key and 384 floats
+            assertEquals(distinct * (32 + 4 * 384), Files.size(emb));
+        }
+        CliRunner second = CliRunner.run(args);
+        assertTrue(second.out().contains("all embeddings found in the cache"), second.out());
+        assertEquals(tableRow(first.out(), "zooter "), tableRow(second.out(), "zooter "), "same seed, same router, same results");
+        assertTrue(Files.exists(dir.resolve("router/router.json")));
+    }
+
+    private static String tableRow(String out, String method) {
+        return out.lines().filter(l -> l.startsWith(method)).findFirst().orElseThrow();
     }
 
     @Test

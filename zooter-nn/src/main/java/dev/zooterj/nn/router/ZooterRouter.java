@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -30,8 +31,14 @@ public final class ZooterRouter implements Router {
     private final TextEncoder encoder;
     private final RoutingHead head;
     private final int maxTokens;
+    private final EmbeddingCache cache;
 
     public ZooterRouter(List<String> models, WordPieceTokenizer tokenizer, TextEncoder encoder, RoutingHead head, int maxTokens) {
+        this(models, tokenizer, encoder, head, maxTokens, null);
+    }
+
+    private ZooterRouter(List<String> models, WordPieceTokenizer tokenizer, TextEncoder encoder, RoutingHead head, int maxTokens,
+                         EmbeddingCache cache) {
         if (head.outputs() != models.size()) {
             throw new IllegalArgumentException("head has " + head.outputs() + " outputs for " + models.size() + " models");
         }
@@ -43,6 +50,17 @@ public final class ZooterRouter implements Router {
         this.encoder = encoder;
         this.head = head;
         this.maxTokens = maxTokens;
+        this.cache = cache;
+    }
+
+    /**
+     * The same router reading and writing pooled embeddings through an on-disk cache, for repeated evaluations
+     * of a frozen encoder over the same queries. Only for a frozen pretrained encoder: {@code encoderIdentity}
+     * must change whenever the encoder's weights do.
+     */
+    public ZooterRouter withEmbeddingCache(Path dir, String encoderIdentity) {
+        return new ZooterRouter(models, tokenizer, encoder, head, maxTokens,
+                new EmbeddingCache(dir, encoderIdentity + "|" + tokenizer.identity(), encoder.dimension()));
     }
 
     @Override
@@ -68,6 +86,11 @@ public final class ZooterRouter implements Router {
 
     /** Pooled embeddings [n, D] of the queries, in their order. */
     public INDArray embed(List<String> queries) {
+        if (cache != null) {
+            synchronized (cache) {
+                return cache.embed(queries, maxTokens, missing -> embed(missing, encoder, tokenizer, maxTokens, null));
+            }
+        }
         return embed(queries, encoder, tokenizer, maxTokens, null);
     }
 

@@ -109,4 +109,12 @@ public final class ZooterTrainer {
     static String encoderIdentity(RouterSpec spec, WordPieceTokenizer tokenizer) {
         return MINILM_IDENTITY + "|" + tokenizer.identity();
     }
+
+    /** The trained router, reading embeddings through the spec's cache when the encoder is frozen and a cache is set. */
+    public static ZooterRouter cachedRouter(TrainedRouter trained) {
+        RouterSpec spec = trained.spec();
+        return spec.mode() == TrainingMode.HEAD && spec.embeddingCache() != null
+                ? trained.router().withEmbeddingCache(spec.embeddingCache(), MINILM_IDENTITY)
+                : trained.router();
+    }
 }

@@ -18,14 +18,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads queries to route: JSONL with {@code id} and {@code query} (or {@code messages}; the first user turn
- * is routed). Rewards and other fields may be present and are ignored, so a dataset file works too.
+ * Reads queries: JSONL with {@code id} and {@code query} (or {@code instruction}, as AlpacaEval names it, or
+ * {@code messages}, whose first user turn is routed), and optionally {@code subset} (or {@code dataset}).
+ * Rewards and other fields may be present and are ignored, so a dataset file works too.
  */
 public final class QueryReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A query to route. */
-    public record Query(String id, String text) {
+    /** A query: its id (integral ids are read as their decimal text), text and subset (or null). */
+    public record Query(String id, String text, String subset) {
     }
 
     private QueryReader() {
@@ -63,7 +64,8 @@ public final class QueryReader {
                 if (first != null) {
                     throw new DatasetFormatException(file, n, "id", "duplicate id '" + id.asText() + "' (first on line " + first + ")");
                 }
-                out.add(new Query(id.asText(), text));
+                JsonNode subset = node.has("subset") ? node.get("subset") : node.get("dataset");
+                out.add(new Query(id.asText(), text, subset == null || !subset.isTextual() ? null : subset.textValue()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -72,7 +74,7 @@ public final class QueryReader {
     }
 
     private static String text(Path file, long n, JsonNode node) {
-        JsonNode q = node.get("query");
+        JsonNode q = node.has("query") ? node.get("query") : node.get("instruction");
         if (q != null && q.isTextual() && !q.textValue().isBlank()) {
             return q.textValue();
         }

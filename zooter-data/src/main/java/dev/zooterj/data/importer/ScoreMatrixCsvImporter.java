@@ -1,17 +1,11 @@
 package dev.zooterj.data.importer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.data.RewardRecord;
 import dev.zooterj.data.DatasetFormatException;
+import dev.zooterj.data.QueryReader;
 import dev.zooterj.data.ReadReport;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +24,6 @@ import java.util.Set;
  * is an error, or skipped and counted under {@code lenient}.
  */
 public final class ScoreMatrixCsvImporter {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * @param rewards   the matrix that becomes {@code rewards}
      * @param scores    optional matrix that becomes {@code scores} (null: rewards are the metric)
@@ -54,7 +46,7 @@ public final class ScoreMatrixCsvImporter {
         CsvTable rewards = CsvTable.read(o.rewards());
         CsvTable scores = o.scores() == null ? null : CsvTable.read(o.scores());
         CsvTable cost = o.cost() == null ? null : CsvTable.read(o.cost());
-        Map<String, QueryText> texts = readQueries(o.queries());
+        Map<String, QueryReader.Query> texts = readQueries(o.queries());
 
         String subsetColumn = rewards.hasColumn("dataset") ? "dataset" : rewards.hasColumn("subset") ? "subset" : null;
         Set<String> meta = Set.of("id", "dataset", "subset");
@@ -99,7 +91,7 @@ public final class ScoreMatrixCsvImporter {
             String id = row[idCol];
             report.rowRead();
             try {
-                QueryText q = texts.get(id);
+                QueryReader.Query q = texts.get(id);
                 if (q == null) {
                     throw new DatasetFormatException(o.rewards(), line, "id",
                             "id '" + id + "' is not in the queries file " + o.queries());
@@ -162,44 +154,10 @@ public final class ScoreMatrixCsvImporter {
         return out;
     }
 
-    private record QueryText(String text, String subset) {
-    }
-
-    private static Map<String, QueryText> readQueries(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new DatasetFormatException(file, 0, null, "queries file not found");
-        }
-        Map<String, QueryText> out = new HashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            long n = 0;
-            while ((line = in.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new DatasetFormatException(file, n, null, "malformed JSON");
-                }
-                JsonNode id = node.get("id");
-                JsonNode text = node.has("instruction") ? node.get("instruction") : node.get("query");
-                if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
-                    throw new DatasetFormatException(file, n, "id", "expected a string or an integer");
-                }
-                if (text == null || !text.isTextual() || text.textValue().isBlank()) {
-                    throw new DatasetFormatException(file, n, "instruction", "expected a non-empty string ('instruction' or 'query')");
-                }
-                JsonNode subset = node.has("dataset") ? node.get("dataset") : node.get("subset");
-                if (out.put(id.asText(), new QueryText(text.textValue(),
-                        subset == null || subset.isNull() ? null : subset.asText())) != null) {
-                    throw new DatasetFormatException(file, n, "id", "duplicate id '" + id.asText() + "'");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    private static Map<String, QueryReader.Query> readQueries(Path file) {
+        Map<String, QueryReader.Query> out = new HashMap<>();
+        for (QueryReader.Query q : QueryReader.read(file)) {
+            out.put(q.id(), q);
         }
         return out;
     }

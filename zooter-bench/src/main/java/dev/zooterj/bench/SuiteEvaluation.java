@@ -91,19 +91,27 @@ public final class SuiteEvaluation {
         int n = test.models().size();
         double[] mean = new double[subsetOrder.size()];
         double[] share = new double[n];
+        Map<String, Map<String, Double>> subsetShare = new LinkedHashMap<>();
         CostAccount account = new CostAccount();
         for (int s = 0; s < subsetOrder.size(); s++) {
             List<RewardRecord> rs = bySubset.get(subsetOrder.get(s));
             List<Selection> sel = method.selectAll(rs);
+            double[] here = new double[n];
             for (int i = 0; i < rs.size(); i++) {
                 RewardRecord r = rs.get(i);
                 Selection x = sel.get(i);
                 mean[s] += x.expectedScore(r.evaluationScores()) / rs.size();
                 for (int m = 0; m < n; m++) {
                     share[m] += x.weights()[m];
+                    here[m] += x.weights()[m] / rs.size();
                 }
                 account.add(r, x);
             }
+            Map<String, Double> byModel = new LinkedHashMap<>();
+            for (int m = 0; m < n; m++) {
+                byModel.put(test.models().get(m), here[m]);
+            }
+            subsetShare.put(subsetOrder.get(s), byModel);
         }
         int identical = identicalCandidate(mean, candidate);
         double[] rank = new double[subsetOrder.size()];
@@ -134,7 +142,7 @@ public final class SuiteEvaluation {
             routingShare.put(test.models().get(m), share[m] / Math.max(1, account.queries()));
         }
         return new MethodResult(method.name(), subsets, groups, average(rank, all), firstShare(rank, all),
-                account.generationsPerQuery(), account.costPerQuery(), routingShare,
+                account.generationsPerQuery(), account.costPerQuery(), routingShare, subsetShare,
                 identical < 0 ? null : test.models().get(identical));
     }
 

@@ -1,0 +1,52 @@
+package dev.zooterj.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a benchmark run produced, in the form the reports (text table, results.json, report.md,
+ * report.html, PNG charts) are written from.
+ *
+ * @param suite          suite name ({@code paper-sim}, {@code alpacaeval}, {@code routerdc}, {@code jsonl})
+ * @param simulated      true when the data is the simulated zoo (then every report says so)
+ * @param source         where the data came from, in words (files, protocol)
+ * @param models         candidate models, in order
+ * @param groupOfSubset  subset → group, in report order
+ * @param methods        every method's results ({@code zooter}, {@code bma}, {@code random}, {@code knn},
+ *                       {@code oracle}, {@code rmr}, {@code hard_label}, {@code zooter_beta_<b>}, single models)
+ * @param betaSweep      β → All-MTR of Zooter trained with that β (empty when no sweep ran)
+ * @param differences    group → bootstrap interval of Zooter − BMA (mean score difference per query)
+ * @param entropyBins    the reward-entropy analysis (paper Figure 3): bins of H(s) with the RMR score in each
+ * @param settings       label, training and encoder settings, seeds, folds — what re-running needs
+ * @param rerun          the command line that reproduces this run
+ */
+public record BenchResults(String suite, boolean simulated, String source, List<String> models,
+                           Map<String, String> groupOfSubset, List<MethodResult> methods, Map<Double, Double> betaSweep,
+                           Map<String, Interval> differences, List<EntropyBin> entropyBins, Map<String, String> settings,
+                           String rerun) {
+
+    /** A bootstrap confidence interval of a mean difference. */
+    public record Interval(double estimate, double low, double high, double level, int resamples) {
+    }
+
+    /**
+     * One bin of the reward-entropy analysis.
+     *
+     * @param low      lower edge of H(s) in nats
+     * @param high     upper edge
+     * @param queries  test queries in the bin
+     * @param rmrScore mean RMR score of those queries, normalised to [0, 1] per subset scale
+     * @param oracle   mean oracle score, same normalisation
+     * @param zooter   mean Zooter score, same normalisation (NaN when Zooter did not run)
+     */
+    public record EntropyBin(double low, double high, int queries, double rmrScore, double oracle, double zooter) {
+    }
+
+    public List<String> groups() {
+        return groupOfSubset.values().stream().distinct().toList();
+    }
+
+    public MethodResult method(String name) {
+        return methods.stream().filter(m -> m.method().equals(name)).findFirst().orElse(null);
+    }
+}

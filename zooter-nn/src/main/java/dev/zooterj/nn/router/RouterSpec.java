@@ -46,6 +46,14 @@ public record RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode 
         }
     }
 
+    public RouterSpec withLabels(LabelConfig newLabels) {
+        return new RouterSpec(encoder, scratchConfig, mode, head, newLabels, training, maxTokens, trainWordEmbeddings, embeddingCache);
+    }
+
+    public RouterSpec withTraining(TrainingConfig newTraining) {
+        return new RouterSpec(encoder, scratchConfig, mode, head, labels, newTraining, maxTokens, trainWordEmbeddings, embeddingCache);
+    }
+
     /** A readable one-line description, also hashed into checkpoint fingerprints. */
     public String describe() {
         return "encoder=" + encoder + (SCRATCH.equals(encoder) ? " " + scratchConfig : "") + ", mode=" + mode.label()

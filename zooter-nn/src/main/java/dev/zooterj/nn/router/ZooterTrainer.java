@@ -49,6 +49,15 @@ public final class ZooterTrainer {
      */
     public static TrainedRouter train(RewardDataset data, RouterSpec spec, String datasetName, String datasetHash,
                                       Path checkpoints, Listener listener) {
+        return train(data, spec, datasetName, datasetHash, checkpoints, listener, null);
+    }
+
+    /**
+     * As above, with an already loaded MiniLM encoder to reuse across many head-mode trainings (folds, β sweeps):
+     * in head mode the encoder is frozen, so sharing it is safe. Ignored in the other modes.
+     */
+    public static TrainedRouter train(RewardDataset data, RouterSpec spec, String datasetName, String datasetHash,
+                                      Path checkpoints, Listener listener, BertEncoder frozenMiniLm) {
         Splits.TrainValTest split = Splits.trainValTest(data, spec.training().validationFraction(), 0, spec.training().seed());
         RewardDataset train = split.train();
         RewardDataset validation = split.validation();
@@ -69,7 +78,7 @@ public final class ZooterTrainer {
 
         WordPieceTokenizer tokenizer = WordPieceTokenizer.miniLm();
         BertEncoder encoder = RouterSpec.MINILM.equals(spec.encoder())
-                ? BertEncoder.miniLm()
+                ? (frozenMiniLm != null && spec.mode() == TrainingMode.HEAD ? frozenMiniLm : BertEncoder.miniLm())
                 : BertEncoder.random(spec.scratchConfig(), spec.training().seed());
         RoutingHead head = RoutingHead.initialise(spec.head(), encoder.dimension(), data.models().size(), spec.training().seed());
 

@@ -123,7 +123,8 @@ public final class BenchRunner {
         perFold.computeIfAbsent(name, k -> new ArrayList<>()).add(m);
     }
 
-    static String formatBeta(double beta) {
+    /** A β as it appears in method names: 0.3 → "0.3", 1 → "1.0". */
+    public static String formatBeta(double beta) {
         String s = String.format(Locale.ROOT, "%.2f", beta);
         return s.replaceAll("0+$", "").replaceAll("\\.$", ".0");
     }

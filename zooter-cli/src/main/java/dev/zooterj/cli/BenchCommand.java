@@ -1,0 +1,199 @@
+package dev.zooterj.cli;
+
+import dev.zooterj.bench.BenchResults;
+import dev.zooterj.bench.BenchRunner;
+import dev.zooterj.bench.MethodResult;
+import dev.zooterj.bench.ResultTable;
+import dev.zooterj.bench.report.ReportWriter;
+import dev.zooterj.bench.suite.AlpacaEvalSuite;
+import dev.zooterj.bench.suite.BenchmarkSuite;
+import dev.zooterj.bench.suite.JsonlSuite;
+import dev.zooterj.bench.suite.PaperSimSuite;
+import dev.zooterj.bench.suite.RouterDcSuite;
+import dev.zooterj.data.sim.SimulatedZoo;
+import dev.zooterj.nn.head.HeadConfig;
+import dev.zooterj.nn.router.RouterSpec;
+import dev.zooterj.nn.router.ZooterTrainer;
+import dev.zooterj.nn.train.TrainingConfig;
+import dev.zooterj.nn.train.TrainingMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark Zooter against every baseline the way the paper does: each single model, BMA (best on",
+                "average on the training rows), random (expected score), kNN, Zooter (MiniLM head mode, beta 0.3),",
+                "the hard-label ablation, an optional beta sweep, reward-model ranking (all N answer) and the oracle;",
+                "group averages, MTR, %Uplift, bootstrap intervals of Zooter - BMA and the reward-entropy analysis.",
+                "Suites: paper-sim (simulated, always available), alpacaeval (two-judge protocol, k-fold),",
+                "routerdc (train -> test and out-of-distribution), jsonl (--data train.jsonl --eval test.jsonl)."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--suite", defaultValue = "paper-sim", description = "paper-sim, alpacaeval, routerdc or jsonl (default: ${DEFAULT-VALUE}).")
+    String suite;
+
+    @Option(names = "--data", paramLabel = "DIR|FILE", description = "The suite's data: alpacaeval folder, RouterDC file or folder, or the jsonl training file (default: ../shared/data/<suite> for the real suites).")
+    Path data;
+
+    @Option(names = "--eval", paramLabel = "FILE", description = "jsonl suite: the test dataset.")
+    Path eval;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write report.md, results.json, report.html and PNG charts here.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of folds, router training, bootstrap and the simulated zoo (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--folds", defaultValue = "5", description = "alpacaeval: k of the stratified k-fold (default: ${DEFAULT-VALUE}).")
+    int folds;
+
+    @Option(names = "--pool", split = ",", paramLabel = "MODEL", description = "alpacaeval: candidate models (default: the six open models of METHOD.md).")
+    List<String> pool;
+
+    @Mixin
+    LabelOptions labels;
+
+    @Option(names = "--beta-sweep", split = ",", paramLabel = "B", description = "Also train routers with these betas, e.g. 0,0.1,0.3,0.5,0.7,0.9,1.")
+    List<Double> betaSweep;
+
+    @Option(names = "--no-hard-label", description = "Skip the hard-label ablation.")
+    boolean noHardLabel;
+
+    @Option(names = "--knn", defaultValue = "10", description = "kNN router neighbours; 0 = none (default: ${DEFAULT-VALUE}).")
+    int knn;
+
+    @Option(names = "--no-router", description = "Baselines only (no router training).")
+    boolean noRouter;
+
+    @Option(names = "--epochs", defaultValue = "30", description = "Router training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--head-hidden", defaultValue = "0", description = "0 = linear head, else the MLP head width (default: ${DEFAULT-VALUE}).")
+    int headHidden;
+
+    @Option(names = "--max-tokens", defaultValue = "128", description = "Tokens kept per query (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
+    int bootstrap;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache (default: ~/.cache/zooter-j/embeddings).")
+    Path cache;
+
+    @Option(names = "--train-size", defaultValue = "3000", description = "paper-sim: simulated training queries (default: ${DEFAULT-VALUE}).")
+    int trainSize;
+
+    @Option(names = "--per-subset", defaultValue = "40", description = "paper-sim: simulated queries per subset (default: ${DEFAULT-VALUE}).")
+    int perSubset;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        BenchmarkSuite s = suite();
+        RouterSpec router = noRouter ? null : new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, new HeadConfig(headHidden),
+                labels.config(), TrainingConfig.headDefaults().withEpochs(epochs).withSeed(seed), maxTokens, false,
+                cache != null ? cache : TrainCommand.defaultCache());
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("labels", labels.config().toString());
+        settings.put("router", router == null ? "none" : router.describe());
+        settings.put("seed", String.valueOf(seed));
+        settings.put("folds", s.name().equals("alpacaeval") ? String.valueOf(folds) : "1 (fixed train/test)");
+        settings.put("tags", "the dataset's own tags (subset names for the real suites)");
+        settings.put("bootstrap", bootstrap + " resamples, 95% percentile interval of the mean per-query difference");
+        o.println(s.source());
+        o.flush();
+        BenchResults results = BenchRunner.run(s, new BenchRunner.Options(router, betaSweep == null ? List.of() : betaSweep,
+                        !noHardLabel && router != null, router == null ? 0 : knn, seed, bootstrap, 5),
+                settings, rerun(), line -> {
+                    o.println(line);
+                    o.flush();
+                });
+        o.println();
+        o.println((results.simulated() ? "SIMULATED data — " : "") + "suite " + results.suite() + ": group average of the subset metric; "
+                + "MTR = mean task rank among the candidates plus the method (lower is better); %Upl = share of subsets ranked first");
+        o.println(ResultTable.format(results.groups(), results.methods()));
+        printExtras(o, results);
+        if (out != null) {
+            List<Path> files = ReportWriter.write(results, out);
+            o.println("wrote " + files.size() + " files to " + out + ": " + files.stream().map(p -> p.getFileName().toString()).toList());
+        }
+        o.println("Re-run: " + results.rerun());
+        return 0;
+    }
+
+    private void printExtras(PrintWriter o, BenchResults r) {
+        MethodResult zooter = r.method("zooter");
+        MethodResult bma = r.method("bma");
+        MethodResult oracle = r.method("oracle");
+        if (zooter != null && bma != null && oracle != null) {
+            for (String g : r.groups()) {
+                double gap = oracle.groups().get(g).average() - bma.groups().get(g).average();
+                double closed = gap == 0 ? Double.NaN : (zooter.groups().get(g).average() - bma.groups().get(g).average()) / gap;
+                BenchResults.Interval ci = r.differences().get(g);
+                o.println(String.format(Locale.ROOT, "%s: zooter − bma = %+.4f (95%% CI %+.4f … %+.4f); share of the BMA→oracle gap closed %.1f%%",
+                        g, ci.estimate(), ci.low(), ci.high(), 100 * closed));
+            }
+            o.println("zooter routing share: " + zooter.routingShare().entrySet().stream()
+                    .map(e -> e.getKey() + " " + Console.pct(e.getValue()).trim()).reduce((a, b) -> a + ", " + b).orElse(""));
+        }
+        if (!r.betaSweep().isEmpty()) {
+            o.println("beta sweep (All MTR, lower is better): " + r.betaSweep().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "β=%s %.2f", BenchRunner.formatBeta(e.getKey()), e.getValue()))
+                    .reduce((a, b) -> a + ", " + b).orElse(""));
+        }
+        if (!r.entropyBins().isEmpty()) {
+            o.println("reward entropy H(s) bins → queries, RMR / oracle / zooter score (normalised 0–1):");
+            for (BenchResults.EntropyBin b : r.entropyBins()) {
+                o.println(String.format(Locale.ROOT, "  [%.2f, %.2f) %6d  %.3f / %.3f / %.3f", b.low(), b.high(), b.queries(),
+                        b.rmrScore(), b.oracle(), b.zooter()));
+            }
+        }
+    }
+
+    private BenchmarkSuite suite() {
+        return switch (suite) {
+            case "paper-sim" -> new PaperSimSuite(SimulatedZoo.Config.defaults().withSeed(seed).withTrainingQueries(trainSize)
+                    .withQueriesPerSubset(perSubset));
+            case "alpacaeval" -> new AlpacaEvalSuite(dataOr("alpaca_eval"), pool, folds, seed);
+            case "routerdc" -> new RouterDcSuite(dataOr("routerdc"));
+            case "jsonl" -> {
+                if (data == null || eval == null) {
+                    throw new IllegalArgumentException("--suite jsonl needs --data train.jsonl and --eval test.jsonl");
+                }
+                yield new JsonlSuite(data, eval, false);
+            }
+            default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; expected paper-sim, alpacaeval, routerdc or jsonl");
+        };
+    }
+
+    private Path dataOr(String sharedFolder) {
+        if (data != null) {
+            return data;
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("../shared/data/" + sharedFolder).normalize();
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("no data for --suite " + suite + ": pass --data (../shared/data/" + sharedFolder
+                + " was not found; see the README's 'Real data' section for where to get it)");
+    }
+
+    private String rerun() {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        return "./zooter " + String.join(" ", args);
+    }
+}

@@ -10,6 +10,7 @@ import dev.zooterj.data.ReadOptions;
 import dev.zooterj.data.RewardDatasetReader;
 import dev.zooterj.nn.router.RouterStore;
 import dev.zooterj.nn.router.ZooterRouter;
+import dev.zooterj.nn.router.ZooterTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,6 +41,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--train", paramLabel = "FILE", description = "Training data that picks BMA (default: the --data rows with split 'train', if any).")
     Path train;
 
+    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache for a head-mode router (default: ~/.cache/zooter-j/embeddings).")
+    Path cache;
+
+    @Option(names = "--no-cache", description = "Do not read or write cached embeddings.")
+    boolean noCache;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -57,7 +64,12 @@ final class EvaluateCommand implements Callable<Integer> {
         if (trainData.size() == 0) {
             throw new IllegalArgumentException("BMA needs training rows: give --train FILE or rows with split 'train' in --data");
         }
-        ZooterRouter r = RouterStore.load(router).router();
+        RouterStore.Loaded loaded = RouterStore.load(router);
+        ZooterRouter r = loaded.router();
+        if (!noCache && "head".equals(loaded.manifest().path("mode").asText())) {
+            // a frozen pretrained encoder: its embeddings of these test queries may be cached already
+            r = r.withEmbeddingCache(cache != null ? cache : TrainCommand.defaultCache(), ZooterTrainer.MINILM_IDENTITY);
+        }
         if (!r.models().equals(test.models())) {
             throw new IllegalArgumentException("the router's models " + r.models() + " differ from the data's " + test.models());
         }

@@ -117,6 +117,15 @@ class RewardDatasetReaderTest {
     }
 
     @Test
+    void writtenFilesAreReadableByOthersLikeAnyFile() throws IOException {
+        Path f = dir.resolve("out.jsonl");
+        RewardDatasetWriter.write(RewardDatasetReader.read(file(GOOD1)), f);
+        if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
+            assertTrue(Files.getPosixFilePermissions(f).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
+        }
+    }
+
+    @Test
     void missingFileAndEmptyFileGiveClearErrors() throws IOException {
         DatasetFormatException missing = assertThrows(DatasetFormatException.class,
                 () -> RewardDatasetReader.read(dir.resolve("nope.jsonl")));

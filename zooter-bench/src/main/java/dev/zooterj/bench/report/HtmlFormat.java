@@ -55,21 +55,25 @@ final class HtmlFormat {
         } else if (block instanceof ReportDocument.Code c) {
             sb.append("<pre><code>").append(escape(c.text().strip())).append("</code></pre>\n");
         } else if (block instanceof ReportDocument.Figure f) {
-            sb.append("<figure><img src=\"").append(escape(f.file())).append("\" alt=\"").append(escape(f.caption()))
+            sb.append("<figure><img src=\"").append(escape(f.file())).append("\" alt=\"").append(escape(f.alt()))
                     .append("\"><figcaption>").append(escape(f.caption())).append("</figcaption></figure>\n");
         }
     }
 
     private static void table(StringBuilder sb, ReportDocument.Table t) {
+        String[] cellClass = new String[t.header().size()];
+        for (int c = 0; c < cellClass.length; c++) {
+            cellClass[c] = t.numeric(c) ? " class=\"num\"" : "";
+        }
         sb.append("<div class=\"table-wrap\"><table>\n<thead><tr>");
-        for (int c = 0; c < t.header().size(); c++) {
-            sb.append(t.numeric(c) ? "<th class=\"num\">" : "<th>").append(escape(t.header().get(c))).append("</th>");
+        for (int c = 0; c < cellClass.length; c++) {
+            sb.append("<th").append(cellClass[c]).append('>').append(escape(t.header().get(c))).append("</th>");
         }
         sb.append("</tr></thead>\n<tbody>\n");
         for (var row : t.rows()) {
             sb.append("<tr>");
             for (int c = 0; c < row.size(); c++) {
-                sb.append(t.numeric(c) ? "<td class=\"num\">" : "<td>").append(escape(row.get(c))).append("</td>");
+                sb.append("<td").append(cellClass[c]).append('>').append(escape(row.get(c))).append("</td>");
             }
             sb.append("</tr>\n");
         }

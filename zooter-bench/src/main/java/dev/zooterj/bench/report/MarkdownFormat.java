@@ -30,7 +30,7 @@ final class MarkdownFormat {
             String fence = fence(c.text());
             sb.append(fence).append("sh\n").append(c.text().strip()).append('\n').append(fence);
         } else if (block instanceof ReportDocument.Figure f) {
-            sb.append("![").append(line(f.caption())).append("](").append(f.file()).append(")\n\n*")
+            sb.append("![").append(line(f.alt())).append("](").append(f.file()).append(")\n\n*")
                     .append(line(f.caption())).append('*');
         }
     }

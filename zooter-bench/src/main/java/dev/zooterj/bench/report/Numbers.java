@@ -1,5 +1,6 @@
 package dev.zooterj.bench.report;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /** How the reports print numbers: never "NaN", three significant digits whatever the metric's scale. */
@@ -26,7 +27,12 @@ final class Numbers {
 
     /** A share in [0, 1] as a percentage with one decimal. */
     static String percent(double share) {
-        return Double.isFinite(share) ? String.format(Locale.ROOT, "%.1f%%", 100 * share) : MISSING;
+        return Double.isFinite(100 * share) ? String.format(Locale.ROOT, "%.1f%%", 100 * share) : MISSING;
+    }
+
+    /** The shortest exact decimal: 0, 0.1, 0.25, 1 (settings such as β). */
+    static String plain(double v) {
+        return Double.isFinite(v) ? BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : MISSING;
     }
 
     /** Whole numbers without decimals (generations per query are usually 1 or N). */

@@ -29,6 +29,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.ToDoubleFunction;
 
@@ -66,8 +67,8 @@ final class ReportCharts {
         }
     }
 
-    /** A chart written next to the report; {@code caption} says how to read it. */
-    record Drawn(Kind kind, Path path, String caption) {
+    /** A chart written next to the report: its title, and a caption that says how to read it. */
+    record Drawn(Kind kind, Path path, String title, String caption) {
     }
 
     /** A chart before it is saved. */
@@ -89,7 +90,7 @@ final class ReportCharts {
         planned.forEach((kind, p) -> {
             Path path = dir.resolve(kind.file);
             AtomicFiles.write(path, stream -> BitmapEncoder.saveBitmap(p.chart(), stream, BitmapEncoder.BitmapFormat.PNG));
-            out.put(kind, new Drawn(kind, path, p.caption()));
+            out.put(kind, new Drawn(kind, path, p.chart().getTitle(), p.caption()));
         });
         return out;
     }
@@ -105,7 +106,7 @@ final class ReportCharts {
      * each group is rescaled to 0 = worst single model and 1 = oracle (or the best method when there is no oracle):
      * the bars show how much of the room above the worst candidate a method takes.
      */
-    static Planned groupScores(BenchResults r) {
+    private static Planned groupScores(BenchResults r) {
         List<MethodResult> shown = shownMethods(r);
         List<String> groups = r.groups();
         if (shown.isEmpty() || groups.isEmpty()) {
@@ -119,7 +120,7 @@ final class ReportCharts {
                 .title(title("Group average per method, rescaled per group", r))
                 .xAxisTitle("test group").yAxisTitle("0 = " + bottom + ", 1 = " + top + " (higher is better)").build();
         style(chart.getStyler());
-        chart.getStyler().setAvailableSpaceFill(0.88).setYAxisDecimalPattern("0.0");
+        chart.getStyler().setAvailableSpaceFill(0.88).setYAxisDecimalPattern("0.0#");
         Map<String, Color> colors = MethodPalette.of(r);
         double[] low = new double[groups.size()];
         double[] span = new double[groups.size()];
@@ -136,8 +137,14 @@ final class ReportCharts {
                 double avg = groupAverage(m, groups.get(g));
                 values.add(Double.isFinite(avg) ? (avg - low[g]) / span[g] : null);
             }
+            if (values.stream().allMatch(Objects::isNull)) {
+                continue; // a method with no finite group average has nothing to show
+            }
             CategorySeries s = chart.addSeries(legendName(m), groups, values);
             s.setFillColor(colors.get(m.method()));
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            return null;
         }
         return new Planned(chart, "Group averages per method, rescaled per group so that 0 is the " + bottom
                 + " and 1 the " + top + " (the groups' metrics have different scales); the raw averages are in the "
@@ -145,7 +152,7 @@ final class ReportCharts {
     }
 
     /** One labelled point per method: what it spends against how well it ranks. */
-    static Planned qualityVsCost(BenchResults r) {
+    private static Planned qualityVsCost(BenchResults r) {
         List<MethodResult> shown = shownMethods(r);
         if (shown.isEmpty()) {
             return null;
@@ -196,16 +203,18 @@ final class ReportCharts {
     }
 
     /** All-MTR of Zooter per β, with BMA and the hard-label ablation as reference lines. */
-    static Planned betaSweep(BenchResults r) {
+    private static Planned betaSweep(BenchResults r) {
         if (r.betaSweep().isEmpty()) {
             return null;
         }
-        double[] betas = r.betaSweep().keySet().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double[] mtr = new double[betas.length];
-        for (int i = 0; i < betas.length; i++) {
-            Double v = r.betaSweep().get(betas[i]);
-            mtr[i] = v == null ? Double.NaN : v;
+        double[] betas = r.betaSweep().entrySet().stream()
+                .filter(e -> e.getKey() != null && e.getValue() != null && Double.isFinite(e.getKey())
+                        && Double.isFinite(e.getValue()))
+                .mapToDouble(Map.Entry::getKey).sorted().toArray();
+        if (betas.length == 0) {
+            return null;
         }
+        double[] mtr = Arrays.stream(betas).map(b -> r.betaSweep().get(b)).toArray();
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(title("Zooter's All MTR across the label-enhancement weight β", r))
                 .xAxisTitle("β (weight of the query's own reward; 1 = no tag enhancement)")
@@ -234,7 +243,7 @@ final class ReportCharts {
     }
 
     /** Where Zooter sends each subset's queries: subsets × models, share in percent. */
-    static Planned routingShare(BenchResults r) {
+    private static Planned routingShare(BenchResults r) {
         MethodResult zooter = r.method("zooter");
         if (zooter == null || zooter.subsetRoutingShare() == null || zooter.subsetRoutingShare().isEmpty()) {
             return null;
@@ -275,7 +284,7 @@ final class ReportCharts {
     }
 
     /** The reward-entropy analysis (paper Figure 3): scores per bin of H(s). */
-    static Planned entropyVsScore(BenchResults r) {
+    private static Planned entropyVsScore(BenchResults r) {
         List<BenchResults.EntropyBin> bins = r.entropyBins().stream().filter(b -> b.queries() > 0).toList();
         if (bins.isEmpty()) {
             return null;

@@ -141,7 +141,7 @@ final class ReportContent {
         List<List<String>> rows = new ArrayList<>();
         r.betaSweep().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             double mtr = e.getValue() == null ? Double.NaN : e.getValue();
-            rows.add(List.of(Numbers.compact(e.getKey()), Numbers.fixed(mtr, 2), mtr == best ? "lowest" : ""));
+            rows.add(List.of(Numbers.plain(e.getKey()), Numbers.fixed(mtr, 2), mtr == best ? "lowest" : ""));
         });
         List<String> references = new ArrayList<>();
         for (String name : List.of("zooter", "hard_label", "bma")) {
@@ -201,7 +201,7 @@ final class ReportContent {
                                ReportCharts.Kind kind) {
         ReportCharts.Drawn d = charts.get(kind);
         if (d != null) {
-            doc.figure(d.path().getFileName().toString(), d.caption());
+            doc.figure(d.path().getFileName().toString(), d.title(), d.caption());
         }
     }
 

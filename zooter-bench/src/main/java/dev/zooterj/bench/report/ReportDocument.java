@@ -52,8 +52,8 @@ record ReportDocument(String title, List<Block> blocks) {
     record Code(String text) implements Block {
     }
 
-    /** An image file next to the report, by relative name, with its caption. */
-    record Figure(String file, String caption) implements Block {
+    /** An image file next to the report, by relative name, with a short alternative text and its caption. */
+    record Figure(String file, String alt, String caption) implements Block {
     }
 
     /** Collects blocks in reading order. */
@@ -90,8 +90,8 @@ record ReportDocument(String title, List<Block> blocks) {
             return this;
         }
 
-        Builder figure(String file, String caption) {
-            blocks.add(new Figure(file, caption));
+        Builder figure(String file, String alt, String caption) {
+            blocks.add(new Figure(file, alt, caption));
             return this;
         }
 

@@ -27,7 +27,7 @@ public final class PaperSimSuite implements BenchmarkSuite {
 
     @Override
     public String source() {
-        return "SIMULATED model zoo (seed " + zoo.config().seed() + "): " + zoo.description();
+        return "SIMULATED — " + zoo.description();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.zooterj.bench.SuiteEvaluation;
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.ensemble.EnsembleMethod;
 import dev.zooterj.core.ensemble.EnsembleMethods;
+import dev.zooterj.core.progress.ProgressBar;
 import dev.zooterj.data.ReadOptions;
 import dev.zooterj.data.RewardDatasetReader;
 import dev.zooterj.nn.router.RouterStore;
@@ -69,6 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!noCache && "head".equals(loaded.manifest().path("mode").asText())) {
             // a frozen pretrained encoder: its embeddings of these test queries may be cached already
             r = r.withEmbeddingCache(cache != null ? cache : TrainCommand.defaultCache(), ZooterTrainer.MINILM_IDENTITY);
+            warmCache(r, test);
         }
         if (!r.models().equals(test.models())) {
             throw new IllegalArgumentException("the router's models " + r.models() + " differ from the data's " + test.models());
@@ -90,6 +92,18 @@ final class EvaluateCommand implements Callable<Integer> {
         o.println();
         o.println(ResultTable.format(eval.groups(), results));
         return 0;
+    }
+
+    /** Embeds the test queries chunk by chunk with a progress bar; evaluation then reads them from the cache. */
+    private static void warmCache(ZooterRouter r, RewardDataset test) {
+        List<String> texts = test.records().stream().map(rec -> rec.query()).distinct().toList();
+        try (ProgressBar bar = new ProgressBar(System.err, "embedding", texts.size(), "q")) {
+            for (int from = 0; from < texts.size(); from += 512) {
+                List<String> chunk = texts.subList(from, Math.min(texts.size(), from + 512));
+                r.embed(chunk);
+                bar.step(chunk.size());
+            }
+        }
     }
 
     private static void printSubsetTable(PrintWriter o, List<String> subsets, List<MethodResult> results) {

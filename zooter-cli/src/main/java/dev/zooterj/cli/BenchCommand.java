@@ -133,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printExtras(PrintWriter o, BenchResults r) {
+    static void printExtras(PrintWriter o, BenchResults r) {
         MethodResult zooter = r.method("zooter");
         MethodResult bma = r.method("bma");
         MethodResult oracle = r.method("oracle");

@@ -1,34 +1,30 @@
 package dev.zooterj.cli;
 
-import dev.zooterj.bench.MethodResult;
+import dev.zooterj.bench.BenchResults;
+import dev.zooterj.bench.BenchRunner;
 import dev.zooterj.bench.ResultTable;
-import dev.zooterj.bench.SuiteEvaluation;
+import dev.zooterj.bench.report.ReportWriter;
+import dev.zooterj.bench.suite.PaperSimSuite;
 import dev.zooterj.core.data.RewardDataset;
-import dev.zooterj.core.ensemble.EnsembleMethod;
-import dev.zooterj.core.ensemble.EnsembleMethods;
 import dev.zooterj.core.label.LabelStatistics;
 import dev.zooterj.core.label.TagEnhancedLabels;
-import dev.zooterj.data.sim.PaperLayout;
 import dev.zooterj.data.sim.SimulatedZoo;
+import dev.zooterj.nn.head.HeadConfig;
+import dev.zooterj.nn.router.RouterSpec;
+import dev.zooterj.nn.train.TrainingConfig;
+import dev.zooterj.nn.train.TrainingMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import dev.zooterj.nn.head.HeadConfig;
-import dev.zooterj.nn.router.KnnRouter;
-import dev.zooterj.nn.router.RouterSpec;
-import dev.zooterj.nn.router.RouterStore;
-import dev.zooterj.nn.router.TrainedRouter;
-import dev.zooterj.nn.router.ZooterRouter;
-import dev.zooterj.nn.router.ZooterTrainer;
-import dev.zooterj.nn.train.TrainingConfig;
-import dev.zooterj.nn.train.TrainingMode;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import java.nio.file.Path;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+
+
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The main job on its embedded default: the SIMULATED model zoo in the paper's 26-subset layout.",
@@ -51,7 +47,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--knn", defaultValue = "10", description = "Neighbours of the kNN baseline router (default: ${DEFAULT-VALUE}).")
     int knn;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Also save the trained router to DIR.")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-report",
+            description = "Directory for report.md, report.html, results.json and the charts (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache (default: ~/.cache/zooter-j/embeddings).")
@@ -73,59 +70,35 @@ final class DemoCommand implements Callable<Integer> {
         TagEnhancedLabels fitted = TagEnhancedLabels.fit(labels.config(), train.records());
         LabelsCommand.print(o, LabelStatistics.of(train, fitted, 10));
 
-        List<EnsembleMethod> methods = new ArrayList<>();
-        for (String m : zoo.models()) {
-            methods.add(EnsembleMethods.single(zoo.models(), m));
-        }
-        methods.add(EnsembleMethods.bestOnAverage(train));
-        methods.add(EnsembleMethods.random(zoo.models()));
-        if (!noRouter) {
-            TrainedRouter trained = trainRouter(o, train);
-            ZooterRouter router = ZooterTrainer.cachedRouter(trained);
-            methods.add(EnsembleMethods.routing("zooter", router));
-            methods.add(EnsembleMethods.routing("knn", knnRouter(router, train)));
-            if (out != null) {
-                RouterStore.save(trained, out);
-                o.println("saved the router to " + out);
-            }
-        }
-        methods.add(EnsembleMethods.rewardRanking());
-        methods.add(EnsembleMethods.oracle());
-        SuiteEvaluation eval = new SuiteEvaluation(test, PaperLayout.groupOfSubset());
-        List<MethodResult> results = eval.evaluate(methods);
+        RouterSpec router = noRouter ? null : new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, HeadConfig.linear(),
+                labels.config(), TrainingConfig.headDefaults().withEpochs(epochs).withSeed(sim.seed), 128, false,
+                cache != null ? cache : TrainCommand.defaultCache());
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("labels", labels.config().toString());
+        settings.put("router", router == null ? "none" : router.describe());
+        settings.put("simulated zoo", sim.models + " models, " + sim.trainSize + " training queries, " + sim.perSubset
+                + " per subset, seed " + sim.seed);
+        String rerun = "./zooter demo --seed " + sim.seed + " --beta " + labels.beta + " --tau " + labels.tau
+                + " --epochs " + epochs + (noRouter ? " --no-router" : "") + " --out " + out;
         o.println();
-        o.println("Evaluation: " + test.size() + " SIMULATED queries in " + eval.subsets().size() + " subsets"
+        BenchResults results = BenchRunner.run(new PaperSimSuite(new SimulatedZoo.Config(sim.seed, sim.models, sim.trainSize, sim.perSubset)),
+                new BenchRunner.Options(router, List.of(), false, noRouter ? 0 : knn, sim.seed, 1000, 5), settings, rerun, line -> {
+                    o.println(line);
+                    o.flush();
+                });
+        o.println();
+        o.println("Evaluation: " + test.size() + " SIMULATED queries in " + results.groupOfSubset().size() + " subsets"
                 + " (group average of the subset metric; MTR = mean task rank, lower is better; %Upl = share of subsets ranked first)");
-        o.println(ResultTable.format(eval.groups(), results));
+        o.println(ResultTable.format(results.groups(), results.methods()));
+        BenchCommand.printExtras(o, results);
         o.println("BMA is chosen on the training split. rmr lets every model answer and keeps the reward model's pick (N generations).");
         if (!noRouter) {
             o.println("zooter and knn read the query only and make one generation; knn averages the labels of the "
                     + knn + " most similar training queries.");
         }
-        o.println("Re-run: ./zooter demo --seed " + sim.seed + " --beta " + labels.beta + " --tau " + labels.tau
-                + " --epochs " + epochs + (noRouter ? " --no-router" : ""));
+        List<Path> files = ReportWriter.write(results, out);
+        o.println("wrote the report to " + out + "/ (" + files.size() + " files: report.md, report.html, results.json, charts)");
+        o.println("Re-run: " + rerun);
         return 0;
-    }
-
-    private TrainedRouter trainRouter(PrintWriter o, RewardDataset train) {
-        RouterSpec base = new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, HeadConfig.linear(), labels.config(),
-                TrainingConfig.headDefaults().withEpochs(epochs).withSeed(sim.seed), 128, false,
-                cache != null ? cache : TrainCommand.defaultCache());
-        o.println();
-        o.println("Training the Zooter router: " + base.describe());
-        o.flush();
-        TrainedRouter trained = ZooterTrainer.train(train, base, "simulated zoo (seed " + sim.seed + ")",
-                "simulated-" + sim.seed + "-" + train.size(), null, new TrainCommand.BarListener(System.err, o));
-        var last = trained.result().curve().get(trained.result().bestEpoch() - 1);
-        o.println(String.format(java.util.Locale.ROOT, "kept epoch %d: validation KL %.4f, top-1 agreement %.3f",
-                last.epoch(), last.validationKl(), last.validationTop1()));
-        return trained;
-    }
-
-    private KnnRouter knnRouter(ZooterRouter router, RewardDataset train) {
-        TagEnhancedLabels fitted = TagEnhancedLabels.fit(labels.config().withBeta(1), train.records());
-        double[][] y = train.records().stream().map(fitted::label).toArray(double[][]::new);
-        INDArray embeddings = router.embed(train.records().stream().map(r -> r.query()).toList());
-        return new KnnRouter(train.models(), embeddings, y, knn, router::embed);
     }
 }

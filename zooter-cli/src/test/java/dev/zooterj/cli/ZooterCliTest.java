@@ -32,7 +32,8 @@ class ZooterCliTest {
 
     @Test
     void demoPrintsTheBaselineTableOnSimulatedData() {
-        CliRunner r = CliRunner.run("demo", "--train-size", "300", "--per-subset", "5", "--no-router");
+        CliRunner r = CliRunner.run("demo", "--train-size", "300", "--per-subset", "5", "--no-router",
+                "--out", dir.resolve("baselines").toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("SIMULATED"), r.out());
         for (String method : List.of("bma", "random", "rmr", "oracle", "AlpacaEval", "FLASK", "MT-Bench", "Benchmarks")) {
@@ -45,7 +46,7 @@ class ZooterCliTest {
     void demoTrainsAMiniLmRouterAndCachesItsEmbeddings() throws IOException {
         Path cache = dir.resolve("cache");
         String[] args = {"demo", "--train-size", "80", "--per-subset", "2", "--epochs", "3", "--cache", cache.toString(),
-                "--out", dir.resolve("router").toString()};
+                "--out", dir.resolve("report").toString()};
         CliRunner first = CliRunner.run(args);
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(first.out().contains("zooter "), first.out());
@@ -59,10 +60,18 @@ class ZooterCliTest {
             // one record per distinct query text: a 32-byte key and 384 floats
             assertEquals(distinct * (32 + 4 * 384), Files.size(emb));
         }
+        long cached;
+        try (var files = Files.list(cache)) {
+            cached = Files.size(files.findFirst().orElseThrow());
+        }
         CliRunner second = CliRunner.run(args);
-        assertTrue(second.out().contains("all embeddings found in the cache"), second.out());
+        try (var files = Files.list(cache)) {
+            assertEquals(cached, Files.size(files.findFirst().orElseThrow()), "the second run embeds nothing new");
+        }
         assertEquals(tableRow(first.out(), "zooter "), tableRow(second.out(), "zooter "), "same seed, same router, same results");
-        assertTrue(Files.exists(dir.resolve("router/router.json")));
+        assertTrue(Files.exists(dir.resolve("report/report.md")));
+        assertTrue(Files.readString(dir.resolve("report/results.json")).contains("\"simulated\":true")
+                || Files.readString(dir.resolve("report/results.json")).contains("\"simulated\" : true"));
     }
 
     private static String tableRow(String out, String method) {

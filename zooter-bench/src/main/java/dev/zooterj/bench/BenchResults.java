@@ -46,6 +46,24 @@ public record BenchResults(String suite, boolean simulated, String source, List<
         return groupOfSubset.values().stream().distinct().toList();
     }
 
+    /**
+     * Share of the BMA → oracle gap that {@code method} closes in {@code group}: (method − BMA) / (oracle − BMA)
+     * on the group averages; 0 = no better than BMA, 1 = as good as the oracle, negative = worse than BMA.
+     * NaN when a method is missing or the oracle equals BMA.
+     */
+    public double gapClosed(String method, String group) {
+        MethodResult m = method(method);
+        MethodResult bma = method("bma");
+        MethodResult oracle = method("oracle");
+        if (m == null || bma == null || oracle == null) {
+            return Double.NaN;
+        }
+        double b = bma.groups().get(group).average();
+        double o = oracle.groups().get(group).average();
+        double gap = o - b;
+        return Math.abs(gap) > 1e-12 * Math.max(1, Math.abs(o)) ? (m.groups().get(group).average() - b) / gap : Double.NaN;
+    }
+
     public MethodResult method(String name) {
         return methods.stream().filter(m -> m.method().equals(name)).findFirst().orElse(null);
     }

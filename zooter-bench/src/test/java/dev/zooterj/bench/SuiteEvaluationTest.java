@@ -85,6 +85,23 @@ class SuiteEvaluationTest {
     }
 
     @Test
+    void gapClosedIsTheShareOfTheBmaToOracleDistance() {
+        RewardDataset d = data();
+        RewardDataset train = new RewardDataset(MODELS, List.of(rec(99, "s1", new double[]{1, 0, 0}, new double[]{1, 0, 0})));
+        List<EnsembleMethod> methods = new ArrayList<>(List.of(EnsembleMethods.bestOnAverage(train), EnsembleMethods.oracle(),
+                EnsembleMethods.rewardRanking(), EnsembleMethods.random(MODELS)));
+        List<MethodResult> rs = new SuiteEvaluation(d, groups()).evaluate(methods);
+        BenchResults r = new BenchResults("t", false, "hand-made", MODELS, groups(), rs, Map.of(), Map.of(), List.of(), Map.of(), "");
+        // G1: bma (= a) averages (1 + 0)/2 = 0.5, oracle 1, rmr 1 → closes 100%; random 0.5 → 0%
+        assertEquals(1.0, r.gapClosed("rmr", "G1"), 1e-12);
+        assertEquals(0.0, r.gapClosed("random", "G1"), 1e-12);
+        // G2 (s3): bma 0, oracle 1, rmr 0 (misled by the rewards) → 0%; random 1/3 → 1/3
+        assertEquals(0.0, r.gapClosed("rmr", "G2"), 1e-12);
+        assertEquals(1.0 / 3, r.gapClosed("random", "G2"), 1e-12);
+        assertTrue(Double.isNaN(r.gapClosed("zooter", "G1")), "a method that did not run has no gap share");
+    }
+
+    @Test
     void rankAveragesTies() {
         assertEquals(1.0, SuiteEvaluation.rank(5, new double[]{1, 2, 3}, -1));
         assertEquals(2.5, SuiteEvaluation.rank(2, new double[]{1, 2, 3}, -1));

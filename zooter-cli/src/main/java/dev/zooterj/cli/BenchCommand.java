@@ -139,8 +139,7 @@ final class BenchCommand implements Callable<Integer> {
         MethodResult oracle = r.method("oracle");
         if (zooter != null && bma != null && oracle != null) {
             for (String g : r.groups()) {
-                double gap = oracle.groups().get(g).average() - bma.groups().get(g).average();
-                double closed = gap == 0 ? Double.NaN : (zooter.groups().get(g).average() - bma.groups().get(g).average()) / gap;
+                double closed = r.gapClosed("zooter", g);
                 BenchResults.Interval ci = r.differences().get(g);
                 o.println(String.format(Locale.ROOT, "%s: zooter − bma = %+.4f (95%% CI %+.4f … %+.4f); share of the BMA→oracle gap closed %.1f%%",
                         g, ci.estimate(), ci.low(), ci.high(), 100 * closed));

@@ -96,8 +96,7 @@ final class ReportContent {
             double z = average(zooter, g);
             double b = average(bma, g);
             double o = average(oracle, g);
-            double gap = o - b;
-            double closed = Math.abs(gap) > 1e-12 * Math.max(1, Math.abs(o)) ? (z - b) / gap : Double.NaN;
+            double closed = r.gapClosed("zooter", g);
             rows.add(List.of(g, Numbers.score(b), Numbers.score(z), Numbers.score(o), Numbers.percent(closed)));
         }
         doc.table(List.of("group", "BMA", "Zooter", "oracle", "gap closed"), rows,

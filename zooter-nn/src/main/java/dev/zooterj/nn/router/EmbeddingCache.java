@@ -50,10 +50,20 @@ public final class EmbeddingCache {
         }
     }
 
-    public EmbeddingCache(Path dir, String encoderIdentity, int dimension) {
-        this.file = dir.resolve(Hashing.sha256(encoderIdentity).substring(0, 24) + "-" + dimension + ".emb");
+    /** One instance per file in a JVM, so routers sharing a cache see each other's new embeddings. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, EmbeddingCache> OPEN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private EmbeddingCache(Path file, int dimension) {
+        this.file = file;
         this.dimension = dimension;
         load();
+    }
+
+    /** The cache of {@code encoderIdentity} in {@code dir}, shared by every caller in this JVM. */
+    public static EmbeddingCache open(Path dir, String encoderIdentity, int dimension) {
+        Path file = dir.toAbsolutePath().normalize()
+                .resolve(Hashing.sha256(encoderIdentity).substring(0, 24) + "-" + dimension + ".emb");
+        return OPEN.computeIfAbsent(file, f -> new EmbeddingCache(f, dimension));
     }
 
     private void load() {
@@ -82,7 +92,7 @@ public final class EmbeddingCache {
     }
 
     /** How many distinct texts are not cached yet. */
-    public int countMissing(List<String> texts, int maxTokens) {
+    public synchronized int countMissing(List<String> texts, int maxTokens) {
         java.util.Set<Key> missing = new java.util.HashSet<>();
         for (String t : texts) {
             Key k = key(t, maxTokens);
@@ -94,7 +104,7 @@ public final class EmbeddingCache {
     }
 
     /** Embeddings of {@code texts} [n, D]: cached ones are read, the rest computed by {@code encode} and appended. */
-    public INDArray embed(List<String> texts, int maxTokens, Function<List<String>, INDArray> encode) {
+    public synchronized INDArray embed(List<String> texts, int maxTokens, Function<List<String>, INDArray> encode) {
         List<String> missing = new ArrayList<>();
         List<Key> missingKeys = new ArrayList<>();
         java.util.Set<Key> queued = new java.util.HashSet<>();

@@ -60,7 +60,7 @@ public final class ZooterRouter implements Router {
      */
     public ZooterRouter withEmbeddingCache(Path dir, String encoderIdentity) {
         return new ZooterRouter(models, tokenizer, encoder, head, maxTokens,
-                new EmbeddingCache(dir, encoderIdentity + "|" + tokenizer.identity(), encoder.dimension()));
+                EmbeddingCache.open(dir, encoderIdentity + "|" + tokenizer.identity(), encoder.dimension()));
     }
 
     @Override
@@ -87,9 +87,7 @@ public final class ZooterRouter implements Router {
     /** Pooled embeddings [n, D] of the queries, in their order. */
     public INDArray embed(List<String> queries) {
         if (cache != null) {
-            synchronized (cache) {
-                return cache.embed(queries, maxTokens, missing -> embed(missing, encoder, tokenizer, maxTokens, null));
-            }
+            return cache.embed(queries, maxTokens, missing -> embed(missing, encoder, tokenizer, maxTokens, null));
         }
         return embed(queries, encoder, tokenizer, maxTokens, null);
     }

@@ -109,7 +109,7 @@ public final class ZooterTrainer {
             listener.embeddingStarted(texts.size());
             return ZooterRouter.embed(texts, encoder, tokenizer, spec.maxTokens(), progress);
         }
-        EmbeddingCache cache = new EmbeddingCache(spec.embeddingCache(), encoderIdentity(spec, tokenizer), encoder.dimension());
+        EmbeddingCache cache = EmbeddingCache.open(spec.embeddingCache(), encoderIdentity(spec, tokenizer), encoder.dimension());
         listener.embeddingStarted(cache.countMissing(texts, spec.maxTokens()));
         return cache.embed(texts, spec.maxTokens(), missing -> ZooterRouter.embed(missing, encoder, tokenizer, spec.maxTokens(), progress));
     }

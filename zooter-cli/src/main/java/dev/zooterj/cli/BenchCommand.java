@@ -86,8 +86,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
     int bootstrap;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache (default: ~/.cache/zooter-j/embeddings).")
-    Path cache;
+    @Mixin
+    CacheOptions cache;
 
     @Option(names = "--train-size", defaultValue = "3000", description = "paper-sim: simulated training queries (default: ${DEFAULT-VALUE}).")
     int trainSize;
@@ -104,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchmarkSuite s = suite();
         RouterSpec router = noRouter ? null : new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, new HeadConfig(headHidden),
                 labels.config(), TrainingConfig.headDefaults().withEpochs(epochs).withSeed(seed), maxTokens, false,
-                cache != null ? cache : TrainCommand.defaultCache());
+                cache.dir());
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("labels", labels.config().toString());
         settings.put("router", router == null ? "none" : router.describe());

@@ -51,8 +51,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Directory for report.md, report.html, results.json and the charts (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache (default: ~/.cache/zooter-j/embeddings).")
-    Path cache;
+    @Mixin
+    CacheOptions cache;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
 
         RouterSpec router = noRouter ? null : new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, HeadConfig.linear(),
                 labels.config(), TrainingConfig.headDefaults().withEpochs(epochs).withSeed(sim.seed), 128, false,
-                cache != null ? cache : TrainCommand.defaultCache());
+                cache.dir());
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("labels", labels.config().toString());
         settings.put("router", router == null ? "none" : router.describe());

@@ -42,11 +42,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--train", paramLabel = "FILE", description = "Training data that picks BMA (default: the --data rows with split 'train', if any).")
     Path train;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache for a head-mode router (default: ~/.cache/zooter-j/embeddings).")
-    Path cache;
-
-    @Option(names = "--no-cache", description = "Do not read or write cached embeddings.")
-    boolean noCache;
+    @Mixin
+    CacheOptions cache;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -67,9 +64,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         RouterStore.Loaded loaded = RouterStore.load(router);
         ZooterRouter r = loaded.router();
-        if (!noCache && "head".equals(loaded.manifest().path("mode").asText())) {
+        if (cache.dir() != null && "head".equals(loaded.manifest().path("mode").asText())) {
             // a frozen pretrained encoder: its embeddings of these test queries may be cached already
-            r = r.withEmbeddingCache(cache != null ? cache : TrainCommand.defaultCache(), ZooterTrainer.MINILM_IDENTITY);
+            r = r.withEmbeddingCache(cache.dir(), ZooterTrainer.MINILM_IDENTITY);
             warmCache(r, test);
         }
         if (!r.models().equals(test.models())) {

@@ -91,11 +91,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--scratch-hidden", defaultValue = "128", description = "scratch encoder width (default: ${DEFAULT-VALUE}).")
     int scratchHidden;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache for head mode (default: ~/.cache/zooter-j/embeddings).")
-    Path cache;
-
-    @Option(names = "--no-cache", description = "Do not cache embeddings on disk.")
-    boolean noCache;
+    @Mixin
+    CacheOptions cache;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -142,17 +139,10 @@ final class TrainCommand implements Callable<Integer> {
                 weightDecay != null ? weightDecay : m == TrainingMode.FINETUNE ? 5e-7 : 1e-4,
                 warmup, clip, seed, validation, patience);
         BertConfig scratch = BertConfig.small(30522, scratchHidden, scratchLayers);
-        Path cacheDir = noCache || m != TrainingMode.HEAD ? null : cache != null ? cache : defaultCache();
+        Path cacheDir = m != TrainingMode.HEAD ? null : cache.dir();
         int tokens = maxTokens != null ? maxTokens : RouterSpec.SCRATCH.equals(encoder) ? scratch.maxPositions() : 256;
         return new RouterSpec(encoder, scratch, m, new HeadConfig(headHidden), labels.config(), t, tokens,
                 trainWordEmbeddings, cacheDir);
-    }
-
-    /** ~/.cache/zooter-j/embeddings, or $ZOOTER_CACHE/embeddings when that is set. */
-    static Path defaultCache() {
-        String env = System.getenv("ZOOTER_CACHE");
-        return env != null && !env.isBlank() ? Path.of(env, "embeddings")
-                : Path.of(System.getProperty("user.home"), ".cache", "zooter-j", "embeddings");
     }
 
     private static void deleteCheckpoints(Path dir) {

@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
         description = {"Benchmark Zooter against every baseline the way the paper does: each single model, BMA (best on",
                 "average on the training rows), random (expected score), kNN, Zooter (MiniLM head mode, beta 0.3),",
                 "the hard-label ablation, an optional beta sweep, reward-model ranking (all N answer) and the oracle;",
-                "group averages, MTR, %Uplift, bootstrap intervals of Zooter - BMA and the reward-entropy analysis.",
+                "group averages, MTR, %%Uplift, bootstrap intervals of Zooter - BMA and the reward-entropy analysis.",
                 "Suites: paper-sim (simulated, always available), alpacaeval (two-judge protocol, k-fold),",
                 "routerdc (train -> test and out-of-distribution), jsonl (--data train.jsonl --eval test.jsonl)."})
 final class BenchCommand implements Callable<Integer> {

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Evaluate a trained router on a labelled test set: per-subset mean score of the routed model",
                 "beside each single model, BMA (best on average on --train), random, reward-model ranking and",
-                "the oracle, with MTR and %Uplift over the subsets."})
+                "the oracle, with MTR and %%Uplift over the subsets."})
 final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataInput input;

@@ -46,6 +46,7 @@ final class LabelsCommand implements Callable<Integer> {
                 + labels.config() + "; tag means fitted on "
                 + (hasSplit ? "split '" + trainSplit + "' (" + data.split(trainSplit).size() + " rows)" : "all rows (no split '" + trainSplit + "')"));
         print(o, LabelStatistics.of(data, fitted, bins));
+        LabelWarnings.warnIfFlat(o, data, labels.config());
         return 0;
     }
 

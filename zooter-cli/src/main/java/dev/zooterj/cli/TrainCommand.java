@@ -108,6 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         RouterSpec routerSpec = routerSpec();
+        LabelWarnings.warnIfFlat(o, data, routerSpec.labels());
         String sha = Hashing.sha256(input.data);
         o.println("training a Zooter router on " + data.size() + " rows × " + data.models().size() + " models from " + input.data);
         o.println("  " + routerSpec.describe());

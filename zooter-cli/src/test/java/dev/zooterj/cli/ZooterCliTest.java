@@ -122,6 +122,19 @@ class ZooterCliTest {
     }
 
     @Test
+    void labelsWarnWhenRewardsOnASmallScaleGiveNearlyUniformLabels() throws IOException {
+        Path small = dir.resolve("small.jsonl");
+        Files.write(small, List.of("{\"id\":\"a\",\"query\":\"x\",\"rewards\":{\"m\":0.10,\"n\":0.12}}",
+                "{\"id\":\"b\",\"query\":\"y\",\"rewards\":{\"m\":0.05,\"n\":0.02}}"));
+        CliRunner raw = CliRunner.run("labels", "--data", small.toString());
+        assertEquals(0, raw.exitCode(), raw.err());
+        assertTrue(raw.out().contains("warning: the labels s = softmax(r/tau) are nearly uniform"), raw.out());
+        assertTrue(raw.out().contains("--normalize standardize"), raw.out());
+        CliRunner std = CliRunner.run("labels", "--data", small.toString(), "--normalize", "standardize");
+        assertFalse(std.out().contains("warning:"), std.out());
+    }
+
+    @Test
     void usageErrorsNameTheOptionAndPointToHelp() {
         CliRunner r = CliRunner.run("import", "--format", "excel", "--in", "x", "--out", "y");
         assertEquals(2, r.exitCode());

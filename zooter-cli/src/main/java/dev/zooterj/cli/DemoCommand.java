@@ -81,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         String rerun = "./zooter demo --seed " + sim.seed + " --beta " + labels.beta + " --tau " + labels.tau
                 + " --epochs " + epochs + (noRouter ? " --no-router" : "") + " --out " + out;
         o.println();
-        BenchResults results = BenchRunner.run(new PaperSimSuite(new SimulatedZoo.Config(sim.seed, sim.models, sim.trainSize, sim.perSubset)),
+        BenchResults results = BenchRunner.run(new PaperSimSuite(zoo),
                 new BenchRunner.Options(router, List.of(), false, noRouter ? 0 : knn, sim.seed, 1000, 5), settings, rerun, line -> {
                     o.println(line);
                     o.flush();

@@ -12,7 +12,12 @@ public final class PaperSimSuite implements BenchmarkSuite {
     private final SimulatedZoo zoo;
 
     public PaperSimSuite(SimulatedZoo.Config config) {
-        this.zoo = SimulatedZoo.generate(config);
+        this(SimulatedZoo.generate(config));
+    }
+
+    /** A suite over an already generated zoo. */
+    public PaperSimSuite(SimulatedZoo zoo) {
+        this.zoo = zoo;
     }
 
     @Override

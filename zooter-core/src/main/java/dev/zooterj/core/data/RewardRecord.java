@@ -64,10 +64,6 @@ public record RewardRecord(
         return rewards.length;
     }
 
-    public RewardRecord withTags(List<String> newTags) {
-        return new RewardRecord(id, query, messages, newTags, subset, split, rewards, scores, cost);
-    }
-
     public RewardRecord withSplit(String newSplit) {
         return new RewardRecord(id, query, messages, tags, subset, newSplit, rewards, scores, cost);
     }

@@ -4,7 +4,6 @@ import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.data.RewardRecord;
 import dev.zooterj.core.label.ProbabilityVectors;
 import dev.zooterj.core.routing.FixedModelRouter;
-import dev.zooterj.core.routing.RandomRouter;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.RoutingDecision;
 
@@ -76,11 +75,6 @@ public final class EnsembleMethods {
         Arrays.fill(uniform, 1.0 / models.size());
         Selection s = new Selection(uniform, false);
         return named("random", r -> s);
-    }
-
-    /** A router that picks uniformly with a seed (for one draw rather than the expectation). */
-    public static EnsembleMethod randomDraw(List<String> models, long seed) {
-        return routing("random_draw", new RandomRouter(models, seed));
     }
 
     /** RMR: every candidate answers, the answer with the highest reward is returned (ties split evenly). */

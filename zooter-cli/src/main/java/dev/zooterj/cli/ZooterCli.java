@@ -9,9 +9,20 @@ import java.io.PrintWriter;
 /** Entry point of {@code ./zooter}. */
 @Command(name = "zooter", mixinStandardHelpOptions = true, versionProvider = ZooterCli.Version.class,
         description = "Zooter-J: route each query to the one LLM most likely to answer it best.",
-        subcommands = {DemoCommand.class, SimulateCommand.class, ImportCommand.class, LabelsCommand.class, TrainCommand.class,
-                RouteCommand.class, EvaluateCommand.class, BenchCommand.class, InfoCommand.class,
-                SplitCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+                DemoCommand.class,
+                SimulateCommand.class,
+                ImportCommand.class,
+                LabelsCommand.class,
+                TrainCommand.class,
+                RouteCommand.class,
+                EvaluateCommand.class,
+                BenchCommand.class,
+                InfoCommand.class,
+                SplitCommand.class,
+                // tagging and data-selection commands
+                // live-LLM commands
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'zooter <command> --help' for a command's options. Add --debug for stack traces."})
 public final class ZooterCli implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")

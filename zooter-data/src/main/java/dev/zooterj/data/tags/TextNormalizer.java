@@ -1,0 +1,71 @@
+package dev.zooterj.data.tags;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The one text normalisation that tagging, keyword extraction and decontamination share: Unicode NFKC, lower case,
+ * and every run of characters that are not letters or digits treated as a word break (so punctuation is stripped and
+ * {@code "SQL-join,"} gives {@code sql}, {@code join}).
+ */
+public final class TextNormalizer {
+    /** Common English function words, left out of keywords and cluster names (never out of n-grams). */
+    public static final Set<String> STOP_WORDS = Set.of(
+            "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+            "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+            "does", "doing", "down", "during", "each", "few", "for", "from", "further", "give", "had", "has", "have",
+            "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+            "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
+            "or", "other", "our", "ours", "out", "over", "own", "please", "same", "she", "should", "so", "some", "such",
+            "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to",
+            "too", "under", "until", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while",
+            "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "s", "t", "let", "following",
+            "write", "make", "use", "using", "one", "two", "get", "like", "need", "want", "know", "tell", "answer",
+            "question", "given", "find");
+
+    private TextNormalizer() {
+    }
+
+    /** The normalised words of a text, in order (stop words included). */
+    public static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        if (text == null || text.isEmpty()) {
+            return out;
+        }
+        String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        int start = -1;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            boolean word = Character.isLetterOrDigit(cp);
+            if (word && start < 0) {
+                start = i;
+            } else if (!word && start >= 0) {
+                out.add(s.substring(start, i));
+                start = -1;
+            }
+            i += Character.charCount(cp);
+        }
+        if (start >= 0) {
+            out.add(s.substring(start));
+        }
+        return out;
+    }
+
+    /** Words that can name a tag: not stop words, at least two characters, and not only digits. */
+    public static List<String> contentWords(String text) {
+        List<String> out = new ArrayList<>();
+        for (String w : words(text)) {
+            if (isContentWord(w)) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    public static boolean isContentWord(String w) {
+        return w.length() >= 2 && !STOP_WORDS.contains(w) && !w.chars().allMatch(Character::isDigit);
+    }
+}

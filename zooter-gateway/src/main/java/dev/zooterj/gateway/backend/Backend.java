@@ -1,0 +1,86 @@
+package dev.zooterj.gateway.backend;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One candidate LLM behind an OpenAI-compatible API (vLLM, llama.cpp server, Ollama, a hosted API).
+ *
+ * @param name                 the label used in datasets and routers (the router's model name)
+ * @param baseUrl              the API base, e.g. {@code http://localhost:8000/v1}; requests go to
+ *                             {@code baseUrl + "/chat/completions"}
+ * @param model                the backend's own model id, sent as {@code "model"} in requests
+ * @param apiKeyEnv            name of the environment variable holding the API key, or null for none; the key itself
+ *                             is never written to a file or a log
+ * @param timeout              per-request timeout
+ * @param maxConcurrent        most requests in flight to this backend at once
+ * @param pricePer1kOutput     price per 1,000 output tokens, or null when unknown
+ * @param pricePer1kInput      price per 1,000 input (prompt) tokens, or null when unknown
+ */
+public record Backend(String name, URI baseUrl, String model, String apiKeyEnv, Duration timeout, int maxConcurrent,
+                      Double pricePer1kOutput, Double pricePer1kInput) {
+
+    public Backend {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(timeout, "timeout");
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be >= 1, got " + maxConcurrent);
+        }
+    }
+
+    /** A backend with no key, a 60 s timeout, 8 concurrent requests and no prices (handy in tests). */
+    public static Backend of(String name, String baseUrl, String model) {
+        return new Backend(name, URI.create(baseUrl), model, null, Duration.ofSeconds(60), 8, null, null);
+    }
+
+    /** The chat-completions endpoint: {@code baseUrl} with {@code /chat/completions} appended. */
+    public URI chatCompletionsUri() {
+        return resolve("chat/completions");
+    }
+
+    /** {@code baseUrl} joined with a relative path, whether or not the base ends in a slash. */
+    public URI resolve(String relative) {
+        String base = baseUrl.toString();
+        return URI.create(base.endsWith("/") ? base + relative : base + "/" + relative);
+    }
+
+    /**
+     * The API key read from {@link #apiKeyEnv()} now, or empty when no variable is named.
+     *
+     * @throws IllegalStateException when a variable is named but not set, naming the variable (never a value)
+     */
+    public Optional<String> apiKey() {
+        if (apiKeyEnv == null || apiKeyEnv.isBlank()) {
+            return Optional.empty();
+        }
+        String key = System.getenv(apiKeyEnv);
+        if (key == null || key.isBlank()) {
+            throw new IllegalStateException("backend '" + name + "': environment variable " + apiKeyEnv
+                    + " (apiKeyEnv) is not set");
+        }
+        return Optional.of(key);
+    }
+
+    /** Cost of one answer from its token usage; 0 for a price that is not set. */
+    public double cost(long promptTokens, long completionTokens) {
+        double c = 0;
+        if (pricePer1kOutput != null) {
+            c += pricePer1kOutput * completionTokens / 1000.0;
+        }
+        if (pricePer1kInput != null) {
+            c += pricePer1kInput * promptTokens / 1000.0;
+        }
+        return c;
+    }
+
+    /** No key value here, by design: toString shows only the variable's name. */
+    @Override
+    public String toString() {
+        return "Backend[" + name + " -> " + baseUrl + " model=" + model
+                + (apiKeyEnv == null ? "" : " key=$" + apiKeyEnv) + "]";
+    }
+}

@@ -1,0 +1,228 @@
+package dev.zooterj.gateway.backend;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The backends file that {@code collect} and {@code serve} share: JSON, or YAML when the name ends in
+ * {@code .yaml}/{@code .yml}.
+ *
+ * <pre>{@code
+ * {
+ *   "backends": [
+ *     {"name": "llama", "baseUrl": "http://localhost:8000/v1", "model": "meta-llama/Llama-3.1-8B-Instruct",
+ *      "apiKeyEnv": "VLLM_KEY", "timeoutSeconds": 120, "maxConcurrent": 16,
+ *      "pricePer1kOutputTokens": 0.0002, "pricePer1kInputTokens": 0.0001}
+ *   ],
+ *   "judge":  { ... },          // other top-level sections are read by the commands that use them
+ *   "tagger": { ... }
+ * }
+ * }</pre>
+ * Required per backend: {@code name}, {@code baseUrl}, {@code model}. Defaults: no key, 60 s timeout, 8 concurrent
+ * requests, no prices. Unknown fields are errors (a misspelt {@code maxConcurent} must not silently fall back to a
+ * default). Names are unique.
+ */
+public final class BackendsFile {
+    private static final Set<String> BACKEND_FIELDS = Set.of("name", "baseUrl", "model", "apiKeyEnv", "timeoutSeconds",
+            "maxConcurrent", "pricePer1kOutputTokens", "pricePer1kInputTokens");
+
+    private final Path file;
+    private final List<Backend> backends;
+    private final Map<String, Backend> byName;
+    private final ObjectNode root;
+
+    private BackendsFile(Path file, List<Backend> backends, ObjectNode root) {
+        this.file = file;
+        this.backends = List.copyOf(backends);
+        Map<String, Backend> m = new LinkedHashMap<>();
+        for (Backend b : backends) {
+            m.put(b.name(), b);
+        }
+        this.byName = Collections.unmodifiableMap(m);
+        this.root = root;
+    }
+
+    /** Reads and validates a backends file. */
+    public static BackendsFile load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new BackendsFileException(file, null, "no such file");
+        } catch (IOException e) {
+            throw new BackendsFileException(file, null, "cannot read: " + e.getMessage());
+        }
+        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = lower.endsWith(".yaml") || lower.endsWith(".yml")
+                ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+            throw new BackendsFileException(file, null, where + "not valid "
+                    + (mapper.getFactory() instanceof YAMLFactory ? "YAML" : "JSON") + ": " + e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new BackendsFileException(file, null, "expected an object with a \"backends\" array");
+        }
+        return parse(file, (ObjectNode) tree);
+    }
+
+    /** Validates an already-parsed tree; {@code file} is used only in messages. */
+    public static BackendsFile parse(Path file, ObjectNode root) {
+        JsonNode arr = root.get("backends");
+        if (arr == null || !arr.isArray() || arr.isEmpty()) {
+            throw new BackendsFileException(file, "backends", "expected a non-empty array of backends");
+        }
+        List<Backend> out = new ArrayList<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (int i = 0; i < arr.size(); i++) {
+            String at = "backends[" + i + "]";
+            JsonNode n = arr.get(i);
+            if (!n.isObject()) {
+                throw new BackendsFileException(file, at, "expected an object");
+            }
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!BACKEND_FIELDS.contains(f)) {
+                    throw new BackendsFileException(file, at + "." + f, "unknown field (expected one of "
+                            + String.join(", ", BACKEND_FIELDS.stream().sorted().toList()) + ")");
+                }
+            }
+            String name = requiredText(file, n, at, "name");
+            if (!name.matches("[A-Za-z0-9._:/@+-]+")) {
+                throw new BackendsFileException(file, at + ".name", "expected letters, digits or ._:/@+- only, got '" + name + "'");
+            }
+            if (seen.containsKey(name)) {
+                throw new BackendsFileException(file, at + ".name", "duplicate name '" + name + "' (first at backends["
+                        + seen.get(name) + "])");
+            }
+            seen.put(name, i);
+            String base = requiredText(file, n, at, "baseUrl");
+            URI uri;
+            try {
+                uri = new URI(base);
+            } catch (URISyntaxException e) {
+                throw new BackendsFileException(file, at + ".baseUrl", "not a URL: " + base);
+            }
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null) {
+                throw new BackendsFileException(file, at + ".baseUrl", "expected an http(s) URL such as "
+                        + "http://localhost:8000/v1, got '" + base + "'");
+            }
+            String model = requiredText(file, n, at, "model");
+            String keyEnv = optionalText(file, n, at, "apiKeyEnv");
+            double timeoutS = optionalNumber(file, n, at, "timeoutSeconds", 60);
+            if (!(timeoutS > 0)) {
+                throw new BackendsFileException(file, at + ".timeoutSeconds", "expected a positive number, got " + timeoutS);
+            }
+            double conc = optionalNumber(file, n, at, "maxConcurrent", 8);
+            if (conc < 1 || conc != Math.rint(conc)) {
+                throw new BackendsFileException(file, at + ".maxConcurrent", "expected a whole number >= 1, got " + n.get("maxConcurrent"));
+            }
+            Double priceOut = optionalPrice(file, n, at, "pricePer1kOutputTokens");
+            Double priceIn = optionalPrice(file, n, at, "pricePer1kInputTokens");
+            out.add(new Backend(name, uri, model, keyEnv, Duration.ofMillis(Math.round(timeoutS * 1000)), (int) conc,
+                    priceOut, priceIn));
+        }
+        return new BackendsFile(file, out, root);
+    }
+
+    private static String requiredText(Path file, JsonNode n, String at, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new BackendsFileException(file, at + "." + field, "missing (required)");
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new BackendsFileException(file, at + "." + field, "expected a non-empty string, got " + v);
+        }
+        return v.asText();
+    }
+
+    private static String optionalText(Path file, JsonNode n, String at, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new BackendsFileException(file, at + "." + field, "expected a string, got " + v);
+        }
+        return v.asText();
+    }
+
+    private static double optionalNumber(Path file, JsonNode n, String at, String field, double dflt) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isNumber()) {
+            throw new BackendsFileException(file, at + "." + field, "expected a number, got " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static Double optionalPrice(Path file, JsonNode n, String at, String field) {
+        if (n.get(field) == null || n.get(field).isNull()) {
+            return null;
+        }
+        double p = optionalNumber(file, n, at, field, 0);
+        if (!(p >= 0) || Double.isInfinite(p)) {
+            throw new BackendsFileException(file, at + "." + field, "expected a finite price >= 0, got " + p);
+        }
+        return p;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The backends in file order. */
+    public List<Backend> backends() {
+        return backends;
+    }
+
+    /** The backend names in file order. */
+    public List<String> names() {
+        return List.copyOf(byName.keySet());
+    }
+
+    public Optional<Backend> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The named backend, or an error listing the names there are. */
+    public Backend get(String name) {
+        Backend b = byName.get(name);
+        if (b == null) {
+            throw new BackendsFileException(file, "backends", "no backend named '" + name + "' (have: "
+                    + String.join(", ", byName.keySet()) + ")");
+        }
+        return b;
+    }
+
+    /** Another top-level section (e.g. {@code "judge"}), for the command that reads it; empty when absent. */
+    public Optional<JsonNode> section(String name) {
+        return Optional.ofNullable(root.get(name)).filter(n -> !n.isNull());
+    }
+}

@@ -1,0 +1,271 @@
+package dev.zooterj.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A real OpenAI-compatible HTTP server on loopback for tests (JDK HttpServer, no mocks): {@code POST
+ * /v1/chat/completions} (plain and {@code "stream": true} SSE) and {@code GET /v1/models}. What it answers is decided
+ * per request by a {@link Responder}; presets cover deterministic, slow, failing, rate-limited, malformed and
+ * streaming backends. Every request is recorded, so tests can assert what was sent and how often.
+ */
+public final class StubOpenAiServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the stub saw: the parsed body, the first user message, and the Authorization header (or null). */
+    public record Request(JsonNode body, String model, String userMessage, String authorization, boolean stream) {
+    }
+
+    /**
+     * What to answer. {@code status != 200}: the body is {@code errorBody} (or an OpenAI-style error). For 200, the
+     * content is sent as one message, or when the request streams, as {@code chunks} SSE events (the content split in
+     * that many pieces). {@code malformed}: send a body that is not JSON. {@code delayMs}: sleep before answering.
+     */
+    public record Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
+                        String errorBody) {
+        public static Reply ok(String content) {
+            return new Reply(200, content, 0, false, 4, null, null);
+        }
+
+        public static Reply error(int status) {
+            return new Reply(status, null, 0, false, 0, null, null);
+        }
+
+        public static Reply malformedJson() {
+            return new Reply(200, null, 0, true, 0, null, null);
+        }
+
+        public Reply delayed(long ms) {
+            return new Reply(status, content, ms, malformed, chunks, retryAfter, errorBody);
+        }
+
+        public Reply withRetryAfter(String seconds) {
+            return new Reply(status, content, delayMs, malformed, chunks, seconds, errorBody);
+        }
+
+        public Reply inChunks(int n) {
+            return new Reply(status, content, delayMs, malformed, n, retryAfter, errorBody);
+        }
+    }
+
+    /** Decides the reply; {@code n} is the 1-based count of requests this server has received, this one included. */
+    public interface Responder {
+        Reply reply(Request request, int n);
+    }
+
+    /** Answers {@code "<name> says: <user message>"}: deterministic, distinct per backend. */
+    public static Responder echo(String name) {
+        return (r, n) -> Reply.ok(name + " says: " + r.userMessage());
+    }
+
+    public static Responder fixed(Function<Request, String> content) {
+        return (r, n) -> Reply.ok(content.apply(r));
+    }
+
+    public static Responder alwaysStatus(int status) {
+        return (r, n) -> Reply.error(status);
+    }
+
+    private final String name;
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private volatile Responder responder;
+    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger count = new AtomicInteger();
+    private final Map<String, AtomicInteger> perMessage = new ConcurrentHashMap<>();
+
+    private StubOpenAiServer(String name, Responder responder) throws IOException {
+        this.name = name;
+        this.responder = responder;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        this.pool = Executors.newFixedThreadPool(64, r -> {
+            Thread t = new Thread(r, "stub-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/v1/chat/completions", this::chat);
+        server.createContext("/v1/models", this::models);
+        server.start();
+    }
+
+    /** Starts a stub on a free loopback port. */
+    public static StubOpenAiServer start(String name, Responder responder) {
+        try {
+            return new StubOpenAiServer(name, responder);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The API base to put in a backends file: {@code http://127.0.0.1:PORT/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void setResponder(Responder responder) {
+        this.responder = responder;
+    }
+
+    /** Chat requests received so far. */
+    public int requestCount() {
+        return count.get();
+    }
+
+    /** How many requests carried this first user message. */
+    public int requestsFor(String userMessage) {
+        AtomicInteger c = perMessage.get(userMessage);
+        return c == null ? 0 : c.get();
+    }
+
+    public List<Request> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    private void chat(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"POST".equals(ex.getRequestMethod())) {
+                send(ex, 405, "{\"error\":{\"message\":\"POST only\"}}");
+                return;
+            }
+            JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+            String user = null;
+            for (JsonNode m : body.path("messages")) {
+                if ("user".equals(m.path("role").asText())) {
+                    user = m.path("content").asText();
+                    break;
+                }
+            }
+            Request req = new Request(body, body.path("model").asText(), user,
+                    ex.getRequestHeaders().getFirst("Authorization"), body.path("stream").asBoolean(false));
+            int n = count.incrementAndGet();
+            requests.add(req);
+            perMessage.computeIfAbsent(String.valueOf(user), k -> new AtomicInteger()).incrementAndGet();
+            Reply reply = responder.reply(req, n);
+            if (reply.delayMs() > 0) {
+                try {
+                    Thread.sleep(reply.delayMs());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (reply.retryAfter() != null) {
+                ex.getResponseHeaders().set("Retry-After", reply.retryAfter());
+            }
+            if (reply.status() != 200) {
+                send(ex, reply.status(), reply.errorBody() != null ? reply.errorBody()
+                        : "{\"error\":{\"message\":\"stub " + name + " failed with " + reply.status()
+                        + "\",\"type\":\"server_error\"}}");
+                return;
+            }
+            if (reply.malformed()) {
+                send(ex, 200, "{\"id\": \"chatcmpl-broken\", \"choices\": [ {\"message\": ");
+                return;
+            }
+            int promptTokens = user == null ? 0 : user.split("\\s+").length;
+            int completionTokens = reply.content().split("\\s+").length;
+            if (req.stream()) {
+                stream(ex, req, reply, promptTokens, completionTokens);
+            } else {
+                ObjectNode resp = JSON.createObjectNode();
+                resp.put("id", "chatcmpl-" + name + "-" + n);
+                resp.put("object", "chat.completion");
+                resp.put("created", 1_700_000_000L);
+                resp.put("model", req.model());
+                ArrayNode choices = resp.putArray("choices");
+                ObjectNode c = choices.addObject();
+                c.put("index", 0);
+                c.putObject("message").put("role", "assistant").put("content", reply.content());
+                c.put("finish_reason", "stop");
+                resp.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                        .put("total_tokens", promptTokens + completionTokens);
+                send(ex, 200, JSON.writeValueAsString(resp));
+            }
+        }
+    }
+
+    private void stream(HttpExchange ex, Request req, Reply reply, int promptTokens, int completionTokens) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream os = ex.getResponseBody();
+        String content = reply.content();
+        int pieces = Math.max(1, Math.min(reply.chunks(), content.length()));
+        String id = "chatcmpl-" + name + "-" + count.get();
+        for (int i = 0; i < pieces; i++) {
+            String part = content.substring(i * content.length() / pieces, (i + 1) * content.length() / pieces);
+            ObjectNode chunk = JSON.createObjectNode();
+            chunk.put("id", id);
+            chunk.put("object", "chat.completion.chunk");
+            chunk.put("created", 1_700_000_000L);
+            chunk.put("model", req.model());
+            ObjectNode c = chunk.putArray("choices").addObject();
+            c.put("index", 0);
+            ObjectNode delta = c.putObject("delta");
+            if (i == 0) {
+                delta.put("role", "assistant");
+            }
+            delta.put("content", part);
+            c.putNull("finish_reason");
+            os.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            os.flush();
+        }
+        ObjectNode last = JSON.createObjectNode();
+        last.put("id", id);
+        last.put("object", "chat.completion.chunk");
+        last.put("model", req.model());
+        ObjectNode c = last.putArray("choices").addObject();
+        c.put("index", 0);
+        c.putObject("delta");
+        c.put("finish_reason", "stop");
+        last.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+        os.write(("data: " + JSON.writeValueAsString(last) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        os.flush();
+    }
+
+    private void models(HttpExchange ex) throws IOException {
+        try (ex) {
+            send(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"" + name + "\",\"object\":\"model\"}]}");
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        ex.getResponseBody().write(b);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}

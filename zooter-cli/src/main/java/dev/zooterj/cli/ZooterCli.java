@@ -20,7 +20,11 @@ import java.io.PrintWriter;
                 BenchCommand.class,
                 InfoCommand.class,
                 SplitCommand.class,
+                SelectCommand.class,
+                DecontaminateCommand.class,
                 // tagging and data-selection commands
+                CollectCommand.class,
+                ServeCommand.class,
                 // live-LLM commands
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'zooter <command> --help' for a command's options. Add --debug for stack traces."})

@@ -31,6 +31,14 @@ import java.util.function.Function;
 public final class StubOpenAiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // As GatewayServer does: no Nagle delay between a response's headers and body (the JDK server reads this once,
+        // when the first server in the JVM starts, which in tests is usually a stub).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** What the stub saw: the parsed body, the first user message, and the Authorization header (or null). */
     public record Request(JsonNode body, String model, String userMessage, String authorization, boolean stream) {
     }
@@ -39,9 +47,16 @@ public final class StubOpenAiServer implements AutoCloseable {
      * What to answer. {@code status != 200}: the body is {@code errorBody} (or an OpenAI-style error). For 200, the
      * content is sent as one message, or when the request streams, as {@code chunks} SSE events (the content split in
      * that many pieces). {@code malformed}: send a body that is not JSON. {@code delayMs}: sleep before answering.
+     * {@code chunkDelayMs}: sleep before each streamed chunk after the first. {@code breakAfterChunks} (when &gt;= 0):
+     * a stream that stops after that many chunks and drops the connection, as a backend that dies mid-answer.
      */
     public record Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
-                        String errorBody) {
+                        String errorBody, long chunkDelayMs, int breakAfterChunks) {
+        public Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
+                     String errorBody) {
+            this(status, content, delayMs, malformed, chunks, retryAfter, errorBody, 0, -1);
+        }
+
         public static Reply ok(String content) {
             return new Reply(200, content, 0, false, 4, null, null);
         }
@@ -55,15 +70,25 @@ public final class StubOpenAiServer implements AutoCloseable {
         }
 
         public Reply delayed(long ms) {
-            return new Reply(status, content, ms, malformed, chunks, retryAfter, errorBody);
+            return new Reply(status, content, ms, malformed, chunks, retryAfter, errorBody, chunkDelayMs, breakAfterChunks);
         }
 
         public Reply withRetryAfter(String seconds) {
-            return new Reply(status, content, delayMs, malformed, chunks, seconds, errorBody);
+            return new Reply(status, content, delayMs, malformed, chunks, seconds, errorBody, chunkDelayMs, breakAfterChunks);
         }
 
         public Reply inChunks(int n) {
-            return new Reply(status, content, delayMs, malformed, n, retryAfter, errorBody);
+            return new Reply(status, content, delayMs, malformed, n, retryAfter, errorBody, chunkDelayMs, breakAfterChunks);
+        }
+
+        /** Streams with a pause before every chunk after the first, so a client can see chunks arrive one by one. */
+        public Reply chunkDelay(long ms) {
+            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, ms, breakAfterChunks);
+        }
+
+        /** A stream that sends {@code n} chunks and then drops the connection (no {@code [DONE]}). */
+        public Reply breakAfter(int n) {
+            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs, n);
         }
     }
 
@@ -212,12 +237,25 @@ public final class StubOpenAiServer implements AutoCloseable {
 
     private void stream(HttpExchange ex, Request req, Reply reply, int promptTokens, int completionTokens) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.sendResponseHeaders(200, 0);
+        // A stream that breaks promises far more bytes than it sends: closing it short drops the connection.
+        ex.sendResponseHeaders(200, reply.breakAfterChunks() >= 0 ? 1 << 20 : 0);
         OutputStream os = ex.getResponseBody();
         String content = reply.content();
         int pieces = Math.max(1, Math.min(reply.chunks(), content.length()));
         String id = "chatcmpl-" + name + "-" + count.get();
         for (int i = 0; i < pieces; i++) {
+            if (i == reply.breakAfterChunks()) {
+                os.flush();
+                return;
+            }
+            if (i > 0 && reply.chunkDelayMs() > 0) {
+                try {
+                    Thread.sleep(reply.chunkDelayMs());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             String part = content.substring(i * content.length() / pieces, (i + 1) * content.length() / pieces);
             ObjectNode chunk = JSON.createObjectNode();
             chunk.put("id", id);

@@ -9,7 +9,9 @@ import java.util.Set;
 /**
  * The one text normalisation that tagging, keyword extraction and decontamination share: Unicode NFKC, lower case,
  * and every run of characters that are not letters or digits treated as a word break (so punctuation is stripped and
- * {@code "SQL-join,"} gives {@code sql}, {@code join}).
+ * {@code "SQL-join,"} gives {@code sql}, {@code join}). Scripts written without spaces (Han, Hiragana, Katakana) have
+ * each character as its own word, so a Chinese clause is not one giant "word": n-grams over them are character
+ * n-grams, and {@link #contentWords} names them by character bigrams.
  */
 public final class TextNormalizer {
     /** Common English function words, left out of keywords and cluster names (never out of n-grams). */
@@ -39,14 +41,21 @@ public final class TextNormalizer {
         int start = -1;
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
+            int len = Character.charCount(cp);
             boolean word = Character.isLetterOrDigit(cp);
-            if (word && start < 0) {
+            if (word && isUnspacedScript(cp)) {
+                if (start >= 0) {
+                    out.add(s.substring(start, i));
+                    start = -1;
+                }
+                out.add(s.substring(i, i + len));
+            } else if (word && start < 0) {
                 start = i;
             } else if (!word && start >= 0) {
                 out.add(s.substring(start, i));
                 start = -1;
             }
-            i += Character.charCount(cp);
+            i += len;
         }
         if (start >= 0) {
             out.add(s.substring(start));
@@ -54,10 +63,22 @@ public final class TextNormalizer {
         return out;
     }
 
-    /** Words that can name a tag: not stop words, at least two characters, and not only digits. */
+    /**
+     * Words that can name a tag: not stop words, at least two characters, and not only digits. Runs of unspaced-script
+     * characters give their overlapping character bigrams instead (a lone such character gives nothing).
+     */
     public static List<String> contentWords(String text) {
         List<String> out = new ArrayList<>();
+        String prevUnspaced = null;
         for (String w : words(text)) {
+            if (isUnspacedScript(w.codePointAt(0))) {
+                if (prevUnspaced != null) {
+                    out.add(prevUnspaced + w);
+                }
+                prevUnspaced = w;
+                continue;
+            }
+            prevUnspaced = null;
             if (isContentWord(w)) {
                 out.add(w);
             }
@@ -66,6 +87,21 @@ public final class TextNormalizer {
     }
 
     public static boolean isContentWord(String w) {
-        return w.length() >= 2 && !STOP_WORDS.contains(w) && !w.chars().allMatch(Character::isDigit);
+        if (w.length() < 2 || STOP_WORDS.contains(w)) {
+            return false;
+        }
+        for (int i = 0; i < w.length(); i++) {
+            if (!Character.isDigit(w.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Han, Hiragana and Katakana: scripts written without spaces between words. */
+    static boolean isUnspacedScript(int cp) {
+        Character.UnicodeScript sc = Character.UnicodeScript.of(cp);
+        return sc == Character.UnicodeScript.HAN || sc == Character.UnicodeScript.HIRAGANA
+                || sc == Character.UnicodeScript.KATAKANA;
     }
 }

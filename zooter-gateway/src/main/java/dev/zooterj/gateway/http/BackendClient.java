@@ -64,6 +64,20 @@ public final class BackendClient {
      * not modified).
      */
     public Completion complete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
+        return complete(backend, body, true);
+    }
+
+    /**
+     * Like {@link #complete}, for a caller that passes the answer on as it is (the routing gateway): any 2xx JSON
+     * object with a {@code choices} array is accepted, so {@link Completion#content()} is null when the first choice
+     * carries no text (an answer made of tool calls).
+     */
+    public Completion relay(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
+        return complete(backend, body, false);
+    }
+
+    private Completion complete(Backend backend, ObjectNode body, boolean requireContent)
+            throws BackendException, InterruptedException {
         ObjectNode req = body.deepCopy();
         req.put("model", backend.model());
         req.put("stream", false);
@@ -84,13 +98,17 @@ public final class BackendClient {
                         "answer is not JSON: " + why, null);
             }
             JsonNode msg = tree == null ? null : tree.path("choices").path(0).path("message");
-            if (tree == null || !tree.isObject() || msg == null || !msg.path("content").isTextual()) {
+            if (requireContent && (tree == null || !tree.isObject() || !msg.path("content").isTextual())) {
                 throw new BackendException(backend.name(), BackendException.Kind.MALFORMED, resp.statusCode(), null,
                         "answer has no choices[0].message.content", null);
             }
+            if (!requireContent && (tree == null || !tree.isObject() || !tree.path("choices").isArray())) {
+                throw new BackendException(backend.name(), BackendException.Kind.MALFORMED, resp.statusCode(), null,
+                        "answer is not a chat completion (no choices array)", null);
+            }
             JsonNode usage = tree.path("usage");
             JsonNode finish = tree.path("choices").path(0).path("finish_reason");
-            return new Completion(msg.path("content").asText(), finish.isTextual() ? finish.asText() : null,
+            return new Completion(msg.path("content").isTextual() ? msg.path("content").asText() : null, finish.isTextual() ? finish.asText() : null,
                     usage.path("prompt_tokens").asLong(-1), usage.path("completion_tokens").asLong(-1),
                     (ObjectNode) tree, System.nanoTime() - t0);
         } finally {

@@ -1,6 +1,7 @@
 package dev.zooterj.nn.router;
 
 import dev.zooterj.core.label.LabelConfig;
+import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.nn.encoder.BertConfig;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.train.TrainingConfig;
@@ -20,13 +21,26 @@ import java.nio.file.Path;
  * @param maxTokens          truncation length of the tokenizer
  * @param trainWordEmbeddings fine-tuning also trains the word-embedding table (scratch always does)
  * @param embeddingCache     directory for cached frozen embeddings (null: no cache)
+ * @param tags               the tags the training rows carry for label enhancement ({@link TagScheme#DATA}: their own).
+ *                           Recorded, not applied: the caller tags the rows before training ({@code DatasetTagger}) and
+ *                           saves the fitted tagger with the router ({@link RouterStore#save(TrainedRouter, Path,
+ *                           dev.zooterj.data.tags.DatasetTagger)})
  */
 public record RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode mode, HeadConfig head, LabelConfig labels,
-                         TrainingConfig training, int maxTokens, boolean trainWordEmbeddings, Path embeddingCache) {
+                         TrainingConfig training, int maxTokens, boolean trainWordEmbeddings, Path embeddingCache, TagScheme tags) {
     public static final String MINILM = "minilm";
     public static final String SCRATCH = "scratch";
 
+    /** A spec whose training rows keep their own tags ({@link TagScheme#DATA}). */
+    public RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode mode, HeadConfig head, LabelConfig labels,
+                      TrainingConfig training, int maxTokens, boolean trainWordEmbeddings, Path embeddingCache) {
+        this(encoder, scratchConfig, mode, head, labels, training, maxTokens, trainWordEmbeddings, embeddingCache, TagScheme.DATA);
+    }
+
     public RouterSpec {
+        if (tags == null) {
+            tags = TagScheme.DATA;
+        }
         if (!MINILM.equals(encoder) && !SCRATCH.equals(encoder)) {
             throw new IllegalArgumentException("unknown encoder '" + encoder + "'; expected minilm or scratch");
         }
@@ -47,17 +61,21 @@ public record RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode 
     }
 
     public RouterSpec withLabels(LabelConfig newLabels) {
-        return new RouterSpec(encoder, scratchConfig, mode, head, newLabels, training, maxTokens, trainWordEmbeddings, embeddingCache);
+        return new RouterSpec(encoder, scratchConfig, mode, head, newLabels, training, maxTokens, trainWordEmbeddings, embeddingCache, tags);
     }
 
     public RouterSpec withTraining(TrainingConfig newTraining) {
-        return new RouterSpec(encoder, scratchConfig, mode, head, labels, newTraining, maxTokens, trainWordEmbeddings, embeddingCache);
+        return new RouterSpec(encoder, scratchConfig, mode, head, labels, newTraining, maxTokens, trainWordEmbeddings, embeddingCache, tags);
+    }
+
+    public RouterSpec withTags(TagScheme newTags) {
+        return new RouterSpec(encoder, scratchConfig, mode, head, labels, training, maxTokens, trainWordEmbeddings, embeddingCache, newTags);
     }
 
     /** A readable one-line description, also hashed into checkpoint fingerprints. */
     public String describe() {
         return "encoder=" + encoder + (SCRATCH.equals(encoder) ? " " + scratchConfig : "") + ", mode=" + mode.label()
                 + ", head=" + head + ", labels=[" + labels + "], maxTokens=" + maxTokens + ", trainWordEmbeddings="
-                + trainWordEmbeddings + ", training=" + training;
+                + trainWordEmbeddings + ", training=" + training + (tags.equals(TagScheme.DATA) ? "" : ", tags=" + tags);
     }
 }

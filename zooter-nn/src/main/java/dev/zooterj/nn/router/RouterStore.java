@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.core.label.LabelConfig;
 import dev.zooterj.core.label.RewardNormalization;
 import dev.zooterj.data.AtomicFiles;
+import dev.zooterj.data.tags.DatasetTagger;
+import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.nn.encoder.BertConfig;
 import dev.zooterj.nn.encoder.BertEncoder;
 import dev.zooterj.nn.head.HeadConfig;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -38,6 +41,7 @@ import java.util.stream.Stream;
  *               settings, provenance (dataset hash and size, seed, versions), training curve, file checksums
  * head.bin      the head's weights
  * encoder.bin   the encoder's weights, when training changed them (finetune, scratch)
+ * tagger.bin    the fitted tagger ({@link DatasetTagger}), when the training rows were tagged by clusters or keywords
  * </pre>
  * A directory is written next to its target and renamed into place, so a crash never leaves a half-written
  * router. Loading checks every part and refuses a mismatch with a message that says what differs.
@@ -47,6 +51,7 @@ public final class RouterStore {
     public static final String MANIFEST = "router.json";
     public static final String HEAD = "head.bin";
     public static final String ENCODER = "encoder.bin";
+    public static final String TAGGER = "tagger.bin";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private RouterStore() {
@@ -56,7 +61,26 @@ public final class RouterStore {
     public record Loaded(ZooterRouter router, JsonNode manifest) {
     }
 
+    /** Saves a router whose training rows kept their own tags, or were tagged by a scheme that needs no fitting. */
     public static void save(TrainedRouter trained, Path dir) {
+        save(trained, dir, null);
+    }
+
+    /**
+     * Saves a router with the tagger its training rows were tagged by ({@link RouterSpec#tags()}), so the same tags can
+     * be given to other rows later ({@link #tagger(Path)}).
+     *
+     * @param tagger the fitted tagger; required when the spec's scheme is fitted (cluster, keywords), else may be null
+     */
+    public static void save(TrainedRouter trained, Path dir, DatasetTagger tagger) {
+        TagScheme scheme = trained.spec().tags();
+        if (tagger != null && !tagger.scheme().equals(scheme)) {
+            throw new IllegalArgumentException("the tagger is for tags " + tagger.scheme() + " but the router was trained with tags " + scheme);
+        }
+        if (scheme.fitted() && tagger == null) {
+            throw new IllegalArgumentException("a router trained with " + scheme + " tags needs its fitted tagger to be saved with it");
+        }
+        boolean withTagger = tagger != null && scheme.fitted();
         Path parent = dir.toAbsolutePath().getParent();
         Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
@@ -67,11 +91,24 @@ public final class RouterStore {
             if (encoderTrained) {
                 NamedArrays.write(tmp.resolve(ENCODER), ((BertEncoder) router.encoder()).weights());
             }
+            if (withTagger) {
+                tagger.save(tmp.resolve(TAGGER));
+            }
             ObjectNode m = manifest(trained, encoderTrained);
+            ObjectNode tags = m.putObject("tags");
+            tags.put("scheme", scheme.toString());
+            if (withTagger) {
+                tags.put("tagger", TAGGER);
+                tags.put("trainingRows", tagger.trainingRows());
+                tags.put("seed", tagger.seed());
+            }
             ObjectNode files = m.putObject("files");
             files.put(HEAD, Hashing.sha256(tmp.resolve(HEAD)));
             if (encoderTrained) {
                 files.put(ENCODER, Hashing.sha256(tmp.resolve(ENCODER)));
+            }
+            if (withTagger) {
+                files.put(TAGGER, Hashing.sha256(tmp.resolve(TAGGER)));
             }
             AtomicFiles.writeString(tmp.resolve(MANIFEST), JSON.writeValueAsString(m));
             replaceDirectory(tmp, dir);
@@ -198,6 +235,10 @@ public final class RouterStore {
                     + encoder.dimension() + "-d encoder: " + e.getMessage());
         }
         int maxTokens = enc.path("maxTokens").asInt(256);
+        tagScheme(m, manifestFile);
+        if (m.path("tags").has("tagger")) {
+            verified(dir, m, TAGGER);
+        }
         return new Loaded(new ZooterRouter(models, tokenizer, encoder, head, maxTokens), m);
     }
 
@@ -206,6 +247,52 @@ public final class RouterStore {
         JsonNode l = manifest.path("labels");
         return new LabelConfig(l.path("tau").asDouble(), RewardNormalization.parse(l.path("normalization").asText("none")),
                 l.path("beta").asDouble(), l.path("hard").asBoolean());
+    }
+
+    /** The tags the router's training rows carried ({@link TagScheme#DATA} for routers saved before tag schemes). */
+    public static TagScheme tagScheme(JsonNode manifest) {
+        return tagScheme(manifest, Path.of(MANIFEST));
+    }
+
+    private static TagScheme tagScheme(JsonNode manifest, Path where) {
+        JsonNode s = manifest.path("tags").path("scheme");
+        if (s.isMissingNode()) {
+            return TagScheme.DATA;
+        }
+        try {
+            return TagScheme.parse(s.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": field 'tags.scheme': " + e.getMessage());
+        }
+    }
+
+    /**
+     * The tagger saved with the router in {@code dir}, checked against the manifest's checksum; empty when its training
+     * rows kept their own tags or were tagged by a scheme that needs no fitting (subset, none).
+     */
+    public static Optional<DatasetTagger> tagger(Path dir) {
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IllegalArgumentException(dir + " is not a router directory: " + MANIFEST + " is missing");
+        }
+        JsonNode m;
+        try {
+            m = JSON.readTree(manifestFile.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(manifestFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        TagScheme scheme = tagScheme(m, manifestFile);
+        if (!m.path("tags").has("tagger")) {
+            if (scheme.fitted()) {
+                throw new IllegalArgumentException(manifestFile + ": the router was trained with " + scheme + " tags but lists no tagger");
+            }
+            return Optional.empty();
+        }
+        DatasetTagger t = DatasetTagger.load(verified(dir, m, TAGGER));
+        if (!t.scheme().equals(scheme)) {
+            throw new IllegalArgumentException(dir.resolve(TAGGER) + " is a " + t.scheme() + " tagger but " + MANIFEST + " says " + scheme);
+        }
+        return Optional.of(t);
     }
 
     private static Path verified(Path dir, JsonNode m, String name) {

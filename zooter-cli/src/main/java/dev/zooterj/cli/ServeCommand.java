@@ -1,0 +1,122 @@
+package dev.zooterj.cli;
+
+import dev.zooterj.gateway.backend.Backend;
+import dev.zooterj.gateway.backend.BackendsFile;
+import dev.zooterj.gateway.client.RoutingChatClient;
+import dev.zooterj.gateway.http.BackendClient;
+import dev.zooterj.gateway.serve.GatewayConfig;
+import dev.zooterj.gateway.serve.GatewayServer;
+import dev.zooterj.nn.router.RouterStore;
+import dev.zooterj.nn.router.ZooterRouter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run an OpenAI-compatible routing gateway. POST /v1/chat/completions with model \"zooter\" (see",
+                "--alias): the router reads the first user turn, picks a backend, and that backend answers (streaming",
+                "too); when it fails, the next model in the router's ranking does (--attempts). A backend's name as",
+                "model calls it directly. Also GET /v1/models, POST /route (the decision only), GET /health and",
+                "GET /metrics (Prometheus). Runs until Ctrl-C, then finishes the requests in flight."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--router", required = true, paramLabel = "ROUTER_DIR", description = "A directory written by 'zooter train'.")
+    Path router;
+
+    @Option(names = "--backends", required = true, paramLabel = "FILE",
+            description = "Backends file (JSON or YAML) with a backend named after each of the router's models.")
+    Path backends;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--max-in-flight", defaultValue = "64", paramLabel = "N",
+            description = "Chat and route requests handled at once; more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Largest request body; larger gets 413 (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
+    @Option(names = "--attempts", defaultValue = "" + RoutingChatClient.DEFAULT_ATTEMPTS, paramLabel = "N",
+            description = "Models tried per routed request: the router's pick, then the next in its ranking (default: ${DEFAULT-VALUE}).")
+    int attempts;
+
+    @Option(names = "--alias", defaultValue = GatewayConfig.DEFAULT_ALIAS, paramLabel = "NAME",
+            description = "The model name that means: let the router choose (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Option(names = "--shutdown-grace", defaultValue = "30", paramLabel = "SECONDS",
+            description = "On Ctrl-C, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
+    double shutdownGrace;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("--attempts must be >= 1, got " + attempts);
+        }
+        if (!(shutdownGrace >= 0)) {
+            throw new IllegalArgumentException("--shutdown-grace must be >= 0 seconds, got " + shutdownGrace);
+        }
+        GatewayConfig config = new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes,
+                Duration.ofMillis(Math.round(shutdownGrace * 1000)));
+        BackendsFile file = BackendsFile.load(backends);
+        ZooterRouter r = RouterStore.load(router).router();
+        List<String> missing = r.models().stream().filter(m -> file.find(m).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the router's models " + String.join(", ", missing) + " have no backend in "
+                    + backends + " (backends there: " + String.join(", ", file.names()) + "; the router's models: "
+                    + String.join(", ", r.models()) + ")");
+        }
+        RoutingChatClient client = new RoutingChatClient(r, file.backends(), new BackendClient(), attempts);
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(client, config);
+        } catch (BindException e) {
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + " (--port 0 picks a free port)", e);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        o.println("listening on " + server.baseUri() + "  (OpenAI base URL: " + server.baseUri() + "/v1)");
+        o.println("model \"" + alias + "\" routes between " + r.models().size() + " backends, trying up to "
+                + Math.min(attempts, r.models().size()) + " per request:");
+        int w = file.names().stream().mapToInt(String::length).max().orElse(10);
+        for (Backend b : file.backends()) {
+            o.println(String.format("  %-" + w + "s  %s  (model %s)%s", b.name(), b.baseUrl(), b.model(),
+                    r.models().contains(b.name()) ? "" : "  [by name only: not a router model]"));
+        }
+        o.println("endpoints: POST /v1/chat/completions, GET /v1/models, POST /route, GET /health, GET /metrics");
+        o.println("Ctrl-C stops, after the requests in flight finish (up to " + shutdownGrace + " s)");
+        o.flush();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "zooter-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            // Stopped from inside the JVM (an embedding application or a test) rather than by a signal.
+            Runtime.getRuntime().removeShutdownHook(hook);
+            server.close();
+        }
+        o.println("stopped");
+        o.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.zooterj.data.tags;
+
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.data.RewardRecord;
+
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Which rows of a dataset count as training rows when tags are fitted on one file: the rows of a named split, or,
+ * when none is named, the {@code train} split if the rows carry splits and every row if they carry none. Rows with
+ * splits but no {@code train} split and no name given are refused rather than guessed, so a test split never slips
+ * into the fit.
+ *
+ * @param split       the training split's name, or null for every row
+ * @param description in words, for reports: {@code split 'train'} or {@code all rows (the data has no split field)}
+ */
+public record TrainingRows(String split, String description) implements Predicate<RewardRecord> {
+    /** The default split name. */
+    public static final String TRAIN = "train";
+
+    /**
+     * @param split the split asked for, or null for the default
+     * @param where names the data in errors, e.g. the file
+     * @throws IllegalArgumentException when the named split has no rows, or the default cannot be decided
+     */
+    public static TrainingRows choose(RewardDataset data, String split, String where) {
+        TreeSet<String> splits = new TreeSet<>();
+        boolean unsplit = false;
+        for (RewardRecord r : data.records()) {
+            if (r.split() == null) {
+                unsplit = true;
+            } else {
+                splits.add(r.split());
+            }
+        }
+        if (split != null) {
+            if (!splits.contains(split)) {
+                throw new IllegalArgumentException(where + " has no rows with split '" + split + "'"
+                        + (splits.isEmpty() ? " (no row has a split field)" : "; its splits are " + String.join(", ", splits)));
+            }
+            return new TrainingRows(split, "split '" + split + "'");
+        }
+        if (splits.isEmpty()) {
+            return new TrainingRows(null, "all rows (the data has no split field)");
+        }
+        if (splits.contains(TRAIN)) {
+            return new TrainingRows(TRAIN, "split '" + TRAIN + "'" + (unsplit ? " (rows without a split are not training rows)" : ""));
+        }
+        throw new IllegalArgumentException(where + " has splits " + String.join(", ", splits) + " but none is '" + TRAIN
+                + "': name the training split with --split NAME");
+    }
+
+    /** Every row is a training row. */
+    public static TrainingRows all() {
+        return new TrainingRows(null, "all rows");
+    }
+
+    @Override
+    public boolean test(RewardRecord r) {
+        return split == null || Objects.equals(split, r.split());
+    }
+
+    /** Training rows in {@code data}. */
+    public int count(RewardDataset data) {
+        return (int) data.records().stream().filter(this).count();
+    }
+}

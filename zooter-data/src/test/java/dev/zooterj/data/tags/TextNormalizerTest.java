@@ -1,0 +1,27 @@
+package dev.zooterj.data.tags;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TextNormalizerTest {
+    @Test
+    void lowerCasesAndStripsPunctuation() {
+        assertEquals(List.of("sql", "join", "on", "2", "tables"), TextNormalizer.words("SQL-join, on 2 tables!"));
+        assertEquals(List.of("file"), TextNormalizer.words("ﬁle"));
+    }
+
+    @Test
+    void unspacedScriptsGiveOneWordPerCharacterAndBigramContentWords() {
+        assertEquals(List.of("what", "is", "中", "国", "的", "首", "都"), TextNormalizer.words("What is 中国的首都?"));
+        assertEquals(List.of("中国", "国的", "的首", "首都"), TextNormalizer.contentWords("What is 中国的首都?"));
+        assertEquals(List.of(), TextNormalizer.contentWords("是"));
+    }
+
+    @Test
+    void contentWordsDropStopWordsShortWordsAndNumbers() {
+        assertEquals(List.of("capital", "france", "x1"), TextNormalizer.contentWords("What is the capital of France, 1999 x1 a?"));
+    }
+}

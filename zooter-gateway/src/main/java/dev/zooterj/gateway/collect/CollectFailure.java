@@ -1,0 +1,26 @@
+package dev.zooterj.gateway.collect;
+
+/**
+ * A step that did not finish in a run: the pair (or, for tagging, the query) stays missing and a rerun retries it.
+ *
+ * @param backend  the candidate, or null for a tagging failure
+ * @param reason   the last error, e.g. {@code backend 'b': HTTP 500: overloaded}
+ * @param attempts attempts made
+ */
+public record CollectFailure(String queryId, String backend, Step step, String reason, int attempts) {
+    /** Which step failed. */
+    public enum Step {
+        /** The candidate's answer: nothing was journaled for the pair. */
+        GENERATE,
+        /** Scoring the (journaled) answer: a rerun scores it without generating again. */
+        SCORE,
+        /** Tagging the query. */
+        TAG
+    }
+
+    @Override
+    public String toString() {
+        return queryId + (backend == null ? "" : " × " + backend) + ": " + step.name().toLowerCase(java.util.Locale.ROOT)
+                + " failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + reason;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.zooterj.gateway.collect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zooterj.gateway.backend.Backend;
+import dev.zooterj.gateway.backend.BackendsFile;
+import dev.zooterj.gateway.backend.BackendsFileException;
+import dev.zooterj.gateway.http.BackendClient;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What {@code collect} reads from the backends file: the candidates ({@code backends}), the reward model (a
+ * {@code judge} or a {@code rewardEndpoint} section, exactly one) and an optional {@code tagger}.
+ *
+ * <pre>{@code
+ * "judge": {"backend": "<a name in backends>" | inline: "baseUrl", "model", "apiKeyEnv", "timeoutSeconds",
+ *                                                        "maxConcurrent", "name" (default "judge"),
+ *           "promptFile": "judge.txt",          // required; {query} and {response}; relative to the backends file
+ *           "min": 1, "max": 10,                // required: the score range; a score outside it is invalid
+ *           "temperature": 0, "maxTokens": 1024}
+ * "rewardEndpoint": {"url": "http://localhost:8080/score", "apiKeyEnv", "timeoutSeconds": 60, "maxConcurrent": 8}
+ * "tagger": {"backend" | inline as for the judge (default name "tagger"),
+ *            "promptFile": optional ({query}; default Tagger.DEFAULT_PROMPT), "maxTags": 10,
+ *            "temperature": 0, "maxTokens": 512}
+ * }</pre>
+ * Inline connection fields mean what they mean in {@code backends} and are validated by the same code. Every problem
+ * is a {@link BackendsFileException} naming the file, the field path and what was expected.
+ *
+ * @param tagger null when there is no tagger section
+ */
+public record CollectSetup(List<Backend> candidates, RewardScorer scorer, Tagger tagger) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> CONNECTION = Set.of("baseUrl", "model", "apiKeyEnv", "timeoutSeconds", "maxConcurrent");
+    private static final Set<String> CHAT = Set.of("backend", "name", "baseUrl", "model", "apiKeyEnv", "timeoutSeconds",
+            "maxConcurrent", "promptFile", "temperature", "maxTokens");
+
+    /** Reads the collect sections of a loaded backends file. */
+    public static CollectSetup from(BackendsFile file, BackendClient client) {
+        JsonNode judge = file.section("judge").orElse(null);
+        JsonNode endpoint = file.section("rewardEndpoint").orElse(null);
+        if (judge != null && endpoint != null) {
+            throw new BackendsFileException(file.file(), "rewardEndpoint", "give either 'judge' or 'rewardEndpoint', not both");
+        }
+        if (judge == null && endpoint == null) {
+            throw new BackendsFileException(file.file(), null, "no reward model: add a 'judge' section (an "
+                    + "OpenAI-compatible model and a prompt file) or a 'rewardEndpoint' section (a URL that scores "
+                    + "{query, response})");
+        }
+        RewardScorer scorer = judge != null ? judge(new Section(file, "judge", judge), client)
+                : rewardEndpoint(new Section(file, "rewardEndpoint", endpoint));
+        Tagger tagger = file.section("tagger").map(t -> tagger(new Section(file, "tagger", t), client)).orElse(null);
+        return new CollectSetup(file.backends(), scorer, tagger);
+    }
+
+    private static JudgeScorer judge(Section s, BackendClient client) {
+        s.allow(union(CHAT, Set.of("min", "max")));
+        Backend b = s.chatBackend();
+        PromptTemplate prompt = s.prompt(List.of("query", "response"), List.of("query", "response"));
+        double min = s.number("min", null);
+        double max = s.number("max", null);
+        if (!(min < max)) {
+            throw s.error("max", "expected a number above min (" + min + "), got " + max);
+        }
+        return new JudgeScorer(client, b, prompt, min, max, s.temperature(), s.whole("maxTokens", 1024));
+    }
+
+    private static Tagger tagger(Section s, BackendClient client) {
+        s.allow(union(CHAT, Set.of("maxTags")));
+        Backend b = s.chatBackend();
+        PromptTemplate prompt = s.node.has("promptFile") ? s.prompt(List.of("query"), List.of("query"))
+                : Tagger.defaultTemplate();
+        return new Tagger(client, b, prompt, s.whole("maxTags", 10), s.temperature(), s.whole("maxTokens", 512));
+    }
+
+    private static HttpRewardScorer rewardEndpoint(Section s) {
+        s.allow(Set.of("url", "apiKeyEnv", "timeoutSeconds", "maxConcurrent"));
+        ObjectNode conn = s.connectionFields();
+        conn.put("name", s.name());
+        if (s.node.has("url")) {
+            conn.set("baseUrl", s.node.get("url"));
+        }
+        conn.put("model", "-");
+        Backend b = s.validateAsBackend(conn, Map.of("baseUrl", "url"));
+        return new HttpRewardScorer(b.baseUrl(), b.apiKeyEnv(), b.timeout(), b.maxConcurrent());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new TreeSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    /** One section of the backends file, with errors that name {@code section.field}. */
+    private record Section(BackendsFile file, String name, JsonNode node) {
+        Section {
+            if (!node.isObject()) {
+                throw new BackendsFileException(file.file(), name, "expected an object, got " + node.getNodeType());
+            }
+        }
+
+        BackendsFileException error(String field, String problem) {
+            return new BackendsFileException(file.file(), name + "." + field, problem);
+        }
+
+        void allow(Set<String> fields) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!fields.contains(f)) {
+                    throw error(f, "unknown field (expected one of " + String.join(", ", new TreeSet<>(fields)) + ")");
+                }
+            }
+        }
+
+        /** A candidate named by {@code backend}, or the inline connection fields. */
+        Backend chatBackend() {
+            if (node.has("backend")) {
+                JsonNode ref = node.get("backend");
+                for (String f : union(CONNECTION, Set.of("name"))) {
+                    if (node.has(f)) {
+                        throw error(f, "not allowed together with " + name + ".backend (use one or the other)");
+                    }
+                }
+                if (!ref.isTextual()) {
+                    throw error("backend", "expected the name of an entry in backends, got " + ref);
+                }
+                return file.find(ref.textValue()).orElseThrow(() -> error("backend", "no backend named '"
+                        + ref.textValue() + "' (have: " + String.join(", ", file.names()) + ")"));
+            }
+            ObjectNode conn = connectionFields();
+            if (!conn.has("baseUrl") && !conn.has("model")) {
+                throw error("backend", "missing: name a backend (\"backend\": \"<name>\") or give baseUrl and model");
+            }
+            JsonNode own = node.get("name");
+            String label = own == null ? name : own.isTextual() ? own.textValue() : null;
+            if (label == null) {
+                throw error("name", "expected a string, got " + own);
+            }
+            if (file.find(label).isPresent()) {
+                throw error("name", "'" + label + "' is also a candidate's name; give the " + name + " another \"name\"");
+            }
+            conn.put("name", label);
+            return validateAsBackend(conn, Map.of());
+        }
+
+        ObjectNode connectionFields() {
+            ObjectNode conn = JSON.createObjectNode();
+            for (String f : CONNECTION) {
+                if (node.has(f)) {
+                    conn.set(f, node.get(f));
+                }
+            }
+            return conn;
+        }
+
+        /**
+         * Validates connection fields with {@link BackendsFile}'s own rules (one backend in a synthetic file) and
+         * rewrites the field path of any error from {@code backends[0].x} to {@code section.x}.
+         */
+        Backend validateAsBackend(ObjectNode conn, Map<String, String> renamed) {
+            ObjectNode root = JSON.createObjectNode();
+            root.putArray("backends").add(conn);
+            try {
+                return BackendsFile.parse(file.file(), root).backends().get(0);
+            } catch (BackendsFileException e) {
+                String prefix = file.file() + ": backends[0].";
+                String msg = e.getMessage();
+                if (!msg.startsWith(prefix)) {
+                    throw e;
+                }
+                String rest = msg.substring(prefix.length());
+                String field = rest.substring(0, Math.max(0, rest.indexOf(':')));
+                String problem = rest.substring(rest.indexOf(':') + 2);
+                throw error(renamed.getOrDefault(field, field), problem);
+            }
+        }
+
+        PromptTemplate prompt(List<String> names, List<String> required) {
+            JsonNode v = node.get("promptFile");
+            if (v == null || !v.isTextual() || v.textValue().isBlank()) {
+                throw error("promptFile", v == null ? "missing (required): a text file with the prompt"
+                        : "expected a file name, got " + v);
+            }
+            Path dir = file.file().toAbsolutePath().getParent();
+            Path p = dir.resolve(v.textValue());
+            String text;
+            try {
+                text = Files.readString(p);
+            } catch (IOException e) {
+                throw error("promptFile", "cannot read " + p + (Files.exists(p) ? ": " + e.getMessage() : ": no such file"));
+            }
+            try {
+                return new PromptTemplate(text, names, required);
+            } catch (IllegalArgumentException e) {
+                throw error("promptFile", p.getFileName() + " " + e.getMessage());
+            }
+        }
+
+        double number(String field, Double dflt) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                if (dflt == null) {
+                    throw error(field, "missing (required): expected a number");
+                }
+                return dflt;
+            }
+            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                throw error(field, "expected a finite number, got " + v);
+            }
+            return v.asDouble();
+        }
+
+        double temperature() {
+            double t = number("temperature", 0.0);
+            if (t < 0) {
+                throw error("temperature", "expected a number >= 0, got " + t);
+            }
+            return t;
+        }
+
+        int whole(String field, int dflt) {
+            double v = number(field, (double) dflt);
+            if (v < 1 || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+                throw error(field, "expected a whole number >= 1, got " + node.get(field));
+            }
+            return (int) v;
+        }
+    }
+}

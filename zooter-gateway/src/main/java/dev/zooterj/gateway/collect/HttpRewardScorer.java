@@ -1,0 +1,139 @@
+package dev.zooterj.gateway.collect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zooterj.gateway.http.BackendException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+/**
+ * A reward model behind a plain HTTP endpoint: {@code POST url} with {@code {"query": ..., "response": ...}}, answered
+ * by a JSON number ({@code 3.25}) or an object with a numeric {@code "reward"} ({@code {"reward": 3.25}}). The reward
+ * must be finite; there is no range, since reward models give unbounded scores. Failures are reported like a
+ * backend's (429/5xx/timeouts are retryable, Retry-After in seconds is honoured), and a reply without a number is an
+ * {@link InvalidOutputException}.
+ */
+public final class HttpRewardScorer implements RewardScorer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NAME = "rewardEndpoint";
+
+    private final URI url;
+    private final String apiKeyEnv;
+    private final Duration timeout;
+    private final int maxConcurrent;
+    private final Semaphore permits;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** @param apiKeyEnv environment variable holding a Bearer token, or null */
+    public HttpRewardScorer(URI url, String apiKeyEnv, Duration timeout, int maxConcurrent) {
+        this.url = url;
+        this.apiKeyEnv = apiKeyEnv;
+        this.timeout = timeout;
+        this.maxConcurrent = maxConcurrent;
+        this.permits = new Semaphore(maxConcurrent, true);
+    }
+
+    @Override
+    public Score score(String query, String answer) throws BackendException, InvalidOutputException, InterruptedException {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(Map.of("query", query, "response", answer));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpRequest.Builder rb = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        String key = key();
+        if (key != null) {
+            rb.header("Authorization", "Bearer " + key);
+        }
+        HttpResponse<String> resp;
+        permits.acquire();
+        try {
+            resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException e) {
+            throw new BackendException(NAME, BackendException.Kind.TIMEOUT, -1, null,
+                    "no answer within " + timeout.toMillis() + " ms", e);
+        } catch (IOException e) {
+            throw new BackendException(NAME, BackendException.Kind.CONNECTION, -1, null,
+                    "cannot reach " + url + ": " + e.getMessage(), e);
+        } finally {
+            permits.release();
+        }
+        if (resp.statusCode() / 100 != 2) {
+            Duration retryAfter = resp.headers().firstValue("Retry-After").map(HttpRewardScorer::seconds).orElse(null);
+            throw new BackendException(NAME, BackendException.Kind.STATUS, resp.statusCode(), retryAfter,
+                    "HTTP " + resp.statusCode() + ": " + JudgeScorer.shorten(resp.body()), null);
+        }
+        return new Score(parseReward(resp.body()), null);
+    }
+
+    /** The reward in an endpoint's reply: a JSON number, or an object with a numeric "reward". */
+    public static double parseReward(String body) throws InvalidOutputException {
+        JsonNode n;
+        try {
+            n = JSON.readTree(body);
+        } catch (IOException e) {
+            n = null;
+        }
+        JsonNode v = n == null ? null : n.isObject() ? n.get("reward") : n;
+        if (v == null || !v.isNumber()) {
+            throw new InvalidOutputException("reward endpoint reply is not a number or {\"reward\": number}: \""
+                    + JudgeScorer.shorten(body) + "\"");
+        }
+        if (!Double.isFinite(v.asDouble())) {
+            throw new InvalidOutputException("reward endpoint returned " + v.asText() + ", expected a finite number");
+        }
+        return v.asDouble();
+    }
+
+    private static Duration seconds(String v) {
+        try {
+            double s = Double.parseDouble(v.strip());
+            return s >= 0 ? Duration.ofMillis(Math.round(s * 1000)) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private String key() {
+        if (apiKeyEnv == null) {
+            return null;
+        }
+        String key = System.getenv(apiKeyEnv);
+        if (key == null || key.isBlank()) {
+            throw new IllegalStateException("rewardEndpoint: environment variable " + apiKeyEnv + " (apiKeyEnv) is not set");
+        }
+        return key;
+    }
+
+    @Override
+    public void checkReady() {
+        key();
+    }
+
+    @Override
+    public String identity() {
+        return "endpoint " + url;
+    }
+
+    @Override
+    public int maxConcurrent() {
+        return maxConcurrent;
+    }
+
+    @Override
+    public String toString() {
+        return "reward endpoint " + url;
+    }
+}

@@ -1,0 +1,310 @@
+package dev.zooterj.gateway.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zooterj.gateway.KeywordRouter;
+import dev.zooterj.gateway.StubOpenAiServer;
+import dev.zooterj.gateway.StubOpenAiServer.Reply;
+import dev.zooterj.gateway.backend.Backend;
+import dev.zooterj.gateway.client.RoutingChatClient;
+import dev.zooterj.gateway.http.BackendClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.zooterj.gateway.serve.GatewayTestSupport.JSON;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.backend;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.chat;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.get;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.json;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.openAiError;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.parseMetrics;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.post;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.sum;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gateway over real loopback HTTP, in front of stub backends a, b and c routed by keyword. */
+class GatewayServerTest {
+    private final List<StubOpenAiServer> stubs = new ArrayList<>();
+    private StubOpenAiServer a;
+    private StubOpenAiServer b;
+    private StubOpenAiServer c;
+    private KeywordRouter router;
+    private GatewayServer gw;
+
+    @BeforeEach
+    void start() throws Exception {
+        a = stub("a");
+        b = stub("b");
+        c = stub("c");
+        router = new KeywordRouter("a", "b", "c");
+        gw = gateway(List.of(backend(a), backend(b), backend(c)), GatewayConfig.defaults().withPort(0));
+    }
+
+    private StubOpenAiServer stub(String name) {
+        StubOpenAiServer s = StubOpenAiServer.start(name, StubOpenAiServer.echo(name));
+        stubs.add(s);
+        return s;
+    }
+
+    private GatewayServer gateway(List<Backend> backends, GatewayConfig config) throws Exception {
+        return GatewayServer.start(new RoutingChatClient(router, backends, new BackendClient(), 3), config);
+    }
+
+    @AfterEach
+    void stop() {
+        gw.stop(Duration.ZERO);
+        stubs.forEach(StubOpenAiServer::close);
+    }
+
+    @Test
+    void routingFollowsTheRouterOnTheFirstUserTurn() throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("model", "zooter").put("temperature", 0.2);
+        var msgs = body.putArray("messages");
+        msgs.addObject().put("role", "system").put("content", "be brief @c");
+        msgs.addObject().put("role", "user").put("content", "solve this @b");
+        msgs.addObject().put("role", "assistant").put("content", "sure");
+        msgs.addObject().put("role", "user").put("content", "and now @a");
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", body);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode answer = json(r);
+        assertEquals("b says: solve this @b", answer.path("choices").path(0).path("message").path("content").asText());
+        assertEquals("b", answer.path("model").asText(), "the answer names the backend, as /v1/models lists it");
+        assertEquals("b", r.headers().firstValue("X-Zooter-Model").orElseThrow());
+        assertEquals("b", r.headers().firstValue("X-Zooter-Router-Choice").orElseThrow());
+        assertEquals("router", r.headers().firstValue("X-Zooter-Route").orElseThrow());
+        assertEquals("0.6000", r.headers().firstValue("X-Zooter-Probability").orElseThrow());
+        assertEquals("1", r.headers().firstValue("X-Zooter-Attempts").orElseThrow());
+        assertTrue(Double.parseDouble(r.headers().firstValue("X-Zooter-Router-Ms").orElseThrow()) >= 0);
+        assertEquals(1, b.requestCount());
+        assertEquals(0, a.requestCount() + c.requestCount());
+        StubOpenAiServer.Request sent = b.requests().get(0);
+        assertEquals("b-model", sent.model(), "the backend gets its own model id");
+        assertEquals(0.2, sent.body().path("temperature").asDouble(), "other fields are forwarded");
+        assertEquals(4, sent.body().path("messages").size());
+
+        HttpResponse<String> noModel = post(gw, "/v1/chat/completions", chat(null, "hello @c"));
+        assertEquals("c", json(noModel).path("model").asText(), "no model means: route");
+    }
+
+    @Test
+    void aBackendNameBypassesTheRouter() throws Exception {
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("c", "this says @a"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("c says: this says @a", json(r).path("choices").path(0).path("message").path("content").asText());
+        assertEquals("explicit", r.headers().firstValue("X-Zooter-Route").orElseThrow());
+        assertTrue(r.headers().firstValue("X-Zooter-Probability").isEmpty());
+        assertEquals(0, router.calls());
+
+        HttpResponse<String> unknown = post(gw, "/v1/chat/completions", chat("gpt-9", "hi"));
+        assertEquals(404, unknown.statusCode());
+        JsonNode e = openAiError(unknown);
+        assertEquals("model_not_found", e.path("code").asText());
+        assertTrue(e.path("message").asText().contains("available models: zooter, a, b, c"), e.toString());
+    }
+
+    @Test
+    void fallsBackToTheNextModelWhenTheChosenOneFails() throws Exception {
+        a.setResponder(StubOpenAiServer.alwaysStatus(500));
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("b says: q @a", json(r).path("choices").path(0).path("message").path("content").asText());
+        assertEquals("b", r.headers().firstValue("X-Zooter-Model").orElseThrow());
+        assertEquals("a", r.headers().firstValue("X-Zooter-Router-Choice").orElseThrow());
+        assertEquals("2", r.headers().firstValue("X-Zooter-Attempts").orElseThrow());
+        assertEquals("0.2000", r.headers().firstValue("X-Zooter-Probability").orElseThrow());
+        assertEquals(1, a.requestCount());
+
+        Map<String, Double> m = parseMetrics(get(gw, "/metrics").body());
+        assertEquals(1, sum(m, "zooter_backend_errors_total", "backend=\"a\"", "kind=\"http_500\""));
+        assertEquals(1, sum(m, "zooter_fallbacks_total"));
+        assertEquals(1, sum(m, "zooter_backend_answers_total", "backend=\"b\""));
+        assertEquals(1, sum(m, "zooter_routing_decisions_total", "model=\"a\""));
+    }
+
+    @Test
+    void fallsBackWhenTheChosenOneTimesOut() throws Exception {
+        gw.stop(Duration.ZERO);
+        gw = gateway(List.of(backend(a, Duration.ofMillis(300)), backend(b), backend(c)),
+                GatewayConfig.defaults().withPort(0));
+        a.setResponder((req, n) -> Reply.ok("too late").delayed(3000));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("b", r.headers().firstValue("X-Zooter-Model").orElseThrow());
+        assertTrue(System.nanoTime() - t0 < 2_500_000_000L, "did not wait for the slow backend");
+        Map<String, Double> m = parseMetrics(get(gw, "/metrics").body());
+        assertEquals(1, sum(m, "zooter_backend_errors_total", "backend=\"a\"", "kind=\"timeout\""));
+    }
+
+    @Test
+    void whenEveryModelTriedFailsTheClientGetsAnOpenAiError() throws Exception {
+        gw.stop(Duration.ZERO);
+        gw = GatewayServer.start(new RoutingChatClient(router, List.of(backend(a), backend(b), backend(c)),
+                new BackendClient(), 2), GatewayConfig.defaults().withPort(0));
+        a.setResponder(StubOpenAiServer.alwaysStatus(500));
+        b.setResponder((req, n) -> Reply.malformedJson());
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+        assertEquals(502, r.statusCode(), r.body());
+        JsonNode e = openAiError(r);
+        assertEquals("server_error", e.path("type").asText());
+        assertEquals("backend_error", e.path("code").asText());
+        assertEquals(2, e.path("failures").size(), "attempts = 2: a, then b; never c");
+        assertEquals("a", e.path("failures").path(0).path("model").asText());
+        assertEquals(500, e.path("failures").path(0).path("status").asInt());
+        assertEquals("malformed", e.path("failures").path(1).path("kind").asText());
+        assertEquals(0, c.requestCount());
+
+        HttpResponse<String> named = post(gw, "/v1/chat/completions", chat("a", "q"));
+        assertEquals(502, named.statusCode());
+        assertEquals(1, openAiError(named).path("failures").size(), "a named backend has no fallback");
+    }
+
+    @Test
+    void whenEveryModelTimesOutTheAnswerIs504() throws Exception {
+        gw.stop(Duration.ZERO);
+        Duration t = Duration.ofMillis(200);
+        gw = gateway(List.of(backend(a, t), backend(b, t), backend(c, t)), GatewayConfig.defaults().withPort(0));
+        for (StubOpenAiServer s : List.of(a, b, c)) {
+            s.setResponder((req, n) -> Reply.ok("late").delayed(2000));
+        }
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "q"));
+        assertEquals(504, r.statusCode(), r.body());
+        assertEquals("backend_timeout", openAiError(r).path("code").asText());
+        assertEquals(3, openAiError(r).path("failures").size());
+    }
+
+    @Test
+    void badRequestsAreAnsweredWithClearOpenAiErrors() throws Exception {
+        HttpResponse<String> malformed = post(gw, "/v1/chat/completions", "{\"model\": \"zooter\", \"messages\": [");
+        assertEquals(400, malformed.statusCode());
+        assertTrue(openAiError(malformed).path("message").asText().startsWith("the request body is not valid JSON"),
+                malformed.body());
+
+        HttpResponse<String> noMessages = post(gw, "/v1/chat/completions", "{\"model\": \"zooter\"}");
+        assertEquals(400, noMessages.statusCode());
+        assertEquals("messages", openAiError(noMessages).path("param").asText());
+
+        HttpResponse<String> notObject = post(gw, "/v1/chat/completions", "[1, 2]");
+        assertEquals(400, notObject.statusCode());
+        assertTrue(openAiError(notObject).path("message").asText().contains("must be a JSON object"));
+
+        HttpResponse<String> empty = post(gw, "/v1/chat/completions", "");
+        assertEquals(400, empty.statusCode());
+
+        ObjectNode systemOnly = JSON.createObjectNode().put("model", "zooter");
+        systemOnly.putArray("messages").addObject().put("role", "system").put("content", "you are terse");
+        HttpResponse<String> noUser = post(gw, "/v1/chat/completions", systemOnly);
+        assertEquals(400, noUser.statusCode());
+        assertTrue(openAiError(noUser).path("message").asText().contains("no user message"), noUser.body());
+        systemOnly.put("model", "a");
+        assertEquals(200, post(gw, "/v1/chat/completions", systemOnly).statusCode(), "a named backend needs no user turn");
+
+        ObjectNode badStream = chat("zooter", "x").put("stream", "yes");
+        assertEquals(400, post(gw, "/v1/chat/completions", badStream).statusCode());
+
+        HttpResponse<String> wrongMethod = get(gw, "/v1/chat/completions");
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("POST", wrongMethod.headers().firstValue("Allow").orElseThrow());
+        openAiError(wrongMethod);
+
+        assertEquals(404, get(gw, "/v2/nothing").statusCode());
+        assertEquals(1, a.requestCount(), "only the request naming a reached a backend");
+        assertEquals(0, b.requestCount() + c.requestCount());
+    }
+
+    @Test
+    void anOversizeBodyIs413() throws Exception {
+        gw.stop(Duration.ZERO);
+        gw = gateway(List.of(backend(a), backend(b), backend(c)), GatewayConfig.defaults().withPort(0).withMaxBodyBytes(1024));
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "x".repeat(8000)));
+        assertEquals(413, r.statusCode());
+        assertEquals("request_too_large", openAiError(r).path("code").asText());
+        assertEquals(200, post(gw, "/v1/chat/completions", chat("zooter", "short")).statusCode(), "a small one still passes");
+        assertEquals(1, a.requestCount());
+    }
+
+    @Test
+    void routeModelsAndHealthDescribeTheGateway() throws Exception {
+        HttpResponse<String> r = post(gw, "/route", "{\"query\": \"prove it @c\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode d = json(r);
+        assertEquals("c", d.path("model").asText());
+        assertEquals(0.6, d.path("probability").asDouble(), 1e-12);
+        assertEquals(List.of("c", "a", "b"), List.of(d.path("ranking").path(0).asText(), d.path("ranking").path(1).asText(),
+                d.path("ranking").path(2).asText()));
+        assertEquals(1.0, d.path("distribution").path("a").asDouble() + d.path("distribution").path("b").asDouble()
+                + d.path("distribution").path("c").asDouble(), 1e-9);
+        assertTrue(d.path("entropy").asDouble() > 0);
+        assertEquals("b", json(post(gw, "/route", chat("zooter", "x @b"))).path("model").asText(), "a chat body works too");
+        assertEquals(400, post(gw, "/route", "{\"nothing\": 1}").statusCode());
+        assertEquals(0, a.requestCount() + b.requestCount() + c.requestCount(), "routing only, no generation");
+
+        JsonNode models = json(get(gw, "/v1/models"));
+        assertEquals("list", models.path("object").asText());
+        List<String> ids = new ArrayList<>();
+        models.path("data").forEach(m -> ids.add(m.path("id").asText()));
+        assertEquals(List.of("zooter", "a", "b", "c"), ids);
+        assertEquals("a-model", models.path("data").path(1).path("backend_model").asText());
+
+        HttpResponse<String> health = get(gw, "/health");
+        assertEquals(200, health.statusCode());
+        assertEquals("ok", json(health).path("status").asText());
+        assertEquals(3, json(health).path("models").size());
+    }
+
+    @Test
+    void metricsParseAndCountWhatWasSent() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, post(gw, "/v1/chat/completions", chat("zooter", "q" + i + " @b")).statusCode());
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, post(gw, "/v1/chat/completions", chat("zooter", "q" + i + " @c")).statusCode());
+        }
+        assertEquals(200, post(gw, "/v1/chat/completions", chat("a", "named")).statusCode());
+        assertEquals(400, post(gw, "/v1/chat/completions", "{").statusCode());
+        assertEquals(200, post(gw, "/route", "{\"query\": \"x @a\"}").statusCode());
+
+        String text = get(gw, "/metrics").body();
+        Map<String, Double> m = parseMetrics(text);
+        assertEquals(9, sum(m, "zooter_http_requests_total", "path=\"/v1/chat/completions\"", "status=\"200\""));
+        assertEquals(1, sum(m, "zooter_http_requests_total", "path=\"/v1/chat/completions\"", "status=\"400\""));
+        assertEquals(1, sum(m, "zooter_http_requests_total", "path=\"/route\"", "status=\"200\""));
+        assertEquals(5, sum(m, "zooter_routing_decisions_total", "model=\"b\""));
+        assertEquals(3, sum(m, "zooter_routing_decisions_total", "model=\"c\""));
+        assertEquals(1, sum(m, "zooter_routing_decisions_total", "model=\"a\""), "the /route call");
+        assertTrue(m.containsKey("zooter_routing_decisions_total{model=\"a\"}"));
+        assertEquals(1, sum(m, "zooter_backend_answers_total", "backend=\"a\""), "named");
+        assertEquals(5, sum(m, "zooter_backend_answers_total", "backend=\"b\""));
+        assertEquals(0, sum(m, "zooter_backend_errors_total"));
+        assertEquals(0, sum(m, "zooter_fallbacks_total"));
+        assertEquals(9, m.get("zooter_router_latency_seconds_count"), "8 routed chats and 1 /route");
+        assertEquals(9, m.get("zooter_router_latency_seconds_bucket{le=\"+Inf\"}"));
+        double previous = 0;
+        for (double le : GatewayMetrics.ROUTER_BUCKETS) {
+            String key = "zooter_router_latency_seconds_bucket{le=\"" + java.math.BigDecimal.valueOf(le).toPlainString() + "\"}";
+            assertTrue(m.containsKey(key), key);
+            assertTrue(m.get(key) >= previous, "buckets are cumulative");
+            previous = m.get(key);
+        }
+        assertTrue(m.get("zooter_router_latency_seconds_sum") >= 0);
+        assertEquals(0, m.get("zooter_in_flight"));
+        assertTrue(text.contains("# TYPE zooter_router_latency_seconds histogram"));
+        assertFalse(text.contains("\r"));
+    }
+
+    @Test
+    void theAliasMustNotShadowABackend() {
+        assertThrows(IllegalArgumentException.class, () -> gateway(List.of(backend(a), backend(b), backend(c)),
+                GatewayConfig.defaults().withPort(0).withAlias("b")));
+    }
+}

@@ -9,8 +9,12 @@ import dev.zooterj.core.ensemble.Selection;
 import dev.zooterj.core.label.LabelConfig;
 import dev.zooterj.core.label.ProbabilityVectors;
 import dev.zooterj.core.label.TagEnhancedLabels;
+import dev.zooterj.data.tags.DatasetTagger;
+import dev.zooterj.data.tags.TagScheme;
+import dev.zooterj.data.tags.TrainingRows;
 import dev.zooterj.nn.encoder.BertEncoder;
 import dev.zooterj.nn.router.KnnRouter;
+import dev.zooterj.nn.router.MiniLmEmbedder;
 import dev.zooterj.nn.router.RouterSpec;
 import dev.zooterj.nn.router.TrainedRouter;
 import dev.zooterj.nn.router.ZooterRouter;
@@ -31,6 +35,11 @@ import java.util.SplittableRandom;
  * ablation and β sweep, kNN), builds the baselines (each single model, BMA chosen on the training rows,
  * random, reward-model ranking, oracle), then evaluates every method on all test rows together and adds
  * the bootstrap intervals of Zooter − BMA and the reward-entropy analysis.
+ *
+ * <p>When the router spec names a tag scheme other than {@code data} ({@link RouterSpec#tags()}), each fold's
+ * training rows are re-tagged before the routers train: the scheme is fitted on that fold's training rows only
+ * (clusters on the pretrained MiniLM embeddings, seeded with the router's seed), so the Zooter router, the hard-label
+ * ablation and every β of the sweep learn from labels enhanced with the same tags. Test rows are never read by it.
  */
 public final class BenchRunner {
     /** Progress messages (a line each). */
@@ -70,6 +79,8 @@ public final class BenchRunner {
         BertEncoder miniLm = o.router() != null && RouterSpec.MINILM.equals(o.router().encoder())
                 && o.router().mode() == TrainingMode.HEAD ? BertEncoder.miniLm() : null;
         Map<Double, String> sweepNames = new LinkedHashMap<>();
+        TagScheme tags = o.router() == null ? TagScheme.DATA : o.router().tags();
+        List<String> fitted = new ArrayList<>();
         for (BenchmarkSuite.Fold fold : folds) {
             RewardDataset train = fold.train();
             models.forEach(m -> add(perFold, m, EnsembleMethods.single(models, m)));
@@ -78,20 +89,31 @@ public final class BenchRunner {
             if (o.router() != null) {
                 log.message(String.format(Locale.ROOT, "fold %d/%d: training on %d rows, testing %d", fold.index() + 1,
                         folds.size(), train.size(), fold.test().size()));
-                ZooterRouter zooter = train(train, o.router(), miniLm, log, "zooter");
+                RewardDataset tagged = train;
+                if (!tags.equals(TagScheme.DATA)) {
+                    DatasetTagger.Fitted f = DatasetTagger.fitAndApply(train, TrainingRows.all(), tags,
+                            new MiniLmEmbedder(o.router().maxTokens(), o.router().embeddingCache(), miniLm, log.training()),
+                            o.router().training().seed(), false);
+                    tagged = f.data();
+                    String summary = f.tagger().summary();
+                    log.message("  tags " + tags + (summary.isEmpty() ? "" : ": " + summary));
+                    fitted.add((folds.size() > 1 ? "fold " + (fold.index() + 1) + ": " : "")
+                            + distinctTags(tagged) + " distinct tags" + (summary.isEmpty() ? "" : " (" + summary + ")"));
+                }
+                ZooterRouter zooter = train(tagged, o.router(), miniLm, log, "zooter");
                 add(perFold, "zooter", EnsembleMethods.routing("zooter", zooter));
                 if (o.knn() > 0) {
                     add(perFold, "knn", EnsembleMethods.routing("knn", knn(train, zooter, o.router().labels(), o.knn())));
                 }
                 if (o.hardLabel()) {
                     add(perFold, "hard_label", EnsembleMethods.routing("hard_label",
-                            train(train, o.router().withLabels(o.router().labels().withHard(true)), miniLm, log, "hard labels")));
+                            train(tagged, o.router().withLabels(o.router().labels().withHard(true)), miniLm, log, "hard labels")));
                 }
                 for (double beta : o.betaSweep()) {
                     String name = "zooter_beta_" + formatBeta(beta);
                     sweepNames.put(beta, name);
                     add(perFold, name, EnsembleMethods.routing(name,
-                            train(train, o.router().withLabels(o.router().labels().withBeta(beta)), miniLm, log, "beta " + beta)));
+                            train(tagged, o.router().withLabels(o.router().labels().withBeta(beta)), miniLm, log, "beta " + beta)));
                 }
             }
             add(perFold, "rmr", EnsembleMethods.rewardRanking());
@@ -115,8 +137,19 @@ public final class BenchRunner {
                 : o.router().labels(), byName, o.entropyBins());
         Map<String, String> groups = new LinkedHashMap<>();
         evaluation.subsets().forEach(s -> groups.put(s, suite.groupOfSubset().get(s)));
+        Map<String, String> recorded = new LinkedHashMap<>(settings);
+        if (o.router() != null) {
+            recorded.putIfAbsent("tags", tags.describe());
+        }
+        if (!fitted.isEmpty()) {
+            recorded.put("tags fitted", String.join("; ", fitted));
+        }
         return new BenchResults(suite.name(), suite.simulated(), suite.source(), models, groups, results, sweep,
-                differences, entropy, settings, rerun);
+                differences, entropy, recorded, rerun);
+    }
+
+    private static long distinctTags(RewardDataset data) {
+        return data.records().stream().flatMap(r -> r.tags().stream()).distinct().count();
     }
 
     private static void add(Map<String, List<EnsembleMethod>> perFold, String name, EnsembleMethod m) {

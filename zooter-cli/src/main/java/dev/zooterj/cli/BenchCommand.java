@@ -11,6 +11,7 @@ import dev.zooterj.bench.suite.JsonlSuite;
 import dev.zooterj.bench.suite.PaperSimSuite;
 import dev.zooterj.bench.suite.RouterDcSuite;
 import dev.zooterj.data.sim.SimulatedZoo;
+import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.router.RouterSpec;
 import dev.zooterj.nn.router.ZooterTrainer;
@@ -86,6 +87,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
     int bootstrap;
 
+    @Option(names = "--tags", defaultValue = "data", converter = TagsCommand.SchemeConverter.class, paramLabel = "SCHEME",
+            description = {"Tags for label enhancement, fitted per fold on its training rows only: data (the rows' own: the subset",
+                    "for the real suites, simulated InsTag-like tags for paper-sim), subset, cluster:K[,K2...] (k-means of MiniLM",
+                    "embeddings), keywords or none (default: ${DEFAULT-VALUE}). Applies to Zooter, the hard-label ablation and the beta sweep."})
+    TagScheme tags;
+
     @Mixin
     CacheOptions cache;
 
@@ -104,15 +111,20 @@ final class BenchCommand implements Callable<Integer> {
         BenchmarkSuite s = suite();
         RouterSpec router = noRouter ? null : new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, new HeadConfig(headHidden),
                 labels.config(), TrainingConfig.headDefaults().withEpochs(epochs).withSeed(seed), maxTokens, false,
-                cache.dir());
+                cache.dir(), tags);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("labels", labels.config().toString());
         settings.put("router", router == null ? "none" : router.describe());
         settings.put("seed", String.valueOf(seed));
         settings.put("folds", s.name().equals("alpacaeval") ? String.valueOf(folds) : "1 (fixed train/test)");
-        settings.put("tags", "the dataset's own tags (subset names for the real suites)");
+        settings.put("tags", tags.equals(TagScheme.DATA) ? TagScheme.DATA.describe() + " (subset names for the real suites)" : tags.describe());
         settings.put("bootstrap", bootstrap + " resamples, 95% percentile interval of the mean per-query difference");
         o.println(s.source());
+        if (router == null && !tags.equals(TagScheme.DATA)) {
+            o.println("note: --tags " + tags + " has no effect with --no-router (only the routers learn from tag-enhanced labels)");
+        } else {
+            o.println("tags: " + settings.get("tags"));
+        }
         o.flush();
         BenchResults results = BenchRunner.run(s, new BenchRunner.Options(router, betaSweep == null ? List.of() : betaSweep,
                         !noHardLabel && router != null, router == null ? 0 : knn, seed, bootstrap, 5),

@@ -28,11 +28,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 @Command(name = "collect", mixinStandardHelpOptions = true,
-        description = {"Build a reward dataset from live OpenAI-compatible backends, as the paper built its training data:",
-                "every candidate answers every query, a reward model scores each answer, an optional tagger tags each",
-                "query. Writes the dataset JSONL (rewards, and cost from token usage when every backend has a price),",
-                "the answers side file, and a journal of every finished step. Rerun the same command after a crash,",
-                "a failure or Ctrl-C: it does only what is missing, and nothing finished is requested again.",
+        description = {"Build a reward dataset from live OpenAI-compatible backends, as the paper built",
+                "its training data: every candidate answers every query, a reward model scores",
+                "each answer, an optional tagger tags each query. Writes the dataset JSONL",
+                "(rewards; cost from token usage when every backend has a price), the answers",
+                "side file, and a journal of every finished step. Rerun the same command after",
+                "a crash, a failure or Ctrl-C: it does only what is missing, and nothing",
+                "finished is requested again.",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every query is in the dataset",
@@ -40,20 +42,30 @@ import java.util.concurrent.TimeUnit;
                 "2:bad command-line options",
                 "3:some pairs failed: the dataset holds the complete queries, the failures are listed (all of them in <out stem>.failures.jsonl) and a rerun retries only them",
                 "130:stopped by Ctrl-C; rerun to continue"},
-        footer = {"", "The backends file (JSON, or YAML for .yaml/.yml): the candidates, a reward model, an optional tagger.",
-                "  {\"backends\": [{\"name\": \"llama\", \"baseUrl\": \"http://localhost:8000/v1\", \"model\": \"meta-llama/...\",",
-                "                 \"apiKeyEnv\": \"VLLM_KEY\", \"timeoutSeconds\": 120, \"maxConcurrent\": 16,",
-                "                 \"pricePer1kOutputTokens\": 0.0002, \"pricePer1kInputTokens\": 0.0001}, ...],",
-                "   \"judge\": {\"baseUrl\": \"...\", \"model\": \"...\", \"apiKeyEnv\": \"...\",   (or \"backend\": \"<a candidate>\")",
-                "             \"promptFile\": \"judge.txt\", \"min\": 1, \"max\": 10, \"temperature\": 0, \"maxTokens\": 1024},",
-                "   \"tagger\": {\"baseUrl\": \"...\", \"model\": \"...\", \"promptFile\": \"tags.txt\", \"maxTags\": 10}}",
-                "  Instead of \"judge\": \"rewardEndpoint\": {\"url\": \"http://localhost:8080/score\", \"apiKeyEnv\": ...,",
-                "  \"timeoutSeconds\": 60, \"maxConcurrent\": 8}, a server that takes POST {\"query\", \"response\"} and answers",
-                "  a number or {\"reward\": number}.",
-                "  The judge's prompt file has {query} and {response}; the score is the last [[N]] in the reply, else a",
-                "  JSON {\"score\": N}, a bare number or a line 'Score: N', and must lie in [min, max]. The tagger's",
-                "  optional prompt file has {query} and asks for a JSON array of tags (strings or {\"tag\": ...}).",
-                "  API keys are read from the named environment variables only, and never written anywhere.",
+        footer = {"", "The backends file (JSON, or YAML for .yaml/.yml):",
+                "  {\"backends\": [",
+                "     {\"name\": \"llama\", \"baseUrl\": \"http://localhost:8000/v1\",",
+                "      \"model\": \"meta-llama/Llama-3.1-8B-Instruct\", \"apiKeyEnv\": \"VLLM_KEY\",",
+                "      \"timeoutSeconds\": 120, \"maxConcurrent\": 16,",
+                "      \"pricePer1kOutputTokens\": 0.0002, \"pricePer1kInputTokens\": 0.0001},",
+                "     ...],",
+                "   \"judge\": {\"baseUrl\": ..., \"model\": ..., \"apiKeyEnv\": ...,",
+                "             (or \"backend\": \"<a candidate's name>\" instead of those three)",
+                "             \"promptFile\": \"judge.txt\", \"min\": 1, \"max\": 10,",
+                "             \"temperature\": 0, \"maxTokens\": 1024},",
+                "   \"tagger\": {\"baseUrl\": ..., \"model\": ..., \"promptFile\": \"tags.txt\",",
+                "              \"maxTags\": 10}}",
+                "  Instead of \"judge\", a plain HTTP reward model:",
+                "   \"rewardEndpoint\": {\"url\": \"http://localhost:8080/score\",",
+                "                      \"timeoutSeconds\": 60, \"maxConcurrent\": 8}",
+                "  takes POST {\"query\", \"response\"} and answers a number or {\"reward\": x}.",
+                "",
+                "The judge's prompt file contains {query} and {response}. Its score is the last",
+                "[[N]] in the reply, else a JSON {\"score\": N}, a bare number, or a line",
+                "'Score: N'; it must lie in [min, max], or the reply counts as invalid and is",
+                "retried. The tagger's prompt file (optional) contains {query} and asks for a",
+                "JSON array of tags (strings or {\"tag\": ...}). Prompt files are relative to",
+                "the backends file. API keys come from the named environment variables only.",
                 "", "Example:",
                 "  zooter collect --data queries.jsonl --backends backends.json --out data.jsonl",
                 "  zooter labels --data data.jsonl"})
@@ -132,12 +144,11 @@ final class CollectCommand implements Callable<Integer> {
         CollectConfig config = new CollectConfig(temperature, maxTokens, new RetryPolicy(retries + 1,
                 seconds(backoff), seconds(maxBackoff), seed), concurrency, reuseJournal);
         CollectPaths paths = CollectPaths.nextTo(out).withAnswers(answers).withJournal(journal);
-        o.println("collect: " + queries.size() + " queries × " + setup.candidates().size() + " candidates ("
+        String what = "collect: " + queries.size() + " queries × " + setup.candidates().size() + " candidates ("
                 + String.join(", ", setup.candidates().stream().map(b -> b.name()).toList()) + "); reward: "
-                + setup.scorer() + "; tagger: " + (setup.tagger() == null ? "none" : setup.tagger()));
-        o.flush();
+                + setup.scorer() + "; tagger: " + (setup.tagger() == null ? "none" : setup.tagger());
         Collector collector = new Collector(setup, client, config);
-        Progress progress = new Progress(o, System.err, paths.journal());
+        Progress progress = new Progress(o, System.err, what, paths.journal());
         collector.listener(progress);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> stopGracefully(collector, finished), "collect-stop");
@@ -208,14 +219,16 @@ final class CollectCommand implements Callable<Integer> {
     private static final class Progress implements CollectListener {
         private final PrintWriter out;
         private final PrintStream bars;
+        private final String what;
         private final Path journal;
         private ProgressBar bar;
         private int failed;
         private int retries;
 
-        Progress(PrintWriter out, PrintStream bars, Path journal) {
+        Progress(PrintWriter out, PrintStream bars, String what, Path journal) {
             this.out = out;
             this.bars = bars;
+            this.what = what;
             this.journal = journal;
         }
 
@@ -243,6 +256,7 @@ final class CollectCommand implements Callable<Integer> {
             if (p.staleEntries() > 0) {
                 parts.add(p.staleEntries() + " entries that no longer match ignored");
             }
+            out.println(what);
             out.println("journal " + journal + ": " + String.join(", ", parts));
             out.flush();
             if (p.pairsToDo() > 0) {

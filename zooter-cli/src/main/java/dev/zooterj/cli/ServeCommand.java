@@ -2,6 +2,7 @@ package dev.zooterj.cli;
 
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.backend.BackendsFile;
+import dev.zooterj.gateway.client.BatchingRouter;
 import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendClient;
 import dev.zooterj.gateway.serve.GatewayConfig;
@@ -20,11 +21,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run an OpenAI-compatible routing gateway. POST /v1/chat/completions with model \"zooter\" (see",
-                "--alias): the router reads the first user turn, picks a backend, and that backend answers (streaming",
-                "too); when it fails, the next model in the router's ranking does (--attempts). A backend's name as",
-                "model calls it directly. Also GET /v1/models, POST /route (the decision only), GET /health and",
-                "GET /metrics (Prometheus). Runs until Ctrl-C, then finishes the requests in flight."})
+        description = {"Run an OpenAI-compatible gateway that routes each chat request to one backend.",
+                "POST /v1/chat/completions with model \"zooter\" (--alias): the router reads the first",
+                "user turn and picks a backend, which answers (streamed too); if it fails, the next",
+                "model in the router's ranking answers (--attempts). A backend's name as the model",
+                "calls that backend directly. Also: GET /v1/models, POST /route (the decision only),",
+                "GET /health, GET /metrics (Prometheus). Runs until Ctrl-C, then lets the requests",
+                "in flight finish."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--router", required = true, paramLabel = "ROUTER_DIR", description = "A directory written by 'zooter train'.")
     Path router;
@@ -37,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     @Option(names = "--max-in-flight", defaultValue = "64", paramLabel = "N",
@@ -60,6 +63,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "On Ctrl-C, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
     double shutdownGrace;
 
+    @Option(names = "--router-batch", defaultValue = "" + ZooterRouter.BATCH, paramLabel = "N",
+            description = {"Route requests that arrive together in batches of up to N (one encoder call each;",
+                    "no waiting for a batch to fill); 1 routes each on its own (default: ${DEFAULT-VALUE})."})
+    int routerBatch;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -81,11 +89,19 @@ final class ServeCommand implements Callable<Integer> {
                     + backends + " (backends there: " + String.join(", ", file.names()) + "; the router's models: "
                     + String.join(", ", r.models()) + ")");
         }
-        RoutingChatClient client = new RoutingChatClient(r, file.backends(), new BackendClient(), attempts);
+        if (routerBatch < 1) {
+            throw new IllegalArgumentException("--router-batch must be >= 1, got " + routerBatch);
+        }
+        BatchingRouter batching = routerBatch > 1 ? new BatchingRouter(r, routerBatch) : null;
+        RoutingChatClient client = new RoutingChatClient(batching != null ? batching : r, file.backends(),
+                new BackendClient(), attempts);
         GatewayServer server;
         try {
             server = GatewayServer.start(client, config);
         } catch (BindException e) {
+            if (batching != null) {
+                batching.close();
+            }
             throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
                     + " (--port 0 picks a free port)", e);
         }
@@ -103,8 +119,14 @@ final class ServeCommand implements Callable<Integer> {
         o.flush();
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             server.close();
+            if (batching != null) {
+                batching.close();
+            }
+        };
+        Thread hook = new Thread(() -> {
+            stop.run();
             stopped.countDown();
         }, "zooter-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -113,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             // Stopped from inside the JVM (an embedding application or a test) rather than by a signal.
             Runtime.getRuntime().removeShutdownHook(hook);
-            server.close();
+            stop.run();
         }
         o.println("stopped");
         o.flush();

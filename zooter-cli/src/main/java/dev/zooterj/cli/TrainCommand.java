@@ -2,9 +2,13 @@ package dev.zooterj.cli;
 
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.progress.ProgressBar;
+import dev.zooterj.data.tags.DatasetTagger;
+import dev.zooterj.data.tags.TagScheme;
+import dev.zooterj.data.tags.TrainingRows;
 import dev.zooterj.nn.encoder.BertConfig;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.io.Hashing;
+import dev.zooterj.nn.router.MiniLmEmbedder;
 import dev.zooterj.nn.router.RouterSpec;
 import dev.zooterj.nn.router.RouterStore;
 import dev.zooterj.nn.router.TrainedRouter;
@@ -29,7 +33,9 @@ import java.util.concurrent.Callable;
                 "Modes: head (MiniLM frozen, embeddings cached on disk; fast), finetune (MiniLM layers train;",
                 "slow on a CPU), scratch (a small encoder from random init). A stratified --validation share is",
                 "held out; tag means use the remaining training rows only. An interrupted run resumes from",
-                "its last finished epoch when the same command is run again."})
+                "its last finished epoch when the same command is run again.",
+                "--tags re-tags the rows first (cluster and keywords are fitted on the rows trained on, clusters",
+                "on the pretrained MiniLM embeddings); the fitted tagger is saved in the router directory."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataInput input;
@@ -91,6 +97,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--scratch-hidden", defaultValue = "128", description = "scratch encoder width (default: ${DEFAULT-VALUE}).")
     int scratchHidden;
 
+    @Option(names = "--tags", defaultValue = "data", converter = TagsCommand.SchemeConverter.class, paramLabel = "SCHEME",
+            description = "Tags for label enhancement: data (the rows' own), subset, cluster:K[,K2...], keywords or none (default: ${DEFAULT-VALUE}).")
+    TagScheme tags;
+
     @Mixin
     CacheOptions cache;
 
@@ -110,12 +120,27 @@ final class TrainCommand implements Callable<Integer> {
         RouterSpec routerSpec = routerSpec();
         LabelWarnings.warnIfFlat(o, data, routerSpec.labels());
         String sha = Hashing.sha256(input.data);
+        DatasetTagger tagger = null;
+        dev.zooterj.nn.encoder.BertEncoder miniLm = null;
+        if (!tags.equals(TagScheme.DATA)) {
+            MiniLmEmbedder embedder = tags.needsEmbeddings()
+                    ? new MiniLmEmbedder(routerSpec.maxTokens(), cache.dir(), null, new BarListener(System.err, o)) : null;
+            DatasetTagger.Fitted f = DatasetTagger.fitAndApply(data, TrainingRows.all(), tags, embedder, seed, false);
+            data = f.data();
+            tagger = f.tagger();
+            String summary = tagger.summary();
+            o.println("tags " + tags + " on the " + data.size() + " rows" + (summary.isEmpty() ? "" : ": " + summary));
+            if (embedder != null && routerSpec.mode() == TrainingMode.HEAD) {
+                miniLm = embedder.loadedEncoder().orElse(null);
+            }
+        }
         o.println("training a Zooter router on " + data.size() + " rows × " + data.models().size() + " models from " + input.data);
         o.println("  " + routerSpec.describe());
         o.flush();
         Path checkpoints = out.toAbsolutePath().getParent().resolve("." + out.getFileName() + ".checkpoint");
-        TrainedRouter trained = ZooterTrainer.train(data, routerSpec, input.data.toString(), sha, checkpoints, new BarListener(System.err, o));
-        RouterStore.save(trained, out);
+        TrainedRouter trained = ZooterTrainer.train(data, routerSpec, input.data.toString(), sha, checkpoints, new BarListener(System.err, o),
+                miniLm);
+        RouterStore.save(trained, out, tagger);
         deleteCheckpoints(checkpoints);
         o.println();
         o.println("epoch  train KL   val KL  val top-1   seconds");
@@ -143,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         Path cacheDir = m != TrainingMode.HEAD ? null : cache.dir();
         int tokens = maxTokens != null ? maxTokens : RouterSpec.SCRATCH.equals(encoder) ? scratch.maxPositions() : 256;
         return new RouterSpec(encoder, scratch, m, new HeadConfig(headHidden), labels.config(), t, tokens,
-                trainWordEmbeddings, cacheDir);
+                trainWordEmbeddings, cacheDir, tags);
     }
 
     private static void deleteCheckpoints(Path dir) {

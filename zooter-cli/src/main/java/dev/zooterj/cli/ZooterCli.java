@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 SplitCommand.class,
                 SelectCommand.class,
                 DecontaminateCommand.class,
+                TagsCommand.class,
                 // tagging and data-selection commands
                 CollectCommand.class,
                 ServeCommand.class,

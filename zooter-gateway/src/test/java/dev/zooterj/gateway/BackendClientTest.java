@@ -64,6 +64,11 @@ class BackendClientTest {
             e = assertThrows(BackendException.class, () -> new BackendClient().complete(impatient, chat("x")));
             assertEquals(BackendException.Kind.TIMEOUT, e.kind());
         }
+        Backend keyless = new Backend("k", URI.create("http://127.0.0.1:1/v1"), "m", "ZOOTER_TEST_SURELY_UNSET_KEY",
+                Duration.ofSeconds(1), 1, null, null);
+        BackendException noKey = assertThrows(BackendException.class, () -> new BackendClient().complete(keyless, chat("x")));
+        assertEquals(BackendException.Kind.CONFIGURATION, noKey.kind());
+        assertFalse(noKey.retryable(), "retrying cannot set an environment variable");
         Backend closed = Backend.of("gone", "http://127.0.0.1:1/v1", "m");
         BackendException e = assertThrows(BackendException.class, () -> new BackendClient().complete(closed, chat("x")));
         assertEquals(BackendException.Kind.CONNECTION, e.kind());

@@ -97,9 +97,7 @@ public final class DatasetTagger {
 
     private static DatasetTagger fit(TagScheme scheme, List<RewardRecord> sortedTraining, float[][] embeddings, TextEmbedder embedder,
                                      long seed) {
-        if (sortedTraining.isEmpty()) {
-            throw new IllegalArgumentException("no training rows to fit " + scheme + " tags on");
-        }
+        checkEnoughRows(scheme, sortedTraining.size());
         List<String> texts = sortedTraining.stream().map(RewardRecord::query).toList();
         return switch (scheme.kind()) {
             case CLUSTER -> new DatasetTagger(scheme, seed, texts.size(), EmbeddingSpace.of(embedder),
@@ -108,6 +106,18 @@ public final class DatasetTagger {
                     KeywordTagger.fit(texts, KeywordTagger.Options.defaults()));
             case DATA, SUBSET, NONE -> new DatasetTagger(scheme, seed, texts.size(), null, null, null);
         };
+    }
+
+    /** Refuses before any embedding work when there are no training rows, or fewer than a cluster count. */
+    private static void checkEnoughRows(TagScheme scheme, int trainingRows) {
+        if (trainingRows == 0) {
+            throw new IllegalArgumentException("no training rows to fit " + scheme + " tags on");
+        }
+        for (int k : scheme.ks()) {
+            if (k > trainingRows) {
+                throw new IllegalArgumentException("cluster:" + k + " needs at least " + k + " training rows, got " + trainingRows);
+            }
+        }
     }
 
     /**
@@ -126,6 +136,7 @@ public final class DatasetTagger {
             }
         }
         trainIndex.sort(Comparator.comparing(i -> rows.get(i).id()));
+        checkEnoughRows(scheme, trainIndex.size());
         float[][] all = scheme.needsEmbeddings() ? embed(embedder, rows) : null;
         List<RewardRecord> sorted = trainIndex.stream().map(rows::get).toList();
         float[][] trainEmbeddings = all == null ? null : trainIndex.stream().map(i -> all[i]).toArray(float[][]::new);
@@ -227,6 +238,35 @@ public final class DatasetTagger {
     /** The embedding space, for {@code cluster}. */
     public Optional<EmbeddingSpace> embeddingSpace() {
         return Optional.ofNullable(space);
+    }
+
+    /**
+     * One line on what was fitted, for logs and reports: per granularity the cluster count and training rows per cluster
+     * (min / median / max), or the keyword vocabulary's size; empty for the schemes that fit nothing.
+     */
+    public String summary() {
+        if (clusters != null) {
+            List<String> parts = new ArrayList<>();
+            for (ClusterTagger.Granularity g : clusters.granularities()) {
+                int[] sizes = g.trainingSizes();
+                java.util.Arrays.sort(sizes);
+                parts.add(String.format(java.util.Locale.ROOT, "c%d: %d clusters, training rows per cluster min %d / median %s / max %d%s",
+                        g.k(), g.k(), sizes[0], median(sizes), sizes[sizes.length - 1],
+                        g.converged() ? "" : " (stopped after " + g.iterations() + " iterations)"));
+            }
+            return trainingRows + " training rows; " + String.join("; ", parts);
+        }
+        if (keywords != null) {
+            return trainingRows + " training rows; a vocabulary of " + keywords.vocabularySize() + " keywords";
+        }
+        return "";
+    }
+
+    private static String median(int[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? String.valueOf(sorted[n / 2])
+                : (sorted[n / 2 - 1] + sorted[n / 2]) % 2 == 0 ? String.valueOf((sorted[n / 2 - 1] + sorted[n / 2]) / 2)
+                : String.format(java.util.Locale.ROOT, "%.1f", (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0);
     }
 
     /** Writes the tagger file atomically. */

@@ -152,9 +152,11 @@ class ClusterTaggerTest {
     @Test
     void moreClustersThanTrainingRowsIsAClearError() {
         RewardDataset data = ClusterFixtures.dataset(3, 40, 8);
+        ClusterFixtures.HashEmbedder embedder = new ClusterFixtures.HashEmbedder();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetTagger.fitAndApply(data,
-                TrainingRows.choose(data, null, "d"), TagScheme.parse("cluster:4,16"), new ClusterFixtures.HashEmbedder(), 1, false));
+                TrainingRows.choose(data, null, "d"), TagScheme.parse("cluster:4,16"), embedder, 1, false));
         assertEquals("cluster:16 needs at least 16 training rows, got 12", e.getMessage());
+        assertEquals(0, embedder.embedded.get(), "refused before any embedding work");
     }
 
     @Test

@@ -39,9 +39,12 @@ import java.util.stream.Collectors;
  * r.aiMessage().attribute(ZooterChatModel.MODEL_ATTRIBUTE, String.class);   // which candidate answered
  * }</pre>
  * langchain4j-core 1.19.0, the version this build uses, has no chat-model routing interface (its only routers are RAG
- * {@code QueryRouter}s), so this implements {@code ChatModel} itself. The candidate that answered is stored in the
- * answer's {@link AiMessage#attributes()} under {@link #MODEL_ATTRIBUTE}, with the router's probability for it under
- * {@link #PROBABILITY_ATTRIBUTE}. A request without a user message with text is an {@link IllegalArgumentException};
+ * {@code QueryRouter}s), so this implements {@code ChatModel} itself. (LangChain4j's current documentation describes a
+ * {@code dev.langchain4j.model.chat.router.ChatModelRouter} with a {@code RoutingChatModel} in a later release; once
+ * the build moves to it, a {@code ChatModelRouter} over the same {@link Router} would be the natural adapter.)
+ *
+ * <p>The candidate that answered is stored in the answer's {@link AiMessage#attributes()} under {@link
+ * #MODEL_ATTRIBUTE}, with the router's probability for it under {@link #PROBABILITY_ATTRIBUTE}. A request without a user message with text is an {@link IllegalArgumentException};
  * when every candidate tried throws, a {@link LangChain4jException} carries the failures ({@link
  * AllBackendsFailedException} as its cause).
  */

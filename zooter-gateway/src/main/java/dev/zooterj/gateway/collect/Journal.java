@@ -47,7 +47,8 @@ import java.util.function.BiConsumer;
  * never the ones blocked in file I/O, so interrupting a worker cannot close the journal's channel.
  */
 public final class Journal implements AutoCloseable {
-    static final int VERSION = 1;
+    /** The format version written in headers. */
+    public static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)

@@ -170,7 +170,7 @@ public final class BackendClient {
         try {
             key = backend.apiKey().orElse(null);
         } catch (IllegalStateException e) {
-            throw new BackendException(backend.name(), BackendException.Kind.CONNECTION, -1, null, e.getMessage(), null);
+            throw new BackendException(backend.name(), BackendException.Kind.CONFIGURATION, -1, null, e.getMessage(), null);
         }
         if (key != null) {
             rb.header("Authorization", "Bearer " + key);

@@ -14,7 +14,9 @@ public final class BackendException extends Exception {
         /** Could not connect or the connection broke. */
         CONNECTION,
         /** A 2xx answer that is not the expected JSON. */
-        MALFORMED
+        MALFORMED,
+        /** The call could not be made as configured (e.g. the API-key variable is not set); retrying cannot help. */
+        CONFIGURATION
     }
 
     private final String backend;
@@ -47,6 +49,7 @@ public final class BackendException extends Exception {
     public boolean retryable() {
         return switch (kind) {
             case TIMEOUT, CONNECTION, MALFORMED -> true;
+            case CONFIGURATION -> false;
             case STATUS -> status == 408 || status == 409 || status == 429 || status >= 500;
         };
     }

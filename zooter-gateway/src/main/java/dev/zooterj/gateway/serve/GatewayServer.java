@@ -452,7 +452,9 @@ public final class GatewayServer implements AutoCloseable {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";
-            throw ApiError.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage() + where);
+            String why = e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]",
+                    "line $1, column $2");
+            throw ApiError.invalid(null, "the request body is not valid JSON: " + why + where);
         }
         if (tree == null || tree.isMissingNode()) {
             throw ApiError.invalid(null, "the request body is empty; expected a JSON object");

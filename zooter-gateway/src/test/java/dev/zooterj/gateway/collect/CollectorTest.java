@@ -327,6 +327,15 @@ class CollectorTest {
                 assertEquals(1, zoo.generations("a", q.text()));
                 assertEquals(2, zoo.generations("b", q.text()));
             }
+
+            // Another judge prompt makes other rewards: every answer is scored again, none is generated again.
+            Files.writeString(dir.resolve("judge.txt"), StubZoo.JUDGE_PROMPT + " Be strict.");
+            assertTrue(assertThrows(IllegalStateException.class, () -> collect(zoo, FAST, queries)).getMessage()
+                    .contains("reward scorer was judge model=judge-model prompt="));
+            CollectResult rescored = collect(zoo, FAST.withReuseJournal(true), queries);
+            assertTrue(rescored.complete());
+            assertEquals(0, rescored.generated());
+            assertEquals(9, rescored.scored());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.zooterj.core.routing.Router;
 import dev.zooterj.gateway.KeywordRouter;
 import dev.zooterj.gateway.StubOpenAiServer;
 import dev.zooterj.gateway.backend.Backend;
+import dev.zooterj.gateway.client.BatchingRouter;
 import dev.zooterj.gateway.client.ChatBodies;
 import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendClient;
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * --warmup N        unmeasured requests before each run (1000)
  * --router-dir DIR  a router saved by 'zooter train' (loaded through zooter-nn, which must be on the class path);
  *                   default: a keyword router that costs microseconds, so the gateway's own overhead shows
+ * --router-batch N  route through a {@link BatchingRouter} of batches up to N, as 'zooter serve' does (default 1: off)
  * </pre>
  * Every backend points at the one stub, which echoes at once; each answer is checked against its request.
  */
@@ -71,18 +73,22 @@ public final class GatewayLoadHarness {
         int concurrency = 32;
         int warmup = 1000;
         Path routerDir = null;
+        int routerBatch = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--requests" -> requests = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--router-dir" -> routerDir = Path.of(args[++i]);
+                case "--router-batch" -> routerBatch = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (have: --requests, --concurrency, --warmup, --router-dir)");
+                        + " (have: --requests, --concurrency, --warmup, --router-dir, --router-batch)");
             }
         }
-        Router router = routerDir == null ? new KeywordRouter("a", "b", "c") : loadSavedRouter(routerDir);
-        String routerName = routerDir == null ? "keyword router (trivial)" : "saved router " + routerDir;
+        Router loaded = routerDir == null ? new KeywordRouter("a", "b", "c") : loadSavedRouter(routerDir);
+        Router router = routerBatch > 1 ? new BatchingRouter(loaded, routerBatch) : loaded;
+        String routerName = (routerDir == null ? "keyword router (trivial)" : "saved router " + routerDir)
+                + (routerBatch > 1 ? ", batched up to " + routerBatch : ", unbatched");
         int backendConcurrency = 2 * concurrency;
         try (StubOpenAiServer stub = StubOpenAiServer.start("stub", StubOpenAiServer.echo("stub"))) {
             List<Backend> backends = router.models().stream()
@@ -106,8 +112,10 @@ public final class GatewayLoadHarness {
                 compare(http, direct, routed, model, sequential, 1);
                 String metrics = gw.metrics().render();
                 double count = sample(metrics, "zooter_router_latency_seconds_count");
-                System.out.printf(Locale.ROOT, "router: %.3f ms mean per routed request (%d decisions, warm-up included)%n",
-                        1000 * sample(metrics, "zooter_router_latency_seconds_sum") / count, (long) count);
+                System.out.printf(Locale.ROOT, "router: %.3f ms mean per routed request (%d decisions, warm-up included)%s%n",
+                        1000 * sample(metrics, "zooter_router_latency_seconds_sum") / count, (long) count,
+                        router instanceof BatchingRouter b ? String.format(Locale.ROOT, ", %.1f queries per batch",
+                                b.meanBatchSize()) : "");
             } finally {
                 gw.stop(Duration.ofSeconds(5));
             }

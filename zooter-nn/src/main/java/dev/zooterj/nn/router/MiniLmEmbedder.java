@@ -72,6 +72,11 @@ public final class MiniLmEmbedder implements TextEmbedder {
         return out.toFloatMatrix();
     }
 
+    /** The MiniLM this embedder was given or loaded, to reuse for training; empty when every text was cached. */
+    public java.util.Optional<BertEncoder> loadedEncoder() {
+        return java.util.Optional.ofNullable(encoder);
+    }
+
     private BertEncoder miniLm() {
         if (encoder == null) {
             encoder = BertEncoder.miniLm();

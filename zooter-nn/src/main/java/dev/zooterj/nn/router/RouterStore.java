@@ -179,18 +179,7 @@ public final class RouterStore {
 
     public static Loaded load(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("router directory " + dir + " not found");
-        }
-        if (!Files.isRegularFile(manifestFile)) {
-            throw new IllegalArgumentException(dir + " is not a router directory: " + MANIFEST + " is missing");
-        }
-        JsonNode m;
-        try {
-            m = JSON.readTree(manifestFile.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(manifestFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
+        JsonNode m = manifest(dir);
         String format = m.path("format").asText();
         if (!FORMAT.equals(format)) {
             throw new IllegalArgumentException(manifestFile + ": format '" + format + "', this version reads " + FORMAT);
@@ -249,6 +238,22 @@ public final class RouterStore {
                 l.path("beta").asDouble(), l.path("hard").asBoolean());
     }
 
+    /** The parsed {@value #MANIFEST} of a router directory, or a one-line error saying what is missing or broken. */
+    private static JsonNode manifest(Path dir) {
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("router directory " + dir + " not found");
+        }
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IllegalArgumentException(dir + " is not a router directory: " + MANIFEST + " is missing");
+        }
+        try {
+            return JSON.readTree(manifestFile.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(manifestFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
     /** The tags the router's training rows carried ({@link TagScheme#DATA} for routers saved before tag schemes). */
     public static TagScheme tagScheme(JsonNode manifest) {
         return tagScheme(manifest, Path.of(MANIFEST));
@@ -272,15 +277,7 @@ public final class RouterStore {
      */
     public static Optional<DatasetTagger> tagger(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(manifestFile)) {
-            throw new IllegalArgumentException(dir + " is not a router directory: " + MANIFEST + " is missing");
-        }
-        JsonNode m;
-        try {
-            m = JSON.readTree(manifestFile.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(manifestFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
+        JsonNode m = manifest(dir);
         TagScheme scheme = tagScheme(m, manifestFile);
         if (!m.path("tags").has("tagger")) {
             if (scheme.fitted()) {

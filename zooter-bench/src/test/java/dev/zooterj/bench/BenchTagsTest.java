@@ -1,0 +1,74 @@
+package dev.zooterj.bench;
+
+import dev.zooterj.bench.suite.BenchmarkSuite;
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.label.LabelConfig;
+import dev.zooterj.data.Splits;
+import dev.zooterj.data.sim.PaperLayout;
+import dev.zooterj.data.sim.SimulatedZoo;
+import dev.zooterj.data.tags.TagScheme;
+import dev.zooterj.nn.head.HeadConfig;
+import dev.zooterj.nn.router.RouterSpec;
+import dev.zooterj.nn.train.TrainingConfig;
+import dev.zooterj.nn.train.TrainingMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** With a tag scheme, each fold's routers learn from tags fitted on that fold's training rows, and the results say so. */
+class BenchTagsTest {
+    @Test
+    void clusterTagsAreFittedOnEachFoldsTrainingRows(@TempDir Path cache) {
+        RewardDataset data = SimulatedZoo.generate(SimulatedZoo.Config.defaults().withTrainingQueries(10).withQueriesPerSubset(2)).evaluation();
+        List<Splits.Fold> folds = Splits.kFold(data, 3, 2);
+        BenchmarkSuite threeFolds = new BenchmarkSuite() {
+            @Override
+            public String name() {
+                return "tags-3-fold";
+            }
+
+            @Override
+            public boolean simulated() {
+                return true;
+            }
+
+            @Override
+            public String source() {
+                return "simulated rows, 3 folds";
+            }
+
+            @Override
+            public Map<String, String> groupOfSubset() {
+                return PaperLayout.groupOfSubset();
+            }
+
+            @Override
+            public List<Fold> folds() {
+                return folds.stream().map(f -> new Fold(f.index(), f.train(), f.test())).toList();
+            }
+        };
+        RouterSpec spec = new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, HeadConfig.linear(), LabelConfig.paper(),
+                new TrainingConfig(1, 16, 1e-2, 0, 0, 1, 3, 0.1, 0), 16, false, cache, TagScheme.parse("cluster:3"));
+        List<String> log = new ArrayList<>();
+        BenchResults r = BenchRunner.run(threeFolds, new BenchRunner.Options(spec, List.of(0.0), false, 0, 7, 20, 0),
+                Map.of(), "./zooter bench --tags cluster:3", log::add);
+        List<String> fitted = log.stream().filter(l -> l.startsWith("  tags cluster:3: ")).toList();
+        assertEquals(3, fitted.size(), log.toString());
+        for (int f = 0; f < 3; f++) {
+            assertTrue(fitted.get(f).startsWith("  tags cluster:3: " + folds.get(f).train().size() + " training rows; c3: 3 clusters"),
+                    fitted.get(f));
+        }
+        String recorded = r.settings().get("tags fitted");
+        assertTrue(recorded.startsWith("fold 1: 3 distinct tags (" + folds.get(0).train().size() + " training rows"), recorded);
+        assertTrue(recorded.contains("; fold 3: 3 distinct tags"), recorded);
+        assertEquals(TagScheme.parse("cluster:3").describe(), r.settings().get("tags"));
+        assertTrue(r.method("zooter_beta_0.0") != null, "the beta sweep runs with the chosen tags");
+    }
+}

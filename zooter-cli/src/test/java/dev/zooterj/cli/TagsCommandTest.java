@@ -1,0 +1,179 @@
+package dev.zooterj.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.data.RewardRecord;
+import dev.zooterj.data.RewardDatasetReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code tags}, and {@code --tags} in train and bench, on a small simulated zoo. Cluster tags embed with the real
+ * MiniLM through a throw-away cache (60 short queries, each embedded once for the whole class); routers use a tiny
+ * scratch encoder.
+ */
+class TagsCommandTest {
+    @TempDir
+    static Path dir;
+    static Path train;
+    static Path cache;
+    static Path tagged;
+    static CliRunner clustered;
+
+    @BeforeAll
+    static void simulateAndTag() {
+        Path sim = dir.resolve("sim");
+        assertEquals(0, CliRunner.run("simulate", "--out", sim.toString(), "--train-size", "60", "--per-subset", "1").exitCode());
+        train = sim.resolve("train.jsonl");
+        cache = dir.resolve("cache");
+        tagged = dir.resolve("tagged.jsonl");
+        clustered = CliRunner.run("tags", "--data", train.toString(), "--method", "cluster", "--k", "4,8", "--seed", "3",
+                "--max-tokens", "24", "--cache", cache.toString(), "--out", tagged.toString(), "--save-tagger", dir.resolve("t.tagger").toString());
+        assertEquals(0, clustered.exitCode(), clustered.err());
+    }
+
+    @Test
+    void clusterTagsAreAddedToEveryRowAndReported() {
+        RewardDataset before = RewardDatasetReader.read(train);
+        RewardDataset after = RewardDatasetReader.read(tagged);
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < after.size(); i++) {
+            RewardRecord b = before.records().get(i);
+            RewardRecord a = after.records().get(i);
+            assertEquals(b.id(), a.id());
+            assertEquals(b.tags(), a.tags().subList(0, b.tags().size()), "the row's own tags come first");
+            List<String> added = a.tags().subList(b.tags().size(), a.tags().size());
+            assertEquals(2, added.size(), a.tags().toString());
+            assertTrue(added.get(0).matches("c4:[^-]+(-[^-]+){0,2}(-\\d+)?"), added.get(0));
+            assertTrue(added.get(1).startsWith("c8:"), added.get(1));
+            assertArrayEquals(b.rewards(), a.rewards());
+        }
+        String out = clustered.out();
+        assertTrue(out.contains("fitting cluster:4,8 tags on 60 training rows (split 'train')"), out);
+        assertTrue(out.contains("c4: 4 tags (4 given to rows); training rows per cluster min "), out);
+        assertTrue(out.contains("c8: 8 tags"), out);
+        assertTrue(out.contains("  largest: c4:"), out);
+        assertTrue(Files.isRegularFile(dir.resolve("t.tagger")));
+    }
+
+    @Test
+    void aSavedTaggerGivesTheSameTagsAgain() throws IOException {
+        Path again = dir.resolve("again.jsonl");
+        CliRunner r = CliRunner.run("tags", "--data", train.toString(), "--tagger", dir.resolve("t.tagger").toString(),
+                "--cache", cache.toString(), "--out", again.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("applying the saved cluster:4,8 tagger (fitted on 60 training rows, seed 3)"), r.out());
+        assertArrayEquals(Files.readAllBytes(tagged), Files.readAllBytes(again));
+        CliRunner both = CliRunner.run("tags", "--data", train.toString(), "--tagger", dir.resolve("t.tagger").toString(),
+                "--k", "4", "--out", again.toString());
+        assertEquals(1, both.exitCode());
+        assertEquals("zooter tags: error: --tagger applies a saved tagger as it was fitted: --k cannot be combined with it", both.err().strip());
+    }
+
+    @Test
+    void keywordTagsReplaceTheRowsOwnWithReplace() {
+        Path out = dir.resolve("kw.jsonl");
+        CliRunner r = CliRunner.run("tags", "--data", train.toString(), "--method", "keywords", "--replace", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("keywords: a vocabulary of "), r.out());
+        RewardDataset d = RewardDatasetReader.read(out);
+        assertTrue(d.records().stream().anyMatch(x -> !x.tags().isEmpty()));
+        d.records().forEach(x -> x.tags().forEach(t -> assertTrue(t.startsWith("kw:"), t)));
+    }
+
+    @Test
+    void badArgumentsAreOneClearLine() {
+        String out = dir.resolve("x.jsonl").toString();
+        assertError(1, "zooter tags: error: --k: every k must be a whole number >= 1, got 0",
+                "tags", "--data", train.toString(), "--k", "0", "--out", out);
+        assertError(1, "zooter tags: error: cluster:100 needs at least 100 training rows, got 60",
+                "tags", "--data", train.toString(), "--k", "4,100", "--cache", cache.toString(), "--out", out);
+        assertError(1, "zooter tags: error: " + train + " has no rows with split 'dev'; its splits are train",
+                "tags", "--data", train.toString(), "--split", "dev", "--out", out);
+        CliRunner method = CliRunner.run("tags", "--data", train.toString(), "--method", "instag", "--out", out);
+        assertEquals(2, method.exitCode());
+        assertTrue(method.err().contains("unknown method 'instag'; expected cluster or keywords"), method.err());
+        assertTrue(Files.notExists(dir.resolve("x.jsonl")), "nothing is written when the command fails");
+        CliRunner scheme = CliRunner.run("train", "--data", train.toString(), "--out", dir.resolve("r").toString(), "--tags", "cluster:abc");
+        assertEquals(2, scheme.exitCode());
+        assertTrue(scheme.err().contains("tag scheme 'cluster:abc': k must be a whole number >= 1, got 'abc'"), scheme.err());
+        CliRunner unknown = CliRunner.run("bench", "--tags", "topics");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown tag scheme 'topics'; expected data, subset, cluster:K[,K2...], keywords or none"), unknown.err());
+    }
+
+    private static void assertError(int code, String expected, String... args) {
+        CliRunner r = CliRunner.run(args);
+        assertEquals(code, r.exitCode(), r.out());
+        assertEquals(expected, r.err().strip());
+    }
+
+    @Test
+    void trainWithClusterTagsSavesTheTaggerThatTagsLikeTheTagsCommand() throws IOException {
+        Path router = dir.resolve("router");
+        // MiniLM frozen (head mode): every embedding is in the cache already, so only the head trains
+        String[] common = {"--data", train.toString(), "--max-tokens", "24", "--epochs", "1", "--batch", "16", "--seed", "3",
+                "--cache", cache.toString()};
+        CliRunner r = CliRunner.run(concat(new String[]{"train", "--out", router.toString(), "--tags", "cluster:4,8"}, common));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("tags cluster:4,8 on the 60 rows: 60 training rows; c4: 4 clusters"), r.out());
+        assertTrue(r.out().contains(", tags=cluster:4,8"), r.out());
+        JsonNode m = new ObjectMapper().readTree(router.resolve("router.json").toFile());
+        assertEquals("cluster:4,8", m.path("tags").path("scheme").asText());
+        assertEquals("tagger.bin", m.path("tags").path("tagger").asText());
+        assertTrue(m.path("provenance").path("tags").asInt() <= 12, "tag means over the 4 + 8 cluster tags, not the data's own");
+        assertTrue(Files.isRegularFile(router.resolve("tagger.bin")));
+
+        Path plain = dir.resolve("plain-router");
+        assertEquals(0, CliRunner.run(concat(new String[]{"train", "--out", plain.toString()}, common)).exitCode());
+        JsonNode p = new ObjectMapper().readTree(plain.resolve("router.json").toFile());
+        assertEquals("data", p.path("tags").path("scheme").asText());
+        assertTrue(p.path("provenance").path("tags").asInt() > 12, "the simulated data's own tags are many more");
+        assertTrue(Files.notExists(plain.resolve("tagger.bin")));
+
+        // the router's tagger, applied by the tags command, gives exactly what the tags command fits with the same settings
+        Path viaRouter = dir.resolve("via-router.jsonl");
+        CliRunner apply = CliRunner.run("tags", "--data", train.toString(), "--tagger", router.toString(), "--cache", cache.toString(),
+                "--out", viaRouter.toString());
+        assertEquals(0, apply.exitCode(), apply.err());
+        assertArrayEquals(Files.readAllBytes(tagged), Files.readAllBytes(viaRouter));
+        CliRunner none = CliRunner.run("tags", "--data", train.toString(), "--tagger", plain.toString(), "--out", viaRouter.toString());
+        assertEquals("zooter tags: error: the router in " + plain + " has no tagger: its training rows were not tagged by clusters or keywords",
+                none.err().strip());
+    }
+
+    @Test
+    void benchFitsTheTagsPerFoldAndReportsTheScheme() throws IOException {
+        Path out = dir.resolve("bench");
+        CliRunner r = CliRunner.run("bench", "--suite", "paper-sim", "--train-size", "60", "--per-subset", "1", "--epochs", "2",
+                "--max-tokens", "24", "--knn", "0", "--no-hard-label", "--beta-sweep", "1", "--bootstrap", "50", "--tags", "cluster:4",
+                "--cache", cache.toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("tags: cluster: k-means clusters of the pretrained MiniLM embeddings at k = 4"), r.out());
+        assertTrue(r.out().contains("  tags cluster:4: 60 training rows; c4: 4 clusters"), r.out());
+        JsonNode settings = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("settings");
+        assertTrue(settings.path("tags").asText().startsWith("cluster: k-means clusters"), settings.toString());
+        assertTrue(settings.path("tags fitted").asText().startsWith("4 distinct tags (60 training rows; c4: 4 clusters"), settings.toString());
+        assertTrue(settings.path("router").asText().endsWith(", tags=cluster:4"), settings.toString());
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("k-means clusters of the pretrained MiniLM embeddings at k = 4"), "report.md names the tags");
+        assertTrue(r.out().contains("beta sweep (All MTR, lower is better): β=1.0 "), r.out());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

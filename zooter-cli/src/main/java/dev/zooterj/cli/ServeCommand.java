@@ -125,8 +125,13 @@ final class ServeCommand implements Callable<Integer> {
                 batching.close();
             }
         };
+        // On SIGINT/SIGTERM the JVM runs this hook and halts when it returns, so it reports the stop itself.
         Thread hook = new Thread(() -> {
+            o.println("stopping: no new connections; requests in flight may finish for up to " + shutdownGrace + " s");
+            o.flush();
             stop.run();
+            o.println("stopped");
+            o.flush();
             stopped.countDown();
         }, "zooter-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -136,9 +141,9 @@ final class ServeCommand implements Callable<Integer> {
             // Stopped from inside the JVM (an embedding application or a test) rather than by a signal.
             Runtime.getRuntime().removeShutdownHook(hook);
             stop.run();
+            o.println("stopped");
+            o.flush();
         }
-        o.println("stopped");
-        o.flush();
         return 0;
     }
 }

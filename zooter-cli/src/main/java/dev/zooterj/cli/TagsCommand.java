@@ -155,8 +155,8 @@ final class TagsCommand implements Callable<Integer> {
     private TagScheme scheme() {
         String m = method == null ? "cluster" : method;
         if (m.equals("keywords")) {
-            if (ks != null) {
-                throw new IllegalArgumentException("--k applies to --method cluster, not keywords");
+            if (ks != null || maxTokens != null) {
+                throw new IllegalArgumentException((ks != null ? "--k" : "--max-tokens") + " applies to --method cluster, not keywords");
             }
             return TagScheme.KEYWORDS;
         }

@@ -113,6 +113,18 @@ class TagsCommandTest {
         assertTrue(unknown.err().contains("unknown tag scheme 'topics'; expected data, subset, cluster:K[,K2...], keywords or none"), unknown.err());
     }
 
+    @Test
+    void helpListsTheMethodsAndTheTopLevelListsTheCommand() {
+        CliRunner help = CliRunner.run("tags", "--help");
+        assertEquals(0, help.exitCode());
+        for (String s : List.of("Usage: zooter tags", "--method", "--k", "--split", "--replace", "--save-tagger", "--tagger", "c512:sql-join-query")) {
+            assertTrue(help.out().contains(s), s + " in\n" + help.out());
+        }
+        assertTrue(CliRunner.run("--help").out().contains("tags"));
+        assertTrue(CliRunner.run("train", "--help").out().contains("--tags=SCHEME"));
+        assertTrue(CliRunner.run("bench", "--help").out().contains("--tags=SCHEME"));
+    }
+
     private static void assertError(int code, String expected, String... args) {
         CliRunner r = CliRunner.run(args);
         assertEquals(code, r.exitCode(), r.out());

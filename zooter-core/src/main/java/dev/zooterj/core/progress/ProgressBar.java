@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * A one-line text progress bar with rate and ETA, redrawn in place with {@code \r} on a terminal and printed
- * every 10% otherwise (so logs and CI output stay readable). Not thread-safe: one owner advances it.
+ * A one-line text progress bar with rate and ETA, redrawn in place with {@code \r} on a terminal and otherwise
+ * printed at each further 10% at most once a second, and at the end (so logs and CI output stay readable). Not
+ * thread-safe: one owner advances it.
  */
 public final class ProgressBar implements AutoCloseable {
     private static final int WIDTH = 30;
@@ -46,7 +47,9 @@ public final class ProgressBar implements AutoCloseable {
         done = Math.min(total, done + n);
         long now = clock.getAsLong();
         int decile = (int) (10 * done / total);
-        if (interactive ? now - lastDraw > 100_000_000L || done == total : decile != lastDecile) {
+        boolean draw = interactive ? now - lastDraw > 100_000_000L || done == total
+                : decile != lastDecile && (done == total || lastDecile < 0 || now - lastDraw >= 1_000_000_000L);
+        if (draw) {
             lastDraw = now;
             lastDecile = decile;
             out.print((interactive ? "\r" : "") + render(now) + (interactive ? "" : "\n"));

@@ -15,8 +15,8 @@ import java.util.Set;
  * of the cluster's texts that contain w, df the number of all N texts that contain it. The top words, joined by
  * {@code -} after a prefix, name the cluster: {@code c512:sql-join-query}.
  *
- * <p>Words are {@link TextNormalizer#contentWords}; a word of Chinese or Japanese script (which has no spaces, so a
- * whole clause is one "word") is split into overlapping character pairs. A word must occur in at least two of the
+ * <p>Words are {@link TextNormalizer#contentWords} (for Chinese and Japanese, which have no spaces, overlapping
+ * character pairs). A word must occur in at least two of the
  * cluster's texts (when the cluster has two or more) so a name is not one query's typo; a cluster with no such word
  * falls back to words of one text, and a cluster with no words at all is named {@code <prefix>cluster-<index>}.
  * Clusters whose names clash get {@code -<index>} appended, so names are unique. Words of equal score keep the order
@@ -117,28 +117,9 @@ public final class ClusterNames {
         return out;
     }
 
-    /** The distinct words of a text that can name a cluster. */
+    /** The distinct words of a text that can name a cluster (unspaced scripts come as character bigrams). */
     static Set<String> nameWords(String text) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String w : TextNormalizer.contentWords(text)) {
-            if (hasUnspacedScript(w)) {
-                int[] cps = w.codePoints().toArray();
-                for (int i = 0; i + 1 < cps.length; i++) {
-                    out.add(new String(cps, i, 2));
-                }
-            } else {
-                out.add(w);
-            }
-        }
-        return out;
-    }
-
-    private static boolean hasUnspacedScript(String w) {
-        return w.codePoints().anyMatch(cp -> {
-            Character.UnicodeScript s = Character.UnicodeScript.of(cp);
-            return s == Character.UnicodeScript.HAN || s == Character.UnicodeScript.HIRAGANA
-                    || s == Character.UnicodeScript.KATAKANA || s == Character.UnicodeScript.THAI;
-        });
+        return new LinkedHashSet<>(TextNormalizer.contentWords(text));
     }
 
     private static String cut(String w) {

@@ -22,7 +22,9 @@ import java.util.stream.IntStream;
  *
  * <p><b>Cost</b>: one iteration is n·k·d multiply-adds in plain float loops that the JIT vectorises (centroids are
  * kept transposed, so the inner loop runs over clusters), and squared norms of the centroids are reused; k-means++
- * costs about one iteration more. 20,000 × 384 points with k = 512 take a few seconds per iteration on two cores.
+ * reads all points once per centre (its bound skips points no new centre can be nearer to). Measured on 2 busy cores:
+ * 20,600 MiniLM embeddings (384-d), k = 512: about 0.3–0.7 s per Lloyd iteration, 22 iterations to the default
+ * tolerance, under 20 s in all including k-means++.
  */
 public final class KMeans {
     /** Lloyd iterations at most, by default. */

@@ -59,6 +59,9 @@ import java.util.concurrent.TimeUnit;
                 "   \"rewardEndpoint\": {\"url\": \"http://localhost:8080/score\",",
                 "                      \"timeoutSeconds\": 60, \"maxConcurrent\": 8}",
                 "  takes POST {\"query\", \"response\"} and answers a number or {\"reward\": x}.",
+                "  Its url may hold a key in the query (?code=...): it is sent, but printed and",
+                "  journaled without the query (plus a hash, so a changed url is noticed).",
+                "  A baseUrl holds no user:pass@ or query; other top-level keys are errors.",
                 "",
                 "The judge's prompt file contains {query} and {response}. Its score is the last",
                 "[[N]] in the reply, else a JSON {\"score\": N}, a bare number, or a line",
@@ -102,7 +105,8 @@ final class CollectCommand implements Callable<Integer> {
     int maxTokens;
 
     @Option(names = "--concurrency", defaultValue = "0", paramLabel = "N",
-            description = "Most requests in flight per backend; 0 (default) uses each backend's maxConcurrent, which also caps this.")
+            description = "Most requests in flight per backend, generating, judging and tagging together (a judge that is also a "
+                    + "candidate shares its limit); 0 (default) uses each backend's maxConcurrent, which also caps this.")
     int concurrency;
 
     @Option(names = "--retries", defaultValue = "4", paramLabel = "N",

@@ -59,6 +59,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "The model name that means: let the router choose (default: ${DEFAULT-VALUE}).")
     String alias;
 
+    @Option(names = "--body-read-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = {"How long a client may take to send its request body; a slower one is disconnected.",
+                    "A request takes an in-flight slot only once its body is in (default: ${DEFAULT-VALUE})."})
+    double bodyReadTimeout;
+
     @Option(names = "--shutdown-grace", defaultValue = "30", paramLabel = "SECONDS",
             description = "On Ctrl-C, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
     double shutdownGrace;
@@ -79,8 +84,11 @@ final class ServeCommand implements Callable<Integer> {
         if (!(shutdownGrace >= 0)) {
             throw new IllegalArgumentException("--shutdown-grace must be >= 0 seconds, got " + shutdownGrace);
         }
+        if (!(bodyReadTimeout > 0)) {
+            throw new IllegalArgumentException("--body-read-timeout must be > 0 seconds, got " + bodyReadTimeout);
+        }
         GatewayConfig config = new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes,
-                Duration.ofMillis(Math.round(shutdownGrace * 1000)));
+                Duration.ofMillis(Math.round(shutdownGrace * 1000)), Duration.ofMillis(Math.round(bodyReadTimeout * 1000)));
         BackendsFile file = BackendsFile.load(backends);
         ZooterRouter r = RouterStore.load(router).router();
         List<String> missing = r.models().stream().filter(m -> file.find(m).isEmpty()).toList();

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,6 +42,7 @@ class CollectCommandTest {
 
     private HttpServer server;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final List<String> scoreQueryStrings = new CopyOnWriteArrayList<>();
 
     static int score(String answer) {
         return answer.length() % 10 + 1;
@@ -66,6 +68,15 @@ class CollectCommandTest {
                 byte[] b = (status == 200 ? resp.toString() : "{\"error\": {\"message\": \"down for good\"}}")
                         .getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(status, b.length);
+                ex.getResponseBody().write(b);
+            }
+        });
+        server.createContext("/score", ex -> {
+            try (ex) {
+                scoreQueryStrings.add(String.valueOf(ex.getRequestURI().getRawQuery()));
+                JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+                byte[] b = ("{\"reward\": " + score(body.get("response").asText()) + "}").getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, b.length);
                 ex.getResponseBody().write(b);
             }
         });
@@ -166,6 +177,33 @@ class CollectCommandTest {
         assertTrue(badQuery.err().contains(q + ":2: field 'query'"), badQuery.err());
         assertFalse(Files.exists(dir.resolve("d.journal.jsonl")), "nothing started");
         assertTrue(requests.isEmpty());
+    }
+
+    @Test
+    void aKeyInTheRewardEndpointUrlIsSentButNeitherPrintedNorJournaled() throws IOException {
+        Path b = backends("alpha");
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/score";
+        ObjectNode config = (ObjectNode) JSON.readTree(b.toFile());
+        config.remove("judge");
+        config.putObject("rewardEndpoint").put("url", url + "?code=S3CRET-ONE");
+        Files.writeString(b, config.toString());
+        Path out = dir.resolve("data.jsonl");
+        String[] args = {"collect", "--data", queries(2).toString(), "--backends", b.toString(), "--out", out.toString()};
+        CliRunner r = CliRunner.run(args);
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        assertEquals(List.of("code=S3CRET-ONE", "code=S3CRET-ONE"), scoreQueryStrings, "the key is sent");
+        assertTrue(r.out().contains("reward: reward endpoint " + url + "?…; tagger: none"), r.out());
+        for (Path written : List.of(dir.resolve("data.journal.jsonl"), out, dir.resolve("data.answers.jsonl"))) {
+            assertFalse(Files.readString(written).contains("S3CRET"), written.toString());
+        }
+        assertFalse((r.out() + r.err()).contains("S3CRET"), r.out() + r.err());
+
+        config.putObject("rewardEndpoint").put("url", url + "?code=S3CRET-TWO");
+        Files.writeString(b, config.toString());
+        CliRunner other = CliRunner.run(args);
+        assertEquals(1, other.exitCode(), other.err() + other.out());
+        assertTrue(other.err().contains("reward scorer was endpoint " + url + "?… sha256="), other.err());
+        assertFalse((other.out() + other.err()).contains("S3CRET"), other.out() + other.err());
     }
 
     @Test

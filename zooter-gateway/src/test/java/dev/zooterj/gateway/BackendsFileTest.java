@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +37,7 @@ class BackendsFileTest {
                   {"name": "b", "baseUrl": "https://api.example.com/v1/", "model": "m-b"}
                 ], "judge": {"backend": "a"}}""");
         BackendsFile bf = BackendsFile.load(f);
-        assertEquals(java.util.List.of("a", "b"), bf.names());
+        assertEquals(List.of("a", "b"), bf.names());
         Backend a = bf.get("a");
         assertEquals(Duration.ofMillis(2500), a.timeout());
         assertEquals(3, a.maxConcurrent());
@@ -86,6 +87,53 @@ class BackendsFileTest {
                 Duration.ofSeconds(1), 1, null, null);
         IllegalStateException e = assertThrows(IllegalStateException.class, b::apiKey);
         assertTrue(e.getMessage().contains("ZOOTER_TEST_SURELY_UNSET_KEY"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownTopLevelKeyIsAnErrorListingTheAllowedOnes() throws IOException {
+        Path f = write("typo.yaml", """
+                backends:
+                  - {name: a, baseUrl: http://127.0.0.1:9/v1, model: m}
+                tager:
+                  backend: a
+                """);
+        BackendsFileException e = assertThrows(BackendsFileException.class, () -> BackendsFile.load(f));
+        assertEquals(f + ": tager: unknown top-level key (expected one of backends, judge, rewardEndpoint, tagger)",
+                e.getMessage());
+    }
+
+    @Test
+    void aBaseUrlCarriesNoSecretsSinceUrlsArePrinted() throws IOException {
+        for (String url : List.of("http://me:S3CRET@127.0.0.1:9/v1", "http://127.0.0.1:9/v1?key=S3CRET",
+                "http://127.0.0.1:9/v1#S3CRET", "http://me:S3CRET@x y/v1")) {
+            Path f = write("s.json", "{\"backends\": [{\"name\": \"a\", \"baseUrl\": \"" + url + "\", \"model\": \"m\"}]}");
+            BackendsFileException e = assertThrows(BackendsFileException.class, () -> BackendsFile.load(f), url);
+            assertTrue(e.getMessage().startsWith(f + ": backends[0].baseUrl: "), e.getMessage());
+            assertFalse(e.getMessage().contains("S3CRET"), e.getMessage());
+        }
+        assertMessage(write("u.json", "{\"backends\": [{\"name\": \"a\", \"baseUrl\": \"http://me:S3CRET@127.0.0.1:9/v1\", "
+                + "\"model\": \"m\"}]}"), "backends[0].baseUrl: a user name or password in the URL (http://127.0.0.1:9/v1 "
+                + "has user:pass@) is not allowed, since URLs are printed; put the key in an environment variable and name "
+                + "it in apiKeyEnv");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Backend.of("a", "http://me:S3CRET@127.0.0.1:9/v1", "m"));
+        assertFalse(e.getMessage().contains("S3CRET"), e.getMessage());
+        assertEquals("https://fn.example.net:8443/api/score?…",
+                Backend.redacted(java.net.URI.create("https://fn.example.net:8443/api/score?code=S3CRET#x")));
+    }
+
+    @Test
+    void parseBackendNamesTheGivenFieldPath() {
+        Path f = dir.resolve("b.json");
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("name", "judge").put("baseUrl", "http://127.0.0.1:9/v1").put("maxConcurrent", 2);
+        BackendsFileException e = assertThrows(BackendsFileException.class, () -> BackendsFile.parseBackend(f, "judge", node));
+        assertEquals(f + ": judge.model: missing (required)", e.getMessage());
+        node.put("model", "m");
+        assertEquals(2, BackendsFile.parseBackend(f, "judge", node).maxConcurrent());
+        node.put("maxConcurrent", 0);
+        e = assertThrows(BackendsFileException.class, () -> BackendsFile.parseBackend(f, "judge", node));
+        assertEquals(f + ": judge.maxConcurrent: expected a whole number >= 1, got 0", e.getMessage());
     }
 
     private static void assertMessage(Path f, String expected) {

@@ -49,12 +49,52 @@ public final class StubOpenAiServer implements AutoCloseable {
      * that many pieces). {@code malformed}: send a body that is not JSON. {@code delayMs}: sleep before answering.
      * {@code chunkDelayMs}: sleep before each streamed chunk after the first. {@code breakAfterChunks} (when &gt;= 0):
      * a stream that stops after that many chunks and drops the connection, as a backend that dies mid-answer.
+     * {@code stallMs} (when {@code stallAfterChunks} &gt;= 0): a pause after the 200 headers and that many chunks (a
+     * plain answer: after the headers, before the body), as a backend that hangs mid-answer. {@code endAfterChunks}
+     * (when &gt;= 0): a stream that ends cleanly after that many chunks, with no finish chunk and no {@code [DONE]}.
+     * {@code ignoreStream}: a plain JSON answer even to a streamed request, as servers that ignore {@code stream}.
      */
     public record Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
-                        String errorBody, long chunkDelayMs, int breakAfterChunks) {
+                        String errorBody, long chunkDelayMs, int breakAfterChunks, long stallMs, int stallAfterChunks,
+                        int endAfterChunks, boolean ignoreStream) {
         public Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
                      String errorBody) {
             this(status, content, delayMs, malformed, chunks, retryAfter, errorBody, 0, -1);
+        }
+
+        public Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
+                     String errorBody, long chunkDelayMs, int breakAfterChunks) {
+            this(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs, breakAfterChunks, 0,
+                    -1, -1, false);
+        }
+
+        /** A 200 whose headers go out at once and whose body (a stream: its first chunk) waits {@code ms}. */
+        public Reply stallAfterHeaders(long ms) {
+            return stallAfter(0, ms);
+        }
+
+        /** A stream that pauses {@code ms} after its first {@code chunks} chunks (0: right after the headers). */
+        public Reply stallAfter(int chunks, long ms) {
+            return new Reply(status, content, delayMs, malformed, this.chunks, retryAfter, errorBody, chunkDelayMs,
+                    breakAfterChunks, ms, chunks, endAfterChunks, ignoreStream);
+        }
+
+        /** A stream that ends cleanly after {@code n} chunks: no finish chunk, no {@code [DONE]}; a truncated answer. */
+        public Reply endAfter(int n) {
+            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs,
+                    breakAfterChunks, stallMs, stallAfterChunks, n, ignoreStream);
+        }
+
+        /** Answers a streamed request with one plain JSON completion. */
+        public Reply ignoringStream() {
+            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs,
+                    breakAfterChunks, stallMs, stallAfterChunks, endAfterChunks, true);
+        }
+
+        /** An error status with this body (e.g. an OpenAI error object). */
+        public Reply withErrorBody(String body) {
+            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, body, chunkDelayMs,
+                    breakAfterChunks, stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
         }
 
         public static Reply ok(String content) {
@@ -70,25 +110,30 @@ public final class StubOpenAiServer implements AutoCloseable {
         }
 
         public Reply delayed(long ms) {
-            return new Reply(status, content, ms, malformed, chunks, retryAfter, errorBody, chunkDelayMs, breakAfterChunks);
+            return new Reply(status, content, ms, malformed, chunks, retryAfter, errorBody, chunkDelayMs, breakAfterChunks,
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
         }
 
         public Reply withRetryAfter(String seconds) {
-            return new Reply(status, content, delayMs, malformed, chunks, seconds, errorBody, chunkDelayMs, breakAfterChunks);
+            return new Reply(status, content, delayMs, malformed, chunks, seconds, errorBody, chunkDelayMs, breakAfterChunks,
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
         }
 
         public Reply inChunks(int n) {
-            return new Reply(status, content, delayMs, malformed, n, retryAfter, errorBody, chunkDelayMs, breakAfterChunks);
+            return new Reply(status, content, delayMs, malformed, n, retryAfter, errorBody, chunkDelayMs, breakAfterChunks,
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
         }
 
         /** Streams with a pause before every chunk after the first, so a client can see chunks arrive one by one. */
         public Reply chunkDelay(long ms) {
-            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, ms, breakAfterChunks);
+            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, ms, breakAfterChunks,
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
         }
 
         /** A stream that sends {@code n} chunks and then drops the connection (no {@code [DONE]}). */
         public Reply breakAfter(int n) {
-            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs, n);
+            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs, n,
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
         }
     }
 
@@ -215,7 +260,7 @@ public final class StubOpenAiServer implements AutoCloseable {
             }
             int promptTokens = user == null ? 0 : user.split("\\s+").length;
             int completionTokens = reply.content().split("\\s+").length;
-            if (req.stream()) {
+            if (req.stream() && !reply.ignoreStream()) {
                 stream(ex, req, reply, promptTokens, completionTokens);
             } else {
                 ObjectNode resp = JSON.createObjectNode();
@@ -230,6 +275,17 @@ public final class StubOpenAiServer implements AutoCloseable {
                 c.put("finish_reason", "stop");
                 resp.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
                         .put("total_tokens", promptTokens + completionTokens);
+                if (reply.stallAfterChunks() >= 0) {
+                    byte[] b = JSON.writeValueAsBytes(resp);
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(200, b.length);
+                    ex.getResponseBody().flush();
+                    if (!pause(reply.stallMs())) {
+                        return;
+                    }
+                    ex.getResponseBody().write(b);
+                    return;
+                }
                 send(ex, 200, JSON.writeValueAsString(resp));
             }
         }
@@ -244,9 +300,15 @@ public final class StubOpenAiServer implements AutoCloseable {
         int pieces = Math.max(1, Math.min(reply.chunks(), content.length()));
         String id = "chatcmpl-" + name + "-" + count.get();
         for (int i = 0; i < pieces; i++) {
-            if (i == reply.breakAfterChunks()) {
+            if (i == reply.breakAfterChunks() || i == reply.endAfterChunks()) {
                 os.flush();
                 return;
+            }
+            if (i == reply.stallAfterChunks()) {
+                os.flush();
+                if (!pause(reply.stallMs())) {
+                    return;
+                }
             }
             if (i > 0 && reply.chunkDelayMs() > 0) {
                 try {
@@ -286,6 +348,17 @@ public final class StubOpenAiServer implements AutoCloseable {
         os.write(("data: " + JSON.writeValueAsString(last) + "\n\n").getBytes(StandardCharsets.UTF_8));
         os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         os.flush();
+    }
+
+    /** Sleeps; false when interrupted (the stub is closing). */
+    private static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void models(HttpExchange ex) throws IOException {

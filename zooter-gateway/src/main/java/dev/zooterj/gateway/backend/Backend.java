@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param name                 the label used in datasets and routers (the router's model name)
  * @param baseUrl              the API base, e.g. {@code http://localhost:8000/v1}; requests go to
- *                             {@code baseUrl + "/chat/completions"}
+ *                             {@code baseUrl + "/chat/completions"}. No user info ({@code user:pass@}): a key belongs
+ *                             in {@code apiKeyEnv}, never in a URL that ends up in messages
  * @param model                the backend's own model id, sent as {@code "model"} in requests
  * @param apiKeyEnv            name of the environment variable holding the API key, or null for none; the key itself
  *                             is never written to a file or a log
@@ -30,11 +31,52 @@ public record Backend(String name, URI baseUrl, String model, String apiKeyEnv, 
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrent must be >= 1, got " + maxConcurrent);
         }
+        if (baseUrl.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("backend '" + name + "': baseUrl " + redacted(baseUrl) + " carries a user "
+                    + "name or password (user:pass@); name the environment variable holding the key in apiKeyEnv instead");
+        }
     }
 
     /** A backend with no key, a 60 s timeout, 8 concurrent requests and no prices (handy in tests). */
     public static Backend of(String name, String baseUrl, String model) {
         return new Backend(name, URI.create(baseUrl), model, null, Duration.ofSeconds(60), 8, null, null);
+    }
+
+    /** This backend with at most {@code limit} requests in flight: {@code min(maxConcurrent, limit)}. */
+    public Backend withConcurrencyLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        return limit >= maxConcurrent ? this
+                : new Backend(name, baseUrl, model, apiKeyEnv, timeout, limit, pricePer1kOutput, pricePer1kInput);
+    }
+
+    /**
+     * A URL safe to print or store: scheme, host, port and path only. User info, query and fragment are where
+     * secrets go (Azure Functions' {@code ?code=...}), so they are left out; "?…" marks that a query or fragment was
+     * there.
+     */
+    public static String redacted(URI url) {
+        if (url.isOpaque()) {
+            return url.getScheme() + ":…";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (url.getScheme() != null) {
+            sb.append(url.getScheme()).append("://");
+        }
+        if (url.getHost() != null) {
+            sb.append(url.getHost());
+        }
+        if (url.getPort() >= 0) {
+            sb.append(':').append(url.getPort());
+        }
+        if (url.getRawPath() != null) {
+            sb.append(url.getRawPath());
+        }
+        if (url.getRawQuery() != null || url.getRawFragment() != null) {
+            sb.append("?…");
+        }
+        return sb.toString();
     }
 
     /** The chat-completions endpoint: {@code baseUrl} with {@code /chat/completions} appended. */
@@ -77,10 +119,10 @@ public record Backend(String name, URI baseUrl, String model, String apiKeyEnv, 
         return c;
     }
 
-    /** No key value here, by design: toString shows only the variable's name. */
+    /** No key value here, by design: toString shows only the variable's name and a {@link #redacted} URL. */
     @Override
     public String toString() {
-        return "Backend[" + name + " -> " + baseUrl + " model=" + model
+        return "Backend[" + name + " -> " + redacted(baseUrl) + " model=" + model
                 + (apiKeyEnv == null ? "" : " key=$" + apiKeyEnv) + "]";
     }
 }

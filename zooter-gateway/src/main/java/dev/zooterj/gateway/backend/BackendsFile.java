@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The backends file that {@code collect} and {@code serve} share: JSON, or YAML when the name ends in
@@ -34,15 +35,20 @@ import java.util.Set;
  *      "apiKeyEnv": "VLLM_KEY", "timeoutSeconds": 120, "maxConcurrent": 16,
  *      "pricePer1kOutputTokens": 0.0002, "pricePer1kInputTokens": 0.0001}
  *   ],
- *   "judge":  { ... },          // other top-level sections are read by the commands that use them
- *   "tagger": { ... }
+ *   "judge":  { ... },          // the other top-level sections (judge, rewardEndpoint, tagger) are read by the
+ *   "tagger": { ... }           // commands that use them; any other top-level key is an error
  * }
  * }</pre>
  * Required per backend: {@code name}, {@code baseUrl}, {@code model}. Defaults: no key, 60 s timeout, 8 concurrent
  * requests, no prices. Unknown fields are errors (a misspelt {@code maxConcurent} must not silently fall back to a
- * default). Names are unique.
+ * default). Names are unique. A {@code baseUrl} carries no user info, query or fragment (see {@link #httpUrl}).
  */
 public final class BackendsFile {
+    /**
+     * The top-level keys a backends file may have. Any other key is an error, so a misspelt {@code tager:} does not
+     * silently run without a tagger. A new section is added here.
+     */
+    public static final Set<String> TOP_LEVEL_KEYS = Set.of("backends", "judge", "rewardEndpoint", "tagger");
     private static final Set<String> BACKEND_FIELDS = Set.of("name", "baseUrl", "model", "apiKeyEnv", "timeoutSeconds",
             "maxConcurrent", "pricePer1kOutputTokens", "pricePer1kInputTokens");
 
@@ -91,6 +97,13 @@ public final class BackendsFile {
 
     /** Validates an already-parsed tree; {@code file} is used only in messages. */
     public static BackendsFile parse(Path file, ObjectNode root) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP_LEVEL_KEYS.contains(key)) {
+                throw new BackendsFileException(file, key, "unknown top-level key (expected one of "
+                        + String.join(", ", new TreeSet<>(TOP_LEVEL_KEYS)) + ")");
+            }
+        }
         JsonNode arr = root.get("backends");
         if (arr == null || !arr.isArray() || arr.isEmpty()) {
             throw new BackendsFileException(file, "backends", "expected a non-empty array of backends");
@@ -99,54 +112,112 @@ public final class BackendsFile {
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (int i = 0; i < arr.size(); i++) {
             String at = "backends[" + i + "]";
-            JsonNode n = arr.get(i);
-            if (!n.isObject()) {
-                throw new BackendsFileException(file, at, "expected an object");
+            Backend b = parseBackend(file, at, arr.get(i));
+            if (seen.containsKey(b.name())) {
+                throw new BackendsFileException(file, at + ".name", "duplicate name '" + b.name() + "' (first at backends["
+                        + seen.get(b.name()) + "])");
             }
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!BACKEND_FIELDS.contains(f)) {
-                    throw new BackendsFileException(file, at + "." + f, "unknown field (expected one of "
-                            + String.join(", ", BACKEND_FIELDS.stream().sorted().toList()) + ")");
-                }
-            }
-            String name = requiredText(file, n, at, "name");
-            if (!name.matches("[A-Za-z0-9._:/@+-]+")) {
-                throw new BackendsFileException(file, at + ".name", "expected letters, digits or ._:/@+- only, got '" + name + "'");
-            }
-            if (seen.containsKey(name)) {
-                throw new BackendsFileException(file, at + ".name", "duplicate name '" + name + "' (first at backends["
-                        + seen.get(name) + "])");
-            }
-            seen.put(name, i);
-            String base = requiredText(file, n, at, "baseUrl");
-            URI uri;
-            try {
-                uri = new URI(base);
-            } catch (URISyntaxException e) {
-                throw new BackendsFileException(file, at + ".baseUrl", "not a URL: " + base);
-            }
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                    || uri.getHost() == null) {
-                throw new BackendsFileException(file, at + ".baseUrl", "expected an http(s) URL such as "
-                        + "http://localhost:8000/v1, got '" + base + "'");
-            }
-            String model = requiredText(file, n, at, "model");
-            String keyEnv = optionalText(file, n, at, "apiKeyEnv");
-            double timeoutS = optionalNumber(file, n, at, "timeoutSeconds", 60);
-            if (!(timeoutS > 0)) {
-                throw new BackendsFileException(file, at + ".timeoutSeconds", "expected a positive number, got " + timeoutS);
-            }
-            double conc = optionalNumber(file, n, at, "maxConcurrent", 8);
-            if (conc < 1 || conc != Math.rint(conc)) {
-                throw new BackendsFileException(file, at + ".maxConcurrent", "expected a whole number >= 1, got " + n.get("maxConcurrent"));
-            }
-            Double priceOut = optionalPrice(file, n, at, "pricePer1kOutputTokens");
-            Double priceIn = optionalPrice(file, n, at, "pricePer1kInputTokens");
-            out.add(new Backend(name, uri, model, keyEnv, Duration.ofMillis(Math.round(timeoutS * 1000)), (int) conc,
-                    priceOut, priceIn));
+            seen.put(b.name(), i);
+            out.add(b);
         }
         return new BackendsFile(file, out, root);
+    }
+
+    /**
+     * Validates one backend object by the rules above; errors name {@code fieldPath.field} (e.g. {@code judge.baseUrl}),
+     * so a section that describes a backend inline (a judge) is checked by the same code as the {@code backends} list.
+     * {@code file} is used only in messages.
+     */
+    public static Backend parseBackend(Path file, String fieldPath, JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new BackendsFileException(file, fieldPath, "expected an object");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!BACKEND_FIELDS.contains(f)) {
+                throw new BackendsFileException(file, fieldPath + "." + f, "unknown field (expected one of "
+                        + String.join(", ", new TreeSet<>(BACKEND_FIELDS)) + ")");
+            }
+        }
+        String name = requiredText(file, n, fieldPath, "name");
+        if (!name.matches("[A-Za-z0-9._:/@+-]+")) {
+            throw new BackendsFileException(file, fieldPath + ".name", "expected letters, digits or ._:/@+- only, got '"
+                    + name + "'");
+        }
+        URI uri = httpUrl(file, fieldPath + ".baseUrl", n.get("baseUrl"), false);
+        String model = requiredText(file, n, fieldPath, "model");
+        String keyEnv = optionalText(file, n, fieldPath, "apiKeyEnv");
+        double timeoutS = optionalNumber(file, n, fieldPath, "timeoutSeconds", 60);
+        if (!(timeoutS > 0)) {
+            throw new BackendsFileException(file, fieldPath + ".timeoutSeconds", "expected a positive number, got " + timeoutS);
+        }
+        double conc = optionalNumber(file, n, fieldPath, "maxConcurrent", 8);
+        if (conc < 1 || conc != Math.rint(conc) || conc > Integer.MAX_VALUE) {
+            throw new BackendsFileException(file, fieldPath + ".maxConcurrent", "expected a whole number >= 1, got "
+                    + n.get("maxConcurrent"));
+        }
+        Double priceOut = optionalPrice(file, n, fieldPath, "pricePer1kOutputTokens");
+        Double priceIn = optionalPrice(file, n, fieldPath, "pricePer1kInputTokens");
+        return new Backend(name, uri, model, keyEnv, Duration.ofMillis(Math.round(timeoutS * 1000)), (int) conc,
+                priceOut, priceIn);
+    }
+
+    /**
+     * Validates an http(s) URL field. User info ({@code user:pass@}) is always refused: URLs are printed and logged,
+     * so keys belong in an environment variable named by {@code apiKeyEnv}. A fragment is refused too (it is never
+     * sent). A query string is refused unless {@code queryAllowed}: a base URL gets a path appended, which a query
+     * would swallow.
+     *
+     * @param field the field path used in messages, e.g. {@code rewardEndpoint.url}
+     */
+    public static URI httpUrl(Path file, String field, JsonNode value, boolean queryAllowed) {
+        if (value == null || value.isNull()) {
+            throw new BackendsFileException(file, field, "missing (required)");
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new BackendsFileException(file, field, "expected a non-empty string, got " + value);
+        }
+        String text = value.asText();
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new BackendsFileException(file, field, "not a URL: " + redactedText(text));
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new BackendsFileException(file, field, "a user name or password in the URL (" + Backend.redacted(uri)
+                    + " has user:pass@) is not allowed, since URLs are printed; put the key in an environment variable "
+                    + "and name it in apiKeyEnv");
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new BackendsFileException(file, field, "expected an http(s) URL such as "
+                    + "http://localhost:8000/v1, got '" + redactedText(text) + "'");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new BackendsFileException(file, field, "a fragment (#...) is never sent to the server; remove it from "
+                    + Backend.redacted(uri));
+        }
+        if (!queryAllowed && uri.getRawQuery() != null) {
+            throw new BackendsFileException(file, field, "a query string (?...) is not supported here: requests go to "
+                    + "baseUrl + /chat/completions; put keys in apiKeyEnv (" + Backend.redacted(uri) + ")");
+        }
+        return uri;
+    }
+
+    /** A URL text that may not even parse, cut before anything that could be a secret (user info, query, fragment). */
+    private static String redactedText(String text) {
+        int cut = text.length();
+        for (char c : new char[]{'?', '#'}) {
+            int i = text.indexOf(c);
+            cut = i >= 0 ? Math.min(cut, i) : cut;
+        }
+        int at = text.indexOf('@');
+        if (at >= 0 && at < cut) {
+            int scheme = text.indexOf("://");
+            cut = scheme < 0 || scheme > at ? 0 : scheme + 3;
+        }
+        return cut == text.length() ? text : text.substring(0, cut) + "…";
     }
 
     private static String requiredText(Path file, JsonNode n, String at, String field) {

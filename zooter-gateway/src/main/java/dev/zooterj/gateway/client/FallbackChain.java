@@ -2,12 +2,14 @@ package dev.zooterj.gateway.client;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Tries the candidates of a router's ranking, best first, until one answers: the fallback rule shared by the gateway,
- * {@link RoutingChatClient} and {@link ZooterChatModel}. At most {@link #attempts()} candidates are tried. Any failure
- * moves on to the next candidate, except one wrapped in {@link NoFallback}: an answer already partly delivered to the
- * caller cannot be restarted on another model.
+ * {@link RoutingChatClient} and {@link ZooterChatModel}. At most {@link #attempts()} candidates are tried. A failure
+ * moves on to the next candidate, except one wrapped in {@link NoFallback} (an answer already partly delivered to the
+ * caller cannot be restarted on another model) and one that the chain's {@code fallsBack} test refuses (a request that
+ * any candidate would refuse): that one ends the chain as the last of its failures.
  */
 public final class FallbackChain {
     /** One try on one candidate; {@code attempt} counts from 1. */
@@ -42,12 +44,20 @@ public final class FallbackChain {
     }
 
     private final int attempts;
+    private final Predicate<Exception> fallsBack;
 
+    /** Falls back on every failure. */
     public FallbackChain(int attempts) {
+        this(attempts, e -> true);
+    }
+
+    /** Falls back on a failure that {@code fallsBack} accepts; any other ends the chain. */
+    public FallbackChain(int attempts, Predicate<Exception> fallsBack) {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
         }
         this.attempts = attempts;
+        this.fallsBack = fallsBack;
     }
 
     /** The most candidates one request may try. */
@@ -63,7 +73,8 @@ public final class FallbackChain {
     /**
      * Runs {@code attempt} on each candidate in turn until one returns.
      *
-     * @throws AllBackendsFailedException every candidate tried failed (the failures in order)
+     * @throws AllBackendsFailedException every candidate tried failed, or one failed in a way that ends the chain (the
+     *                                    failures in order)
      * @throws NoFallback                 an attempt ended the chain
      */
     public <T> Answer<T> run(List<String> ranking, Attempt<T> attempt, FailureListener listener)
@@ -81,7 +92,11 @@ public final class FallbackChain {
                 throw e;
             } catch (Exception e) {
                 failures.add(new Failure(model, e));
-                listener.failed(model, e, i + 1 < tried.size());
+                boolean next = i + 1 < tried.size() && fallsBack.test(e);
+                listener.failed(model, e, next);
+                if (!next) {
+                    break;
+                }
             }
         }
         throw new AllBackendsFailedException(failures);

@@ -17,17 +17,19 @@ import java.util.Optional;
 
 /**
  * Routes chat requests in-process: the router reads the first user turn and picks a backend, the request goes to that
- * backend, and when the backend fails (an error status, a timeout, a broken connection, a malformed answer) the next
- * model in the router's ranking is tried, up to {@code attempts} models. The HTTP gateway is this client behind a
- * socket; a JVM application can use it directly.
+ * backend, and when the backend fails (an error status, a timeout, a broken connection, a malformed answer, a backend
+ * at its concurrency limit) the next model in the router's ranking is tried, up to {@code attempts} models. A backend
+ * that refuses the request itself (400, 413, 422: {@link BackendException#requestRejected()}) ends the tries:
+ * another model would refuse it too. The HTTP gateway is this client behind a socket; a JVM application can use it
+ * directly.
  *
  * <pre>{@code
  * RoutingChatClient client = new RoutingChatClient(router, BackendsFile.load(path).backends(), new BackendClient(), 3);
  * RoutedCompletion answer = client.chat("Prove that sqrt(2) is irrational");
  * answer.model(); answer.content(); answer.route().decision().probability();
  * }</pre>
- * Thread-safe when the router is (the core {@link Router} contract). Worst case a request waits {@code attempts}
- * backend timeouts.
+ * Thread-safe when the router is (the core {@link Router} contract). Worst case a request waits twice
+ * {@code attempts} backend timeouts (for each model a permit, then its answer).
  */
 public final class RoutingChatClient {
     /** Models tried per request unless told otherwise: the router's pick and two fallbacks. */
@@ -45,7 +47,8 @@ public final class RoutingChatClient {
      * @throws IllegalArgumentException naming the router models that have no backend
      */
     public RoutingChatClient(Router router, List<Backend> backends, BackendClient http, int attempts) {
-        this(router, index(router, backends), http, new FallbackChain(attempts), RoutingEvents.NONE);
+        this(router, index(router, backends), http, new FallbackChain(attempts, RoutingChatClient::worthFallingBack),
+                RoutingEvents.NONE);
         http.register(backends);
     }
 
@@ -72,6 +75,11 @@ public final class RoutingChatClient {
                     + String.join(", ", byName.keySet()) + ")");
         }
         return Collections.unmodifiableMap(byName);
+    }
+
+    /** A backend that refused the request itself (400, 413, 422) ends the chain: any other would refuse it too. */
+    private static boolean worthFallingBack(Exception e) {
+        return !(e instanceof BackendException be && be.requestRejected());
     }
 
     /** The same client reporting what it does to {@code events} (the gateway's metrics). */

@@ -9,11 +9,13 @@ import dev.zooterj.gateway.backend.BackendsFileException;
 import dev.zooterj.gateway.http.BackendClient;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -58,7 +60,59 @@ public record CollectSetup(List<Backend> candidates, RewardScorer scorer, Tagger
         RewardScorer scorer = judge != null ? judge(new Section(file, "judge", judge), client)
                 : rewardEndpoint(new Section(file, "rewardEndpoint", endpoint));
         Tagger tagger = file.section("tagger").map(t -> tagger(new Section(file, "tagger", t), client)).orElse(null);
+        if (scorer instanceof JudgeScorer j && tagger != null) {
+            checkSharedName(file, j.backend(), tagger.backend());
+        }
         return new CollectSetup(file.backends(), scorer, tagger);
+    }
+
+    /**
+     * This setup with at most {@code concurrency} requests in flight per backend (0: unchanged). Every backend is
+     * capped, the candidates' and the judge's and tagger's alike, so a judge or tagger that is also a candidate shares
+     * that candidate's cap: {@link BackendClient} enforces it per backend name across generating, scoring and tagging.
+     */
+    public CollectSetup withConcurrency(int concurrency) {
+        if (concurrency == 0) {
+            return this;
+        }
+        List<Backend> capped = candidates.stream().map(b -> b.withConcurrencyLimit(concurrency)).toList();
+        RewardScorer s = scorer;
+        if (scorer instanceof JudgeScorer j) {
+            s = j.withBackend(j.backend().withConcurrencyLimit(concurrency));
+        } else if (scorer instanceof HttpRewardScorer h) {
+            s = h.withMaxConcurrent(Math.min(h.maxConcurrent(), concurrency));
+        }
+        Tagger t = tagger == null ? null : tagger.withBackend(tagger.backend().withConcurrencyLimit(concurrency));
+        return new CollectSetup(capped, s, t);
+    }
+
+    /**
+     * An inline judge and an inline tagger may share a name only when they describe the same backend: requests are
+     * limited per backend name, so two servers under one name would share one limit.
+     */
+    private static void checkSharedName(BackendsFile file, Backend judge, Backend tagger) {
+        if (!judge.name().equals(tagger.name()) || judge.equals(tagger)) {
+            return;
+        }
+        List<String> differ = new ArrayList<>();
+        if (!judge.baseUrl().equals(tagger.baseUrl())) {
+            differ.add("baseUrl");
+        }
+        if (!judge.model().equals(tagger.model())) {
+            differ.add("model");
+        }
+        if (!Objects.equals(judge.apiKeyEnv(), tagger.apiKeyEnv())) {
+            differ.add("apiKeyEnv");
+        }
+        if (!judge.timeout().equals(tagger.timeout())) {
+            differ.add("timeoutSeconds");
+        }
+        if (judge.maxConcurrent() != tagger.maxConcurrent()) {
+            differ.add("maxConcurrent");
+        }
+        throw new BackendsFileException(file.file(), "tagger.name", "'" + tagger.name() + "' is also judge.name, but "
+                + "the two differ in " + String.join(", ", differ) + "; give the tagger another \"name\" (or the same "
+                + "settings as the judge)");
     }
 
     private static JudgeScorer judge(Section s, BackendClient client) {
@@ -83,14 +137,15 @@ public record CollectSetup(List<Backend> candidates, RewardScorer scorer, Tagger
 
     private static HttpRewardScorer rewardEndpoint(Section s) {
         s.allow(Set.of("url", "apiKeyEnv", "timeoutSeconds", "maxConcurrent"));
+        // The URL may carry a key in its query (Azure Functions' ?code=...); HttpRewardScorer never prints it.
+        URI url = BackendsFile.httpUrl(s.file.file(), s.name + ".url", s.node.get("url"), true);
+        // The other fields mean what they mean for a backend, so they are checked as one (the URL is already valid).
         ObjectNode conn = s.connectionFields();
         conn.put("name", s.name());
-        if (s.node.has("url")) {
-            conn.set("baseUrl", s.node.get("url"));
-        }
+        conn.put("baseUrl", url.getScheme() + "://" + url.getRawAuthority() + url.getRawPath());
         conn.put("model", "-");
-        Backend b = s.validateAsBackend(conn, Map.of("baseUrl", "url"));
-        return new HttpRewardScorer(b.baseUrl(), b.apiKeyEnv(), b.timeout(), b.maxConcurrent());
+        Backend b = s.validateAsBackend(conn);
+        return new HttpRewardScorer(url, b.apiKeyEnv(), b.timeout(), b.maxConcurrent());
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -148,7 +203,7 @@ public record CollectSetup(List<Backend> candidates, RewardScorer scorer, Tagger
                 throw error("name", "'" + label + "' is also a candidate's name; give the " + name + " another \"name\"");
             }
             conn.put("name", label);
-            return validateAsBackend(conn, Map.of());
+            return validateAsBackend(conn);
         }
 
         ObjectNode connectionFields() {
@@ -161,26 +216,9 @@ public record CollectSetup(List<Backend> candidates, RewardScorer scorer, Tagger
             return conn;
         }
 
-        /**
-         * Validates connection fields with {@link BackendsFile}'s own rules (one backend in a synthetic file) and
-         * rewrites the field path of any error from {@code backends[0].x} to {@code section.x}.
-         */
-        Backend validateAsBackend(ObjectNode conn, Map<String, String> renamed) {
-            ObjectNode root = JSON.createObjectNode();
-            root.putArray("backends").add(conn);
-            try {
-                return BackendsFile.parse(file.file(), root).backends().get(0);
-            } catch (BackendsFileException e) {
-                String prefix = file.file() + ": backends[0].";
-                String msg = e.getMessage();
-                if (!msg.startsWith(prefix)) {
-                    throw e;
-                }
-                String rest = msg.substring(prefix.length());
-                String field = rest.substring(0, Math.max(0, rest.indexOf(':')));
-                String problem = rest.substring(rest.indexOf(':') + 2);
-                throw error(renamed.getOrDefault(field, field), problem);
-            }
+        /** Validates connection fields with {@link BackendsFile}'s own rules; errors name {@code section.field}. */
+        Backend validateAsBackend(ObjectNode conn) {
+            return BackendsFile.parseBackend(file.file(), name, conn);
         }
 
         PromptTemplate prompt(List<String> names, List<String> required) {

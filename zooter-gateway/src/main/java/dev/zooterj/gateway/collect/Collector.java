@@ -36,6 +36,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * backend's pool, journaled, and only then handed to the scorer's pool: a crash between the two never pays for the
  * generation again. Every request is retried by the {@link RetryPolicy}.
  *
+ * <p>{@link CollectConfig#concurrency()} lowers every backend's limit ({@link CollectSetup#withConcurrency}), and the
+ * {@link BackendClient} enforces each backend's limit across all pools, so a judge or tagger that is also a candidate
+ * shares that candidate's limit. For that, pass the same client to {@link CollectSetup#from} and to this constructor.
+ *
  * <p>{@link #stop()} ends a run gracefully. No new request starts and no retry is waited for, while requests already
  * sent finish and are journaled, since they are paid for. {@link #abort()} also interrupts those requests. A stopped
  * run writes only the journal; running again with the same journal continues it. One collector runs once.
@@ -59,9 +63,10 @@ public final class Collector {
         if (setup.candidates().isEmpty()) {
             throw new IllegalArgumentException("no candidates to collect from");
         }
-        this.candidates = List.copyOf(setup.candidates());
-        this.scorer = setup.scorer();
-        this.tagger = setup.tagger();
+        CollectSetup capped = setup.withConcurrency(config.concurrency());
+        this.candidates = List.copyOf(capped.candidates());
+        this.scorer = capped.scorer();
+        this.tagger = capped.tagger();
         this.client = client;
         this.config = config;
     }
@@ -306,6 +311,7 @@ public final class Collector {
         }
 
         private ExecutorService pool(String name, int maxConcurrent) {
+            // Backends are capped already; this holds a RewardScorer of a kind CollectSetup cannot cap to it too.
             int size = config.concurrency() == 0 ? maxConcurrent : Math.min(maxConcurrent, config.concurrency());
             AtomicInteger n = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(size, r -> {

@@ -2,6 +2,7 @@ package dev.zooterj.gateway.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.http.BackendException;
 
 import java.io.IOException;
@@ -21,6 +22,10 @@ import java.util.concurrent.Semaphore;
  * must be finite; there is no range, since reward models give unbounded scores. Failures are reported like a
  * backend's (429/5xx/timeouts are retryable, Retry-After in seconds is honoured), and a reply without a number is an
  * {@link InvalidOutputException}.
+ *
+ * <p>The URL may carry a secret in its query (Azure Functions' {@code ?code=...}), so it is never printed, put in an
+ * error message or journaled: those show the {@link Backend#redacted} URL, and the {@link #identity()} adds a short
+ * SHA-256 of the full URL so that a journal still notices a changed URL.
  */
 public final class HttpRewardScorer implements RewardScorer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +39,10 @@ public final class HttpRewardScorer implements RewardScorer {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** @param apiKeyEnv environment variable holding a Bearer token, or null */
+    /**
+     * @param url       the endpoint; any query is kept and sent, never shown
+     * @param apiKeyEnv environment variable holding a Bearer token, or null
+     */
     public HttpRewardScorer(URI url, String apiKeyEnv, Duration timeout, int maxConcurrent) {
         this.url = url;
         this.apiKeyEnv = apiKeyEnv;
@@ -66,7 +74,7 @@ public final class HttpRewardScorer implements RewardScorer {
                     "no answer within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
             throw new BackendException(NAME, BackendException.Kind.CONNECTION, -1, null,
-                    "cannot reach " + url + ": " + e.getMessage(), e);
+                    "cannot reach " + Backend.redacted(url) + ": " + e.getMessage(), e);
         } finally {
             permits.release();
         }
@@ -122,9 +130,19 @@ public final class HttpRewardScorer implements RewardScorer {
         key();
     }
 
+    /**
+     * {@code endpoint <url>}; a URL with a query (or user info or fragment) is shown {@link Backend#redacted} and
+     * followed by {@code sha256=} and a short hash of the full URL.
+     */
     @Override
     public String identity() {
-        return "endpoint " + url;
+        String shown = Backend.redacted(url);
+        return "endpoint " + (shown.equals(url.toString()) ? shown : shown + " sha256=" + CollectQuery.hash(url.toString()));
+    }
+
+    /** The same endpoint with another concurrency limit. */
+    HttpRewardScorer withMaxConcurrent(int limit) {
+        return new HttpRewardScorer(url, apiKeyEnv, timeout, limit);
     }
 
     @Override
@@ -134,6 +152,6 @@ public final class HttpRewardScorer implements RewardScorer {
 
     @Override
     public String toString() {
-        return "reward endpoint " + url;
+        return "reward endpoint " + Backend.redacted(url);
     }
 }

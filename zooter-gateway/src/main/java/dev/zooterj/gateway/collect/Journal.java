@@ -157,7 +157,9 @@ public final class Journal implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile IOException writeFailure;
-    private volatile boolean closed;
+    /** Guards {@link #closed} and adding to the queue, so that nothing is queued after {@link #CLOSE}. */
+    private final Object queueLock = new Object();
+    private boolean closed;
     private long end;
 
     private record Pending(byte[] line, CompletableFuture<Long> offset) {
@@ -330,11 +332,13 @@ public final class Journal implements AutoCloseable {
         if (e instanceof Header) {
             throw new IllegalArgumentException("headers are written by open()");
         }
-        if (closed) {
-            throw new IOException("journal " + file + " is closed");
-        }
         Pending p = new Pending(line(e), new CompletableFuture<>());
-        queue.add(p);
+        synchronized (queueLock) {
+            if (closed) {
+                throw new IOException("journal " + file + " is closed");
+            }
+            queue.add(p);
+        }
         try {
             return p.offset.get();
         } catch (ExecutionException ex) {
@@ -346,6 +350,25 @@ public final class Journal implements AutoCloseable {
     }
 
     private void writeLoop() {
+        try {
+            writeUntilClosed();
+        } finally {
+            // Whatever ended the writer, no append may wait for it: refuse new entries and fail the queued ones.
+            List<Pending> left = new ArrayList<>();
+            synchronized (queueLock) {
+                closed = true;
+                queue.drainTo(left);
+            }
+            IOException gone = new IOException("journal closed");
+            left.forEach(p -> {
+                if (p.offset != null) {
+                    p.offset.completeExceptionally(gone);
+                }
+            });
+        }
+    }
+
+    private void writeUntilClosed() {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
@@ -425,20 +448,38 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Finishes pending writes, then releases the lock and closes the file. */
+    /**
+     * Finishes the writes already queued, then releases the lock and closes the file. An {@link #append} that comes
+     * later fails with an IOException. Closing twice does nothing.
+     */
     @Override
     public void close() throws IOException {
-        closed = true;
-        queue.add(CLOSE);
-        try {
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (queueLock) {
+            if (!closed) {
+                closed = true;
+                queue.add(CLOSE);
+            }
+        }
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the writer finishes in moments; closing the channel under it would fail its entries
+            }
         }
         try {
-            lock.release();
+            if (channel.isOpen()) {
+                try {
+                    lock.release();
+                } finally {
+                    channel.close();
+                }
+            }
         } finally {
-            channel.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

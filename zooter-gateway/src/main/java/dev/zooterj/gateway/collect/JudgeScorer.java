@@ -141,6 +141,11 @@ public final class JudgeScorer implements RewardScorer {
         return judge;
     }
 
+    /** The same judge on another backend (the same one with a lower concurrency limit). */
+    JudgeScorer withBackend(Backend b) {
+        return new JudgeScorer(client, b, template, min, max, temperature, maxTokens);
+    }
+
     @Override
     public String toString() {
         return "judge " + judge.name() + " (" + judge.model() + ", scores " + format(min) + ".." + format(max) + ")";

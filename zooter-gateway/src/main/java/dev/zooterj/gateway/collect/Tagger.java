@@ -125,6 +125,11 @@ public final class Tagger {
         return backend;
     }
 
+    /** The same tagger on another backend (the same one with a lower concurrency limit). */
+    Tagger withBackend(Backend b) {
+        return new Tagger(client, b, template, maxTags, temperature, maxTokens);
+    }
+
     @Override
     public String toString() {
         return "tagger " + backend.name() + " (" + backend.model() + ", at most " + maxTags + " tags)";

@@ -6,21 +6,25 @@ import java.util.Objects;
 /**
  * How a {@link GatewayServer} listens and protects itself.
  *
- * @param host          address to bind, e.g. {@code 127.0.0.1} (loopback only) or {@code 0.0.0.0}
- * @param port          port to bind; 0 picks a free one ({@link GatewayServer#port()} tells which)
- * @param alias         the {@code model} name that means "let the router choose"
- * @param maxInFlight   chat and route requests handled at once; more are refused with 503 and Retry-After
- * @param maxBodyBytes  largest request body accepted; larger is 413
- * @param shutdownGrace how long {@link GatewayServer#close()} lets in-flight requests finish
+ * @param host            address to bind, e.g. {@code 127.0.0.1} (loopback only) or {@code 0.0.0.0}
+ * @param port            port to bind; 0 picks a free one ({@link GatewayServer#port()} tells which)
+ * @param alias           the {@code model} name that means "let the router choose"
+ * @param maxInFlight     chat and route requests handled at once; more are refused with 503 and Retry-After
+ * @param maxBodyBytes    largest request body accepted; larger is 413
+ * @param shutdownGrace   how long {@link GatewayServer#close()} lets in-flight requests finish
+ * @param bodyReadTimeout how long a client may take to send its request body once its headers are in; a slower one's
+ *                        connection is closed (it holds no in-flight slot meanwhile: the body is read before admission)
  */
 public record GatewayConfig(String host, int port, String alias, int maxInFlight, long maxBodyBytes,
-                            Duration shutdownGrace) {
+                            Duration shutdownGrace, Duration bodyReadTimeout) {
     public static final String DEFAULT_ALIAS = "zooter";
+    public static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(30);
 
     public GatewayConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(alias, "alias");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(bodyReadTimeout, "bodyReadTimeout");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535, got " + port);
         }
@@ -36,34 +40,46 @@ public record GatewayConfig(String host, int port, String alias, int maxInFlight
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative, got " + shutdownGrace);
         }
+        if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
+            throw new IllegalArgumentException("bodyReadTimeout must be positive, got " + bodyReadTimeout);
+        }
     }
 
-    /** Loopback, port 8080, alias "zooter", 64 requests in flight, 1 MiB bodies, 30 s shutdown grace. */
+    /** With the default body read timeout ({@link #DEFAULT_BODY_READ_TIMEOUT}). */
+    public GatewayConfig(String host, int port, String alias, int maxInFlight, long maxBodyBytes, Duration shutdownGrace) {
+        this(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace, DEFAULT_BODY_READ_TIMEOUT);
+    }
+
+    /** Loopback, port 8080, alias "zooter", 64 requests in flight, 1 MiB bodies, 30 s shutdown grace, 30 s to send a body. */
     public static GatewayConfig defaults() {
         return new GatewayConfig("127.0.0.1", 8080, DEFAULT_ALIAS, 64, 1 << 20, Duration.ofSeconds(30));
     }
 
     public GatewayConfig withHost(String host) {
-        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace);
+        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace, bodyReadTimeout);
     }
 
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace);
+        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace, bodyReadTimeout);
     }
 
     public GatewayConfig withAlias(String alias) {
-        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace);
+        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace, bodyReadTimeout);
     }
 
     public GatewayConfig withMaxInFlight(int maxInFlight) {
-        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace);
+        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace, bodyReadTimeout);
     }
 
     public GatewayConfig withMaxBodyBytes(long maxBodyBytes) {
-        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace);
+        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace, bodyReadTimeout);
     }
 
     public GatewayConfig withShutdownGrace(Duration shutdownGrace) {
-        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace);
+        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace, bodyReadTimeout);
+    }
+
+    public GatewayConfig withBodyReadTimeout(Duration bodyReadTimeout) {
+        return new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes, shutdownGrace, bodyReadTimeout);
     }
 }

@@ -23,7 +23,8 @@ import java.util.function.IntSupplier;
  * zooter_http_requests_total{path,status}        requests answered, by endpoint and HTTP status
  * zooter_routing_decisions_total{model}          the router's pick per routed request (the routing share)
  * zooter_backend_answers_total{backend}          which backend answered, after any fallback (routed or named)
- * zooter_backend_errors_total{backend,kind}      failed backend calls; kind: http_NNN, timeout, connection, malformed, configuration
+ * zooter_backend_errors_total{backend,kind}      failed backend calls; kind: http_NNN, timeout, connection, malformed,
+ *                                                configuration, overloaded (the backend was at its concurrency limit)
  * zooter_fallbacks_total                         times a request moved on to the next model in the ranking
  * zooter_router_latency_seconds                  histogram of the router's time per routed request
  * zooter_in_flight                               chat and route requests being handled now

@@ -1,8 +1,10 @@
 package dev.zooterj.gateway.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -30,6 +32,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -49,19 +53,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   {@code explicit}), {@code X-Zooter-Attempts}; for a routed request also {@code X-Zooter-Router-Choice} (the
  *   router's pick, which differs from the model after a fallback), {@code X-Zooter-Probability} (the router's
  *   probability for the model that answered) and {@code X-Zooter-Router-Ms}.</li>
- *   <li>Fallback: a backend that fails (error status, timeout, broken connection, malformed answer) is replaced by the
- *   next model in the router's ranking, up to the client's attempts; when all fail the answer is 502 (504 when every
- *   one timed out) with an OpenAI error object listing each failure. A stream falls back only until its first chunk
- *   reaches the client; a failure after that ends the stream with an {@code {"error": ...}} data event and no
- *   {@code [DONE]}.</li>
+ *   <li>Fallback: a backend that fails (error status, timeout, broken connection, malformed or cut-short answer, at
+ *   its concurrency limit) is replaced by the next model in the router's ranking, up to the client's attempts. A
+ *   backend that refuses the request itself (400, 413, 422) ends the tries, and the client gets that status with
+ *   the backend's own error object; so does a request naming a backend that answers any 4xx but 401, 403 and 429 (the
+ *   gateway's key and quota are not the client's business: those count as failures). When all fail the answer is 429
+ *   when every model rate-limited, 503 when every one was busy (429, 503 or at its limit; with the longest
+ *   {@code Retry-After} asked), 504 when every one timed out, else 502: an OpenAI error object listing each failure as
+ *   {@code {model, kind, status}}. Backends' URLs and messages go to the log only. A stream falls back only until its
+ *   first chunk reaches the client; a failure after that ends the stream with an {@code {"error": ...}} data event
+ *   and no {@code [DONE]}.</li>
  *   <li>{@code POST /route}: {@code {"query": "..."}} or a chat body gives the decision (model, probability, entropy,
  *   ranking, distribution) without generating.</li>
  *   <li>{@code GET /v1/models} (the alias, then every backend), {@code GET /health} (503 while shutting down),
  *   {@code GET /metrics} (Prometheus text, see {@link GatewayMetrics}).</li>
- *   <li>Protection: a body over {@code maxBodyBytes} is 413; malformed JSON, a missing {@code messages} array or a
- *   routed request without a user turn is 400; a wrong method is 405; beyond {@code maxInFlight} chat and route
- *   requests at once the answer is 503 with {@code Retry-After: 1}.</li>
+ *   <li>Protection: a body over {@code maxBodyBytes} is 413; malformed JSON (trailing content included), a missing
+ *   {@code messages} array or a routed request without a user turn is 400; a wrong method is 405; beyond
+ *   {@code maxInFlight} chat and route requests at once the answer is 503 with {@code Retry-After: 1}. A request takes
+ *   its in-flight slot only once its body is read, and a client that does not send its body within
+ *   {@code bodyReadTimeout} has its connection closed; the JDK server's {@code sun.net.httpserver.maxReqTime} (set
+ *   here to 60 s unless given) bounds a request's headers and body together, for every
+ *   server in the JVM.</li>
  * </ul>
+ * A streaming client that stops reading is not bounded: its handler blocks writing (the JDK server offers no write
+ * timeout that spares long streams), holding its in-flight slot and its backend permit until the connection fails.
+ * Exposed to untrusted clients, put a proxy with a send timeout in front.
+ *
  * {@link #stop(Duration)} stops accepting connections, answers requests that arrive on open connections with 503, lets
  * the requests in flight finish for up to the grace period, then closes every connection.
  */
@@ -73,6 +90,16 @@ public final class GatewayServer implements AutoCloseable {
     private static final int SPARE_THREADS = 8;
     /** The JDK server's switch for TCP_NODELAY on accepted connections; read once, when its first server starts. */
     static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    /** The JDK server's bound, in seconds, on receiving a request (first byte to end of body); read with nodelay. */
+    static final String MAX_REQ_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final int DEFAULT_MAX_REQ_SECONDS = 60;
+    /** Parses request bodies strictly: {@code {"messages":[]} }x} is an error, not a request with garbage after it. */
+    private static final ObjectMapper STRICT_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    /** States of one body read against its deadline. */
+    private static final int READING = 0;
+    private static final int READ = 1;
+    private static final int TIMED_OUT = 2;
 
     static {
         // The JDK server sends a response's headers and its body as separate writes; with Nagle's algorithm on, the
@@ -81,6 +108,12 @@ public final class GatewayServer implements AutoCloseable {
         if (System.getProperty(NODELAY_PROPERTY) == null) {
             System.setProperty(NODELAY_PROPERTY, "true");
         }
+        // Without it a client that trickles its headers holds a handler thread forever: the headers are read on the
+        // server's executor, before any handler (and so the body read timeout) runs. Not maxRspTime: that would cut
+        // long streams.
+        if (System.getProperty(MAX_REQ_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQ_TIME_PROPERTY, Integer.toString(DEFAULT_MAX_REQ_SECONDS));
+        }
     }
 
     private final RoutingChatClient client;
@@ -88,6 +121,8 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
+    /** Body read deadlines: one daemon thread that closes the connections of clients too slow to send their body. */
+    private final ScheduledThreadPoolExecutor deadlines;
     private final Semaphore permits;
     /** Handlers running now, on every endpoint: what a graceful stop waits for. */
     private final AtomicInteger active = new AtomicInteger();
@@ -102,6 +137,11 @@ public final class GatewayServer implements AutoCloseable {
                     + "' is also a backend's name; choose another alias");
         }
         this.config = config;
+        long maxReqSeconds = Long.getLong(MAX_REQ_TIME_PROPERTY, -1);
+        if (maxReqSeconds > 0 && maxReqSeconds * 1000 < config.bodyReadTimeout().toMillis()) {
+            LOG.warn("-D{}={} cuts every request at {} s, before the body read timeout of {} ms; raise it",
+                    MAX_REQ_TIME_PROPERTY, maxReqSeconds, maxReqSeconds, config.bodyReadTimeout().toMillis());
+        }
         this.permits = new Semaphore(config.maxInFlight());
         this.metrics = new GatewayMetrics(client.router().models(), client.backends().stream().map(Backend::name).toList(),
                 () -> config.maxInFlight() - permits.availablePermits());
@@ -114,6 +154,12 @@ public final class GatewayServer implements AutoCloseable {
             return t;
         });
         executor.allowCoreThreadTimeOut(true);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "zooter-gateway-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
         this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
@@ -171,8 +217,10 @@ public final class GatewayServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("{} {} failed", ex.getRequestMethod(), path, e);
                 status = sendError(ex, new ApiError(500, ApiError.SERVER_ERROR, "internal_error", null,
-                        "internal error: " + e));
+                        "internal error in the gateway (details are in its log)"));
             }
+        } catch (BodyReadTimeout e) {
+            status = 408;  // the connection is closed: no answer can be sent
         } catch (IOException e) {
             status = 499;  // the client went away; nothing more can be sent
         } finally {
@@ -192,9 +240,9 @@ public final class GatewayServer implements AutoCloseable {
 
     private int chatCompletions(HttpExchange ex) throws ApiError, IOException, InterruptedException {
         requireMethod(ex, "POST");
+        ObjectNode body = readJsonObject(ex);  // before admission: a client slow to send holds no slot
         admit();
         try {
-            ObjectNode body = readJsonObject(ex);
             JsonNode messages = body.get("messages");
             if (messages == null || !messages.isArray() || messages.isEmpty()) {
                 throw ApiError.invalid("messages", "'messages' must be a non-empty array of {\"role\", \"content\"} objects");
@@ -216,7 +264,7 @@ public final class GatewayServer implements AutoCloseable {
             try {
                 answer = client.complete(route, body);
             } catch (AllBackendsFailedException e) {
-                throw upstreamError(e);
+                throw upstreamError(e, route);
             }
             ObjectNode raw = answer.completion().raw();
             raw.put("model", answer.model());
@@ -252,10 +300,12 @@ public final class GatewayServer implements AutoCloseable {
         try {
             client.stream(route, body, relay);
         } catch (AllBackendsFailedException e) {
-            throw upstreamError(e);  // nothing was sent yet: a plain JSON error
+            throw upstreamError(e, route);  // nothing was sent yet: a plain JSON error
         } catch (BackendException e) {
             LOG.warn("stream from {} broke after it started: {}", e.backend(), e.getMessage());
-            ObjectNode err = ApiError.upstream(false, e.getMessage(), null).body();
+            ObjectNode err = ApiError.upstream(false, "backend '" + e.backend() + "' failed mid-stream ("
+                    + describe(e) + "); the answer is incomplete",
+                    failures(List.of(new FallbackChain.Failure(e.backend(), e)))).body();
             relay.out.write(("data: " + JSON.writeValueAsString(err) + "\n\n").getBytes(StandardCharsets.UTF_8));
             relay.out.flush();
             return 200;
@@ -319,32 +369,94 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static ApiError upstreamError(AllBackendsFailedException e) {
-        ArrayNode failures = JSON.createArrayNode();
-        boolean allTimedOut = true;
-        for (FallbackChain.Failure f : e.failures()) {
-            ObjectNode o = failures.addObject().put("model", f.model()).put("message", f.error().getMessage());
-            if (f.error() instanceof BackendException be) {
-                o.put("kind", be.kind().name().toLowerCase(Locale.ROOT));
-                if (be.status() > 0) {
-                    o.put("status", be.status());
-                }
-                allTimedOut &= be.kind() == BackendException.Kind.TIMEOUT;
-            } else {
-                allTimedOut = false;
-            }
+    /**
+     * The client's view of a request whose every try failed: which models failed and how ({@code {model, kind,
+     * status}}), never a backend's URL or its own message, which go to the log. See the class comment for the status.
+     */
+    private static ApiError upstreamError(AllBackendsFailedException e, Route route) {
+        List<FallbackChain.Failure> tried = e.failures();
+        FallbackChain.Failure last = tried.get(tried.size() - 1);
+        if (last.error() instanceof BackendException be && passedOn(be, route)) {
+            LOG.info("{}", e.getMessage());  // the client's request was refused: not the gateway's trouble
+            return ApiError.refused(be.status(), be.errorObject().orElse(null), "backend '" + last.model()
+                    + "' refused the request (HTTP " + be.status() + ")", failures(tried));
         }
         LOG.warn("{}", e.getMessage());
-        return ApiError.upstream(allTimedOut, e.getMessage(), failures);
+        StringBuilder each = new StringBuilder();
+        boolean allTimedOut = true;
+        boolean allBusy = true;
+        boolean allRateLimited = true;
+        long retryAfter = 1;
+        for (FallbackChain.Failure f : tried) {
+            each.append(each.length() == 0 ? "" : ", ").append(f.model()).append(" (").append(describe(f.error())).append(')');
+            BackendException be = f.error() instanceof BackendException b ? b : null;
+            boolean rateLimited = be != null && be.kind() == BackendException.Kind.STATUS && be.status() == 429;
+            boolean busy = rateLimited || be != null && (be.kind() == BackendException.Kind.OVERLOADED
+                    || be.kind() == BackendException.Kind.STATUS && be.status() == 503);
+            allTimedOut &= be != null && be.kind() == BackendException.Kind.TIMEOUT;
+            allBusy &= busy;
+            allRateLimited &= rateLimited;
+            if (busy && be.retryAfter().isPresent()) {
+                retryAfter = Math.max(retryAfter, (be.retryAfter().get().toMillis() + 999) / 1000);
+            }
+        }
+        String what = (tried.size() == 1 ? "the only model tried" : "all " + tried.size() + " models tried");
+        if (allBusy) {
+            return ApiError.busy(allRateLimited, retryAfter, what + (tried.size() == 1 ? " is busy: " : " are busy: ")
+                    + each + "; retry after " + retryAfter + " s", failures(tried));
+        }
+        return ApiError.upstream(allTimedOut, what + " failed: " + each, failures(tried));
+    }
+
+    private static ArrayNode failures(List<FallbackChain.Failure> tried) {
+        ArrayNode failures = JSON.createArrayNode();
+        tried.forEach(f -> failures.add(failure(f.model(), f.error())));
+        return failures;
+    }
+
+    /**
+     * Whether a backend's error status goes to the client as it is: a refusal of the request itself, or any 4xx to a
+     * request that named the backend, except 401/403 (the gateway's key) and 429 (the gateway's quota), which would
+     * mislead the client and can name the gateway's account.
+     */
+    private static boolean passedOn(BackendException be, Route route) {
+        if (be.kind() != BackendException.Kind.STATUS || be.status() / 100 != 4) {
+            return false;
+        }
+        int s = be.status();
+        return be.requestRejected() || !route.routed() && s != 401 && s != 403 && s != 429;
+    }
+
+    /** One failed try for the client: the model, the kind of failure and the backend's status, if any. */
+    private static ObjectNode failure(String model, Exception error) {
+        ObjectNode o = JSON.createObjectNode().put("model", model);
+        if (error instanceof BackendException be) {
+            o.put("kind", be.kind().name().toLowerCase(Locale.ROOT));
+            if (be.status() > 0) {
+                o.put("status", be.status());
+            }
+        } else {
+            o.put("kind", "error");
+        }
+        return o;
+    }
+
+    /** "status 500", "timeout", ...: what went wrong, without the backend's words. */
+    private static String describe(Exception error) {
+        if (error instanceof BackendException be) {
+            return be.kind() == BackendException.Kind.STATUS ? "status " + be.status()
+                    : be.kind().name().toLowerCase(Locale.ROOT);
+        }
+        return "error";
     }
 
     // ---- POST /route ----
 
     private int route(HttpExchange ex) throws ApiError, IOException {
         requireMethod(ex, "POST");
+        ObjectNode body = readJsonObject(ex);
         admit();
         try {
-            ObjectNode body = readJsonObject(ex);
             String query;
             if (body.path("query").isTextual()) {
                 query = body.get("query").asText();
@@ -442,18 +554,20 @@ public final class GatewayServer implements AutoCloseable {
                 throw ApiError.invalid(null, "Content-Length is not a number: " + declared);
             }
         }
-        byte[] bytes = ex.getRequestBody().readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+        byte[] bytes = readBody(ex, (int) Math.min(max + 1, Integer.MAX_VALUE - 8));
         if (bytes.length > max) {
             throw tooLarge(max);
         }
         JsonNode tree;
         try {
-            tree = JSON.readTree(bytes);
+            tree = STRICT_JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";
-            String why = e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]",
-                    "line $1, column $2");
+            String why = e.getOriginalMessage().startsWith("Trailing token")
+                    ? "more content follows the JSON object"
+                    : e.getOriginalMessage().replaceAll("\\s*\\(for root starting at \\[Source: [^]]*]\\)", "")
+                    .replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
             throw ApiError.invalid(null, "the request body is not valid JSON: " + why + where);
         }
         if (tree == null || tree.isMissingNode()) {
@@ -464,6 +578,41 @@ public final class GatewayServer implements AutoCloseable {
                     .name().toLowerCase(Locale.ROOT));
         }
         return (ObjectNode) tree;
+    }
+
+    /** The client took longer than {@code bodyReadTimeout} to send its body; its connection was closed. */
+    private static final class BodyReadTimeout extends IOException {
+        BodyReadTimeout(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads up to {@code limit} bytes of the body within {@code bodyReadTimeout}. Past the deadline the exchange is
+     * closed from the deadline thread: no response has started, so the JDK server closes the connection, and the read
+     * blocked here fails.
+     */
+    private byte[] readBody(HttpExchange ex, int limit) throws IOException {
+        AtomicInteger state = new AtomicInteger(READING);
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            if (state.compareAndSet(READING, TIMED_OUT)) {
+                ex.close();
+            }
+        }, config.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            byte[] bytes = ex.getRequestBody().readNBytes(limit);
+            if (state.compareAndSet(READING, READ)) {
+                return bytes;
+            }
+        } catch (IOException e) {
+            if (state.get() != TIMED_OUT) {
+                throw e;
+            }
+        } finally {
+            deadline.cancel(false);
+        }
+        LOG.debug("closed a connection whose request body did not arrive within {} ms", config.bodyReadTimeout().toMillis());
+        throw new BodyReadTimeout("no request body within " + config.bodyReadTimeout().toMillis() + " ms");
     }
 
     private static ApiError tooLarge(long max) {
@@ -527,6 +676,7 @@ public final class GatewayServer implements AutoCloseable {
             server.stop(0);
         } finally {
             executor.shutdownNow();
+            deadlines.shutdownNow();
             stopped.complete(null);
         }
     }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -204,5 +205,48 @@ class RoutingChatClientTest {
                 () -> client.complete(ChatBodies.user("   ")));
         assertEquals("the request has no user message to route on", e.getMessage());
         assertEquals(0, a.requestCount() + b.requestCount() + c.requestCount());
+    }
+
+    @Test
+    void aBackendAtItsLimitIsSkippedNotWaitedFor() throws Exception {
+        BackendClient http = new BackendClient();
+        Backend busyA = new Backend("a", URI.create(a.baseUrl()), "a-model", null, Duration.ofMillis(300), 1, null, null);
+        Backend patientA = new Backend("a", URI.create(a.baseUrl()), "a-model", null, Duration.ofSeconds(10), 1, null, null);
+        RoutingChatClient limited = new RoutingChatClient(new KeywordRouter("a", "b", "c"),
+                List.of(busyA, backend(b, 60_000), backend(c, 60_000)), http, 2);
+        a.setResponder((req, n) -> Reply.ok("slow").delayed(4000));
+        CompletableFuture.runAsync(() -> {
+            try {
+                http.complete(patientA, ChatBodies.user("holds a's only slot"));
+            } catch (Exception e) {
+                // ended by the stub closing; only the slot it held matters
+            }
+        });
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (a.requestCount() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long t0 = System.nanoTime();
+        RoutedCompletion r = limited.chat("@a now");
+        assertTrue(System.nanoTime() - t0 < 2_500_000_000L, "did not queue behind a's slow request");
+        assertEquals("b", r.model());
+        assertEquals(BackendException.Kind.OVERLOADED, ((BackendException) r.failures().get(0).error()).kind());
+        assertEquals(1, a.requestCount(), "the request was never sent to a");
+    }
+
+    @Test
+    void aRequestThatABackendRefusesIsNotTriedOnAnother() {
+        List<String> events = new ArrayList<>();
+        RoutingChatClient observed = client.withEvents(new RoutingEvents() {
+            @Override
+            public void backendFailed(String model, BackendException error, boolean fallingBack) {
+                events.add("failed " + model + " " + error.status() + " " + fallingBack);
+            }
+        });
+        a.setResponder(StubOpenAiServer.alwaysStatus(400));
+        AllBackendsFailedException e = assertThrows(AllBackendsFailedException.class, () -> observed.chat("@a x"));
+        assertEquals(1, e.failures().size());
+        assertEquals(List.of("failed a 400 false"), events);
+        assertEquals(0, b.requestCount() + c.requestCount());
     }
 }

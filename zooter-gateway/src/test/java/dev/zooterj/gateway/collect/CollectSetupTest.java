@@ -3,6 +3,7 @@ package dev.zooterj.gateway.collect;
 import dev.zooterj.gateway.backend.BackendsFile;
 import dev.zooterj.gateway.backend.BackendsFileException;
 import dev.zooterj.gateway.http.BackendClient;
+import dev.zooterj.gateway.http.BackendException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +64,9 @@ class CollectSetupTest {
         Path f = dir.resolve("b.json");
         String judge = "\"judge\": {\"backend\": \"a\", \"promptFile\": \"judge.txt\", \"min\": 1, \"max\": 10";
         assertEquals(f + ": no reward model: add a 'judge' section (an OpenAI-compatible model and a prompt file) or a "
-                + "'rewardEndpoint' section (a URL that scores {query, response})", error("\"x\": 1"));
+                + "'rewardEndpoint' section (a URL that scores {query, response})", error("\"tagger\": {\"backend\": \"a\"}"));
+        assertEquals(f + ": tager: unknown top-level key (expected one of backends, judge, rewardEndpoint, tagger)",
+                error(judge + "}, \"tager\": {\"backend\": \"a\"}"));
         assertEquals(f + ": rewardEndpoint: give either 'judge' or 'rewardEndpoint', not both",
                 error(judge + "}, \"rewardEndpoint\": {\"url\": \"http://x/score\"}"));
         assertEquals(f + ": judge.max: missing (required): expected a number",
@@ -90,5 +95,49 @@ class CollectSetupTest {
         assertEquals(f + ": tagger.maxTags: expected a whole number >= 1, got 2.5",
                 error(judge + "}, \"tagger\": {\"backend\": \"a\", \"maxTags\": 2.5}"));
         assertEquals(f + ": tagger: expected an object, got ARRAY", error(judge + "}, \"tagger\": []"));
+    }
+
+    @Test
+    void anInlineJudgeAndTaggerMayShareANameOnlyForTheSameBackend() throws IOException {
+        String judge = "\"judge\": {\"name\": \"helper\", \"baseUrl\": \"http://127.0.0.1:9/v1\", \"model\": \"m\", "
+                + "\"promptFile\": \"judge.txt\", \"min\": 1, \"max\": 10}";
+        assertEquals(dir.resolve("b.json") + ": tagger.name: 'helper' is also judge.name, but the two differ in baseUrl, "
+                        + "maxConcurrent; give the tagger another \"name\" (or the same settings as the judge)",
+                error(judge + ", \"tagger\": {\"name\": \"helper\", \"baseUrl\": \"http://127.0.0.1:10/v1\", \"model\": \"m\", "
+                        + "\"maxConcurrent\": 2}"));
+        CollectSetup same = load(judge + ", \"tagger\": {\"name\": \"helper\", \"baseUrl\": \"http://127.0.0.1:9/v1\", "
+                + "\"model\": \"m\"}");
+        assertEquals(((JudgeScorer) same.scorer()).backend(), same.tagger().backend(), "one backend, one limit");
+    }
+
+    @Test
+    void concurrencyCapsTheCandidatesTheJudgeAndTheTagger() throws IOException {
+        CollectSetup s = load("\"judge\": {\"baseUrl\": \"http://127.0.0.1:9/v1\", \"model\": \"judge-m\", \"maxConcurrent\": 6, "
+                + "\"promptFile\": \"judge.txt\", \"min\": 0, \"max\": 1}, \"tagger\": {\"backend\": \"a\"}");
+        CollectSetup capped = s.withConcurrency(3);
+        assertEquals(3, capped.candidates().get(0).maxConcurrent(), "a's own limit is the default 8");
+        assertEquals(3, capped.scorer().maxConcurrent());
+        assertEquals(3, capped.tagger().maxConcurrent());
+        assertEquals(s.scorer().identity(), capped.scorer().identity(), "the limit is no part of what a reward means");
+        assertEquals(2, load("\"rewardEndpoint\": {\"url\": \"http://127.0.0.1:9/score\", \"maxConcurrent\": 2}")
+                .withConcurrency(3).scorer().maxConcurrent(), "a lower limit of its own stays");
+    }
+
+    @Test
+    void aKeyInTheRewardEndpointUrlIsSentButNeverShown() throws Exception {
+        CollectSetup one = load("\"rewardEndpoint\": {\"url\": \"http://127.0.0.1:1/api/score?code=S3CRET-ONE\"}");
+        CollectSetup two = load("\"rewardEndpoint\": {\"url\": \"http://127.0.0.1:1/api/score?code=S3CRET-TWO\"}");
+        String id = one.scorer().identity();
+        assertTrue(id.matches("endpoint http://127\\.0\\.0\\.1:1/api/score\\?… sha256=[0-9a-f]{16}"), id);
+        assertNotEquals(id, two.scorer().identity(), "another key is another scorer");
+        assertEquals("reward endpoint http://127.0.0.1:1/api/score?…", one.scorer().toString());
+        // Nothing listens on port 1: the failure, which goes to the console and the failures file, hides the key too.
+        BackendException e = assertThrows(BackendException.class, () -> one.scorer().score("q", "a"));
+        assertTrue(e.getMessage().contains("cannot reach http://127.0.0.1:1/api/score?…"), e.getMessage());
+        assertFalse(e.getMessage().contains("S3CRET"), e.getMessage());
+
+        String userInfo = error("\"rewardEndpoint\": {\"url\": \"http://me:S3CRET@127.0.0.1:1/score\"}");
+        assertTrue(userInfo.startsWith(dir.resolve("b.json") + ": rewardEndpoint.url: a user name or password"), userInfo);
+        assertFalse(userInfo.contains("S3CRET"), userInfo);
     }
 }

@@ -219,7 +219,7 @@ class CollectorTest {
             }
             assertTrue(retried.stream().anyMatch(s -> s.contains("HTTP 500")), retried.toString());
             assertTrue(retried.stream().anyMatch(s -> s.contains("HTTP 429")), retried.toString());
-            assertTrue(retried.stream().anyMatch(s -> s.contains("no answer within 300 ms")), retried.toString());
+            assertTrue(retried.stream().anyMatch(s -> s.contains("answer within 300 ms")), retried.toString());
             assertTrue(retried.stream().anyMatch(s -> s.contains("not JSON")), retried.toString());
         }
     }
@@ -468,6 +468,53 @@ class CollectorTest {
             assertTrue(collect(zoo, FAST, StubZoo.queries(1)).complete());
             assertEquals(1, journalAtJudge.size());
             assertTrue(journalAtJudge.get(0).contains("\"type\":\"answer\""), "the answer was on disk when the judge was asked");
+        }
+    }
+
+    @Test
+    void concurrencyCapsABackendAcrossGeneratingJudgingAndTagging() throws Exception {
+        try (StubZoo zoo = new StubZoo(dir, "a", "b")) {
+            // "a" is a candidate (maxConcurrent 3), the judge and the tagger: all its requests count against one cap.
+            StubZoo.PeakCounter atA = new StubZoo.PeakCounter();
+            zoo.candidates.get("a").setResponder(atA.around((r, n) -> {
+                String m = r.userMessage();
+                if (m.contains("\nANSWER: ")) {
+                    return Reply.ok("[[" + StubZoo.score(StubZoo.answerIn(m)) + "]]");
+                }
+                return Reply.ok(m.contains("[end of query]") ? "[\"topic\"]" : StubZoo.echo("a", m));
+            }, 20));
+            zoo.config.putObject("judge").put("backend", "a").put("promptFile", "judge.txt").put("min", 1).put("max", 10);
+            zoo.config.putObject("tagger").put("backend", "a");
+            BackendClient client = new BackendClient();
+            CollectResult result = new Collector(zoo.setup(client), client, FAST.withConcurrency(2))
+                    .run(StubZoo.queries(6), zoo.paths());
+
+            assertTrue(result.complete(), result.failures().toString());
+            assertEquals(6 + 12 + 6, zoo.candidates.get("a").requestCount(), "6 answers, 12 scores, 6 tag lists");
+            assertEquals(2, atA.peak(), "--concurrency 2 holds for generating, judging and tagging together");
+        }
+    }
+
+    @Test
+    void aKeyInTheRewardEndpointUrlIsSentButNeverJournaledAndAnotherKeyIsAnotherScorer() throws Exception {
+        try (StubZoo zoo = new StubZoo(dir, "a");
+             StubRewardEndpoint rm = new StubRewardEndpoint((req, n) -> StubRewardEndpoint.Reply.ok("2.5"))) {
+            zoo.config.remove("judge");
+            zoo.config.putObject("rewardEndpoint").put("url", rm.url() + "?code=S3CRET-ONE");
+            CollectResult result = collect(zoo, FAST, StubZoo.queries(2));
+
+            assertTrue(result.complete(), result.failures().toString());
+            assertEquals(List.of("code=S3CRET-ONE", "code=S3CRET-ONE"), rm.queryStrings, "the key is sent");
+            String journal = Files.readString(zoo.paths().journal());
+            assertFalse(journal.contains("S3CRET"), journal);
+            assertTrue(journal.contains("\"scorer\":\"endpoint " + rm.url() + "?… sha256="), journal);
+
+            ((com.fasterxml.jackson.databind.node.ObjectNode) zoo.config.get("rewardEndpoint"))
+                    .put("url", rm.url() + "?code=S3CRET-TWO");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> collect(zoo, FAST, StubZoo.queries(2)));
+            assertTrue(e.getMessage().contains("written for other settings: reward scorer was endpoint " + rm.url()), e.getMessage());
+            assertFalse(e.getMessage().contains("S3CRET"), e.getMessage());
+            assertEquals(2, rm.requests.size(), "nothing scored again");
         }
     }
 }

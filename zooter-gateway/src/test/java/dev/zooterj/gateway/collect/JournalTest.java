@@ -7,12 +7,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JournalTest {
@@ -149,5 +156,53 @@ class JournalTest {
         try (Journal j = open(f, HEADER, false, new ArrayList<>())) {
             assertEquals(0, j.replay().entries(), "the lock is released on close");
         }
+    }
+
+    @Test
+    void appendsRacingACloseNeverHang() {
+        String text = "x".repeat(50_000); // a slow enough serialization to land appends right on the close
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            for (int round = 0; round < 40; round++) {
+                Path f = dir.resolve("race-" + round + ".jsonl");
+                Journal j = open(f, HEADER, false, new ArrayList<>());
+                ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+                    Thread t = new Thread(r, "appender");
+                    t.setDaemon(true);
+                    return t;
+                });
+                CountDownLatch go = new CountDownLatch(1);
+                AtomicInteger written = new AtomicInteger();
+                List<Future<?>> appenders = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int tt = t;
+                    appenders.add(pool.submit(() -> {
+                        go.await();
+                        for (int i = 0; ; i++) {
+                            try {
+                                j.append(answer("t" + tt + "-" + i, text));
+                                written.incrementAndGet();
+                            } catch (IOException e) {
+                                assertTrue(e.getMessage().contains("closed"), e.getMessage());
+                                return null;
+                            }
+                        }
+                    }));
+                }
+                go.countDown();
+                long until = System.nanoTime() + (round % 8) * 50_000L;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                j.close();
+                for (Future<?> a : appenders) {
+                    a.get(); // before the fix, an append that slipped in after the close waited here forever
+                }
+                pool.shutdown();
+                List<Seen> seen = new ArrayList<>();
+                try (Journal again = open(f, HEADER, false, seen)) {
+                    assertEquals(written.get(), seen.size(), "every append that returned is on disk, and only those");
+                }
+            }
+        });
     }
 }

@@ -26,6 +26,8 @@ final class StubRewardEndpoint implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    /** The raw query string of each request (null for none). */
+    final List<String> queryStrings = new CopyOnWriteArrayList<>();
 
     /** {@code reply} gets the request ({@code query}, {@code response}) and the 1-based request count. */
     StubRewardEndpoint(BiFunction<JsonNode, Integer, Reply> reply) {
@@ -42,6 +44,7 @@ final class StubRewardEndpoint implements AutoCloseable {
         server.createContext("/score", ex -> {
             try (ex) {
                 JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+                queryStrings.add(ex.getRequestURI().getRawQuery());
                 requests.add(body);
                 Reply r = reply.apply(body, requests.size());
                 if (r.retryAfter() != null) {

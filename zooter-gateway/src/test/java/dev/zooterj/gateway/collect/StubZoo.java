@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Candidate stubs that echo ({@code "<name> says: <query>"}) and a judge stub whose score is a deterministic function
@@ -43,6 +44,33 @@ final class StubZoo implements AutoCloseable {
         Files.writeString(dir.resolve("judge.txt"), JUDGE_PROMPT);
         config.putObject("judge").put("baseUrl", judge.baseUrl()).put("model", "judge-model").put("maxConcurrent", 4)
                 .put("promptFile", "judge.txt").put("min", 1).put("max", 10);
+    }
+
+    /**
+     * Counts the requests a stub is working on at once (each takes {@code ms}) and keeps the most seen, so a test can
+     * check a concurrency limit from the server's side.
+     */
+    static final class PeakCounter {
+        private final AtomicInteger now = new AtomicInteger();
+        private final AtomicInteger peak = new AtomicInteger();
+
+        StubOpenAiServer.Responder around(StubOpenAiServer.Responder inner, long ms) {
+            return (r, n) -> {
+                peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(ms);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    now.decrementAndGet();
+                }
+                return inner.reply(r, n);
+            };
+        }
+
+        int peak() {
+            return peak.get();
+        }
     }
 
     /** The judge's score for an answer: 1..10, a function of the text. */

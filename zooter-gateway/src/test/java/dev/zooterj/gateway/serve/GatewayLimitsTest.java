@@ -8,11 +8,17 @@ import dev.zooterj.gateway.http.BackendClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,7 +27,9 @@ import static dev.zooterj.gateway.serve.GatewayTestSupport.chat;
 import static dev.zooterj.gateway.serve.GatewayTestSupport.get;
 import static dev.zooterj.gateway.serve.GatewayTestSupport.json;
 import static dev.zooterj.gateway.serve.GatewayTestSupport.openAiError;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.parseMetrics;
 import static dev.zooterj.gateway.serve.GatewayTestSupport.post;
+import static dev.zooterj.gateway.serve.GatewayTestSupport.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,5 +111,53 @@ class GatewayLimitsTest {
         long t0 = System.nanoTime();
         gw.stop(Duration.ofSeconds(20));
         assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "an idle keep-alive connection does not hold the stop up");
+    }
+
+    @Test
+    void aClientSlowToSendItsBodyHoldsNoSlotAndIsCutOff() throws Exception {
+        slow = StubOpenAiServer.start("slow", (r, n) -> Reply.ok("done: " + r.userMessage()));
+        gw = GatewayServer.start(new RoutingChatClient(new KeywordRouter("slow"), List.of(backend(slow)),
+                new BackendClient(), 1), GatewayConfig.defaults().withPort(0).withMaxInFlight(1)
+                .withBodyReadTimeout(Duration.ofMillis(600)));
+        List<Socket> trickles = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.port());
+                s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"messages\": [")
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                trickles.add(s);
+            }
+            Thread.sleep(300);  // their handlers are reading by now
+            HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "meanwhile"));
+            assertEquals(200, r.statusCode(), "bodies still arriving hold none of the in-flight slots: " + r.body());
+            long t0 = System.nanoTime();
+            for (Socket s : trickles) {
+                s.setSoTimeout(5000);
+                int read;
+                try {
+                    read = s.getInputStream().read();
+                } catch (SocketTimeoutException e) {
+                    throw e;
+                } catch (IOException e) {
+                    read = -1;  // reset: closed all the same
+                }
+                assertEquals(-1, read, "closed without an answer");
+            }
+            assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "cut off at the body read timeout");
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            double timedOut = 0;
+            while (timedOut < 3 && System.nanoTime() < deadline) {
+                timedOut = sum(parseMetrics(get(gw, "/metrics").body()), "zooter_http_requests_total", "status=\"408\"");
+                Thread.sleep(20);
+            }
+            assertEquals(3, timedOut, "counted as 408");
+            assertEquals(0, json(get(gw, "/health")).path("in_flight").asInt());
+        } finally {
+            for (Socket s : trickles) {
+                s.close();
+            }
+        }
     }
 }

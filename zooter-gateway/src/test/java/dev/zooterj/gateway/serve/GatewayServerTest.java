@@ -308,4 +308,114 @@ class GatewayServerTest {
         assertThrows(IllegalArgumentException.class, () -> gateway(List.of(backend(a), backend(b), backend(c)),
                 GatewayConfig.defaults().withPort(0).withAlias("b")));
     }
+
+    private static final String CONTEXT_TOO_LONG = "{\"error\": {\"message\": \"maximum context length is 8192 tokens\", "
+            + "\"type\": \"invalid_request_error\", \"param\": \"messages\", \"code\": \"context_length_exceeded\"}}";
+
+    @Test
+    void aBackendThatRefusesTheRequestItselfIsPassedOnWithoutFallback() throws Exception {
+        a.setResponder((req, n) -> Reply.error(400).withErrorBody(CONTEXT_TOO_LONG));
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "a very long prompt @a"));
+        assertEquals(400, r.statusCode(), r.body());
+        JsonNode e = openAiError(r);
+        assertEquals("context_length_exceeded", e.path("code").asText(), "the backend's own error object: " + e);
+        assertEquals("maximum context length is 8192 tokens", e.path("message").asText());
+        assertEquals("messages", e.path("param").asText());
+        assertEquals(1, e.path("failures").size());
+        assertEquals(400, e.path("failures").path(0).path("status").asInt());
+        assertEquals(0, b.requestCount() + c.requestCount(), "another backend would refuse it too: no fallback");
+
+        for (int status : new int[]{413, 422}) {
+            a.setResponder(StubOpenAiServer.alwaysStatus(status));
+            HttpResponse<String> refused = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+            assertEquals(status, refused.statusCode(), refused.body());
+            openAiError(refused);
+        }
+        assertEquals(0, b.requestCount() + c.requestCount());
+        Map<String, Double> m = parseMetrics(get(gw, "/metrics").body());
+        assertEquals(0, sum(m, "zooter_fallbacks_total"));
+
+        a.setResponder(StubOpenAiServer.alwaysStatus(401));
+        HttpResponse<String> badKey = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+        assertEquals(200, badKey.statusCode(), "a 401 is the gateway's key for a: the next model answers");
+        assertEquals("b", badKey.headers().firstValue("X-Zooter-Model").orElseThrow());
+
+        a.setResponder(StubOpenAiServer.alwaysStatus(404));
+        HttpResponse<String> misconfigured = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+        assertEquals(200, misconfigured.statusCode(), "a 404 is a wrong baseUrl or model id for a: the next model answers");
+        assertEquals("b", misconfigured.headers().firstValue("X-Zooter-Model").orElseThrow());
+    }
+
+    @Test
+    void aNamedBackendsClientErrorKeepsItsStatus() throws Exception {
+        a.setResponder((req, n) -> Reply.error(422).withErrorBody(CONTEXT_TOO_LONG));
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("a", "q"));
+        assertEquals(422, r.statusCode(), r.body());
+        assertEquals("context_length_exceeded", openAiError(r).path("code").asText());
+
+        a.setResponder(StubOpenAiServer.alwaysStatus(409));
+        assertEquals(409, post(gw, "/v1/chat/completions", chat("a", "q")).statusCode());
+
+        a.setResponder((req, n) -> Reply.error(401).withErrorBody(
+                "{\"error\": {\"message\": \"Incorrect API key provided: sk-abc***wxyz\"}}"));
+        HttpResponse<String> badKey = post(gw, "/v1/chat/completions", chat("a", "q"));
+        assertEquals(502, badKey.statusCode(), "the gateway's key is not the client's: " + badKey.body());
+        assertFalse(badKey.body().contains("sk-abc"), badKey.body());
+        assertEquals(401, openAiError(badKey).path("failures").path(0).path("status").asInt());
+    }
+
+    @Test
+    void whenEveryModelIsBusyTheClientIsToldToComeBackLater() throws Exception {
+        a.setResponder((req, n) -> Reply.error(429).withRetryAfter("7"));
+        b.setResponder((req, n) -> Reply.error(503).withRetryAfter("2"));
+        c.setResponder((req, n) -> Reply.error(429));
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+        assertEquals(503, r.statusCode(), r.body());
+        assertEquals("7", r.headers().firstValue("Retry-After").orElseThrow(), "the longest wait asked for");
+        assertEquals(3, openAiError(r).path("failures").size());
+
+        b.setResponder((req, n) -> Reply.error(429).withRetryAfter("2.5"));
+        a.setResponder((req, n) -> Reply.error(429));
+        HttpResponse<String> limited = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+        assertEquals(429, limited.statusCode(), limited.body());
+        assertEquals("3", limited.headers().firstValue("Retry-After").orElseThrow(), "2.5 s, rounded up");
+        assertEquals("rate_limit_error", openAiError(limited).path("type").asText());
+
+        c.setResponder(StubOpenAiServer.alwaysStatus(500));
+        assertEquals(502, post(gw, "/v1/chat/completions", chat("zooter", "q @a")).statusCode(),
+                "one failure that is not busy: a plain 502");
+    }
+
+    @Test
+    void errorsTellTheClientWhatFailedButNotTheBackendsUrlsOrWords() throws Exception {
+        gw.stop(Duration.ZERO);
+        Backend gone = Backend.of("gone", "http://127.0.0.1:1/internal-cluster/v1", "gone-model");
+        router = new KeywordRouter("a", "gone");
+        gw = gateway(List.of(backend(a), gone), GatewayConfig.defaults().withPort(0));
+        a.setResponder((req, n) -> Reply.error(500).withErrorBody(
+                "{\"error\": {\"message\": \"CUDA OOM on node gpu-17.internal at /srv/models/x\"}}"));
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "q @a"));
+        assertEquals(502, r.statusCode(), r.body());
+        for (String secret : List.of("127.0.0.1", "internal-cluster", "gpu-17", "/srv/models", "CUDA", "http")) {
+            assertFalse(r.body().contains(secret), "leaks '" + secret + "': " + r.body());
+        }
+        JsonNode e = openAiError(r);
+        assertEquals("all 2 models tried failed: a (status 500), gone (connection)", e.path("message").asText());
+        assertEquals("{\"model\":\"gone\",\"kind\":\"connection\"}", e.path("failures").path(1).toString());
+    }
+
+    @Test
+    void trailingContentAfterTheJsonBodyIs400() throws Exception {
+        HttpResponse<String> r = post(gw, "/v1/chat/completions",
+                "{\"model\": \"a\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]} }x");
+        assertEquals(400, r.statusCode(), r.body());
+        String why = openAiError(r).path("message").asText();
+        assertTrue(why.startsWith("the request body is not valid JSON") && why.endsWith("(line 1, column 65)")
+                && !why.contains("Source"), why);
+        HttpResponse<String> second = post(gw, "/route", "{\"query\": \"x\"} {}");
+        assertEquals(400, second.statusCode());
+        assertEquals("the request body is not valid JSON: more content follows the JSON object (line 1, column 16)",
+                openAiError(second).path("message").asText());
+        assertEquals(0, a.requestCount());
+    }
 }

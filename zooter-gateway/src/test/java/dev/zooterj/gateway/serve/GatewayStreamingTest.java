@@ -151,4 +151,67 @@ class GatewayStreamingTest {
         JsonNode e = JSON.readTree(String.join("\n", s.lines().stream().map(Line::text).toList())).path("error");
         assertEquals(2, e.path("failures").size());
     }
+
+    /** The gateway again, with backend a impatient. */
+    private void restartWithATimeoutOf(long ms) throws Exception {
+        gw.stop(Duration.ZERO);
+        gw = GatewayServer.start(new RoutingChatClient(new KeywordRouter("a", "b"),
+                List.of(backend(a, Duration.ofMillis(ms)), backend(b)), new BackendClient(), 2),
+                GatewayConfig.defaults().withPort(0));
+    }
+
+    @Test
+    void aBackendThatStallsBeforeItsFirstChunkIsFallenBackFrom() throws Exception {
+        restartWithATimeoutOf(300);
+        a.setResponder((r, n) -> Reply.ok(ANSWER).inChunks(8).stallAfterHeaders(5000));
+        long t0 = System.nanoTime();
+        Streamed s = stream("zooter", "stall @a");
+        assertEquals(200, s.response().statusCode());
+        assertEquals("b", s.response().headers().firstValue("X-Zooter-Model").orElseThrow());
+        assertEquals("b: stall @a", s.content());
+        assertEquals("[DONE]", s.data().get(s.data().size() - 1));
+        assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "a's silence was cut at its timeout");
+        Map<String, Double> m = parseMetrics(get(gw, "/metrics").body());
+        assertEquals(1, sum(m, "zooter_backend_errors_total", "backend=\"a\"", "kind=\"timeout\""));
+    }
+
+    @Test
+    void aBackendThatStallsMidStreamEndsItWithAnErrorEvent() throws Exception {
+        restartWithATimeoutOf(300);
+        a.setResponder((r, n) -> Reply.ok(ANSWER).inChunks(8).stallAfter(3, 5000));
+        long t0 = System.nanoTime();
+        Streamed s = stream("zooter", "stall later @a");
+        assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "the stream did not wait out the stall");
+        List<String> data = s.data();
+        assertEquals(4, data.size(), "3 chunks, then the error event: " + s.lines());
+        assertEquals("server_error", JSON.readTree(data.get(3)).path("error").path("type").asText());
+        assertFalse(data.contains("[DONE]"));
+        assertEquals(0, b.requestCount());
+    }
+
+    @Test
+    void aStreamCutShortByTheBackendIsNotPassedOffAsComplete() throws Exception {
+        a.setResponder((r, n) -> Reply.ok(ANSWER).inChunks(8).endAfter(3));
+        Streamed s = stream("zooter", "truncated @a");
+        List<String> data = s.data();
+        assertEquals(4, data.size(), "3 chunks, then the error event: " + s.lines());
+        JsonNode error = JSON.readTree(data.get(3)).path("error");
+        assertTrue(error.path("message").asText().contains("backend 'a'"), error.toString());
+        assertEquals("connection", error.path("failures").path(0).path("kind").asText());
+        assertFalse(data.contains("[DONE]"), "no [DONE] after a cut-short answer");
+    }
+
+    @Test
+    void aPlainAnswerToAStreamedRequestIsRelayedAsOneChunk() throws Exception {
+        a.setResponder((r, n) -> Reply.ok(ANSWER).ignoringStream());
+        Streamed s = stream("zooter", "plain @a");
+        assertEquals(200, s.response().statusCode());
+        assertTrue(s.response().headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"));
+        List<String> data = s.data();
+        assertEquals(2, data.size(), "the answer as one chunk, then [DONE]: " + data);
+        assertEquals(ANSWER, s.content());
+        assertEquals("a", JSON.readTree(data.get(0)).path("model").asText());
+        assertEquals("stop", JSON.readTree(data.get(0)).path("choices").path(0).path("finish_reason").asText());
+        assertEquals("[DONE]", data.get(1));
+    }
 }

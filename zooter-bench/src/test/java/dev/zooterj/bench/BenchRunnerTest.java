@@ -3,7 +3,6 @@ package dev.zooterj.bench;
 import dev.zooterj.bench.suite.BenchmarkSuite;
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.label.LabelConfig;
-import dev.zooterj.data.Splits;
 import dev.zooterj.data.sim.PaperLayout;
 import dev.zooterj.data.sim.SimulatedZoo;
 import dev.zooterj.nn.head.HeadConfig;
@@ -36,36 +35,7 @@ class BenchRunnerTest {
     static void run() {
         SimulatedZoo zoo = SimulatedZoo.generate(SimulatedZoo.Config.defaults().withTrainingQueries(10).withQueriesPerSubset(3));
         data = zoo.evaluation();
-        BenchmarkSuite suite = new BenchmarkSuite() {
-            @Override
-            public String name() {
-                return "test-folds";
-            }
-
-            @Override
-            public boolean simulated() {
-                return true;
-            }
-
-            @Override
-            public String source() {
-                return "simulated rows in 3 folds";
-            }
-
-            @Override
-            public Map<String, String> groupOfSubset() {
-                return PaperLayout.groupOfSubset();
-            }
-
-            @Override
-            public List<Fold> folds() {
-                List<Fold> out = new ArrayList<>();
-                for (Splits.Fold f : Splits.kFold(data, 3, 1)) {
-                    out.add(new Fold(f.index(), f.train(), f.test()));
-                }
-                return out;
-            }
-        };
+        BenchmarkSuite suite = new SimulatedFoldSuite("test-folds", data, 3, 1);
         // MiniLM frozen with a throw-away embedding cache: each query is embedded once for all 12 trainings
         RouterSpec tiny = new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, HeadConfig.linear(),
                 LabelConfig.paper(), new TrainingConfig(3, 16, 1e-2, 0, 0, 1, 3, 0.1, 0), 32, false, cache);

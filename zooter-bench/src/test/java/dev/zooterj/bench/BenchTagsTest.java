@@ -3,8 +3,6 @@ package dev.zooterj.bench;
 import dev.zooterj.bench.suite.BenchmarkSuite;
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.label.LabelConfig;
-import dev.zooterj.data.Splits;
-import dev.zooterj.data.sim.PaperLayout;
 import dev.zooterj.data.sim.SimulatedZoo;
 import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.nn.head.HeadConfig;
@@ -27,33 +25,8 @@ class BenchTagsTest {
     @Test
     void clusterTagsAreFittedOnEachFoldsTrainingRows(@TempDir Path cache) {
         RewardDataset data = SimulatedZoo.generate(SimulatedZoo.Config.defaults().withTrainingQueries(10).withQueriesPerSubset(2)).evaluation();
-        List<Splits.Fold> folds = Splits.kFold(data, 3, 2);
-        BenchmarkSuite threeFolds = new BenchmarkSuite() {
-            @Override
-            public String name() {
-                return "tags-3-fold";
-            }
-
-            @Override
-            public boolean simulated() {
-                return true;
-            }
-
-            @Override
-            public String source() {
-                return "simulated rows, 3 folds";
-            }
-
-            @Override
-            public Map<String, String> groupOfSubset() {
-                return PaperLayout.groupOfSubset();
-            }
-
-            @Override
-            public List<Fold> folds() {
-                return folds.stream().map(f -> new Fold(f.index(), f.train(), f.test())).toList();
-            }
-        };
+        SimulatedFoldSuite threeFolds = new SimulatedFoldSuite("tags-3-fold", data, 3, 2);
+        List<BenchmarkSuite.Fold> folds = threeFolds.folds();
         RouterSpec spec = new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, HeadConfig.linear(), LabelConfig.paper(),
                 new TrainingConfig(1, 16, 1e-2, 0, 0, 1, 3, 0.1, 0), 16, false, cache, TagScheme.parse("cluster:3"));
         List<String> log = new ArrayList<>();

@@ -11,7 +11,6 @@ import dev.zooterj.core.label.ProbabilityVectors;
 import dev.zooterj.core.label.TagEnhancedLabels;
 import dev.zooterj.data.tags.DatasetTagger;
 import dev.zooterj.data.tags.TagScheme;
-import dev.zooterj.data.tags.TrainingRows;
 import dev.zooterj.nn.encoder.BertEncoder;
 import dev.zooterj.nn.router.KnnRouter;
 import dev.zooterj.nn.router.MiniLmEmbedder;
@@ -91,7 +90,8 @@ public final class BenchRunner {
                         folds.size(), train.size(), fold.test().size()));
                 RewardDataset tagged = train;
                 if (!tags.equals(TagScheme.DATA)) {
-                    DatasetTagger.Fitted f = DatasetTagger.fitAndApply(train, TrainingRows.all(), tags,
+                    // Fitted on the rows the routers train on, not on their validation hold-out.
+                    DatasetTagger.Fitted f = DatasetTagger.fitAndApply(train, ZooterTrainer.fittingRows(train, o.router()), tags,
                             new MiniLmEmbedder(o.router().maxTokens(), o.router().embeddingCache(), miniLm, log.training()),
                             o.router().training().seed(), false);
                     tagged = f.data();

@@ -7,6 +7,7 @@ import dev.zooterj.data.sim.SimulatedZoo;
 import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.router.RouterSpec;
+import dev.zooterj.nn.router.ZooterTrainer;
 import dev.zooterj.nn.train.TrainingConfig;
 import dev.zooterj.nn.train.TrainingMode;
 import org.junit.jupiter.api.Test;
@@ -34,12 +35,16 @@ class BenchTagsTest {
                 Map.of(), "./zooter bench --tags cluster:3", log::add);
         List<String> fitted = log.stream().filter(l -> l.startsWith("  tags cluster:3: ")).toList();
         assertEquals(3, fitted.size(), log.toString());
+        long[] fittingRows = new long[3];
         for (int f = 0; f < 3; f++) {
-            assertTrue(fitted.get(f).startsWith("  tags cluster:3: " + folds.get(f).train().size() + " training rows; c3: 3 clusters"),
+            // each fold's tagger sees that fold's training rows less the routers' validation hold-out
+            RewardDataset foldTrain = folds.get(f).train();
+            fittingRows[f] = foldTrain.records().stream().filter(ZooterTrainer.fittingRows(foldTrain, spec)).count();
+            assertTrue(fitted.get(f).startsWith("  tags cluster:3: " + fittingRows[f] + " training rows; c3: 3 clusters"),
                     fitted.get(f));
         }
         String recorded = r.settings().get("tags fitted");
-        assertTrue(recorded.startsWith("fold 1: 3 distinct tags (" + folds.get(0).train().size() + " training rows"), recorded);
+        assertTrue(recorded.startsWith("fold 1: 3 distinct tags (" + fittingRows[0] + " training rows"), recorded);
         assertTrue(recorded.contains("; fold 3: 3 distinct tags"), recorded);
         assertEquals(TagScheme.parse("cluster:3").describe(), r.settings().get("tags"));
         assertTrue(r.method("zooter_beta_0.0") != null, "the beta sweep runs with the chosen tags");

@@ -4,7 +4,6 @@ import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.progress.ProgressBar;
 import dev.zooterj.data.tags.DatasetTagger;
 import dev.zooterj.data.tags.TagScheme;
-import dev.zooterj.data.tags.TrainingRows;
 import dev.zooterj.nn.encoder.BertConfig;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.io.Hashing;
@@ -116,6 +115,12 @@ final class TrainCommand implements Callable<Integer> {
             if (data.size() == 0) {
                 throw new IllegalArgumentException(input.data + " has no rows with split '" + split + "'");
             }
+        } else if (data.records().stream().anyMatch(r -> r.split() != null && !r.split().isEmpty())) {
+            java.util.Set<String> splits = new java.util.TreeSet<>();
+            data.records().forEach(r -> splits.add(r.split() == null ? "" : r.split()));
+            o.println("warning: rows carry splits (" + String.join(", ", splits) + ") but --split is not given: training on"
+                    + " all of them" + (tags.equals(TagScheme.DATA) ? "" : ", and fitting " + tags + " tags on them")
+                    + "; pass --split train to keep evaluation rows out");
         }
         RouterSpec routerSpec = routerSpec();
         LabelWarnings.warnIfFlat(o, data, routerSpec.labels());
@@ -125,11 +130,14 @@ final class TrainCommand implements Callable<Integer> {
         if (!tags.equals(TagScheme.DATA)) {
             MiniLmEmbedder embedder = tags.needsEmbeddings()
                     ? new MiniLmEmbedder(routerSpec.maxTokens(), cache.dir(), null, new BarListener(System.err, o)) : null;
-            DatasetTagger.Fitted f = DatasetTagger.fitAndApply(data, TrainingRows.all(), tags, embedder, seed, false);
+            // Fitted on the rows the router trains on, not on its validation hold-out.
+            DatasetTagger.Fitted f = DatasetTagger.fitAndApply(data, ZooterTrainer.fittingRows(data, routerSpec), tags,
+                    embedder, seed, false);
             data = f.data();
             tagger = f.tagger();
             String summary = tagger.summary();
-            o.println("tags " + tags + " on the " + data.size() + " rows" + (summary.isEmpty() ? "" : ": " + summary));
+            o.println("tags " + tags + " fitted on the training share of the " + data.size() + " rows (not the validation"
+                    + " hold-out)" + (summary.isEmpty() ? "" : ": " + summary));
             if (embedder != null && routerSpec.mode() == TrainingMode.HEAD) {
                 miniLm = embedder.loadedEncoder().orElse(null);
             }

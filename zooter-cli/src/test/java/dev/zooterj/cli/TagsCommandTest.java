@@ -139,7 +139,11 @@ class TagsCommandTest {
                 "--cache", cache.toString()};
         CliRunner r = CliRunner.run(concat(new String[]{"train", "--out", router.toString(), "--tags", "cluster:4,8"}, common));
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("tags cluster:4,8 on the 60 rows: 60 training rows; c4: 4 clusters"), r.out());
+        // fitted on the rows the router trains on: the 60 rows less train's validation hold-out (10%, seed 3)
+        int fitted = dev.zooterj.data.Splits.trainValTest(RewardDatasetReader.read(train), 0.1, 0, 3).train().size();
+        assertTrue(fitted < 60, "some rows are held out for validation");
+        assertTrue(r.out().contains("tags cluster:4,8 fitted on the training share of the 60 rows (not the validation hold-out): "
+                + fitted + " training rows; c4: 4 clusters"), r.out());
         assertTrue(r.out().contains(", tags=cluster:4,8"), r.out());
         JsonNode m = new ObjectMapper().readTree(router.resolve("router.json").toFile());
         assertEquals("cluster:4,8", m.path("tags").path("scheme").asText());
@@ -159,7 +163,16 @@ class TagsCommandTest {
         CliRunner apply = CliRunner.run("tags", "--data", train.toString(), "--tagger", router.toString(), "--cache", cache.toString(),
                 "--out", viaRouter.toString());
         assertEquals(0, apply.exitCode(), apply.err());
-        assertArrayEquals(Files.readAllBytes(tagged), Files.readAllBytes(viaRouter));
+        assertEquals(fitted, m.path("tags").path("trainingRows").asInt());
+        // the saved tagger re-applies deterministically, and gives every row one tag per granularity
+        Path again = dir.resolve("via-router-again.jsonl");
+        assertEquals(0, CliRunner.run("tags", "--data", train.toString(), "--tagger", router.toString(), "--cache", cache.toString(),
+                "--out", again.toString()).exitCode());
+        assertArrayEquals(Files.readAllBytes(viaRouter), Files.readAllBytes(again));
+        for (var row : RewardDatasetReader.read(viaRouter).records()) {
+            assertEquals(1, row.tags().stream().filter(t -> t.startsWith("c4:")).count(), row.tags().toString());
+            assertEquals(1, row.tags().stream().filter(t -> t.startsWith("c8:")).count(), row.tags().toString());
+        }
         CliRunner none = CliRunner.run("tags", "--data", train.toString(), "--tagger", plain.toString(), "--out", viaRouter.toString());
         assertEquals("zooter tags: error: the router in " + plain + " has no tagger: its training rows were not tagged by clusters or keywords",
                 none.err().strip());
@@ -173,10 +186,14 @@ class TagsCommandTest {
                 "--cache", cache.toString(), "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("tags: cluster: k-means clusters of the pretrained MiniLM embeddings at k = 4"), r.out());
-        assertTrue(r.out().contains("  tags cluster:4: 60 training rows; c4: 4 clusters"), r.out());
+        java.util.regex.Matcher fit = java.util.regex.Pattern.compile("  tags cluster:4: (\\d+) training rows; c4: 4 clusters").matcher(r.out());
+        assertTrue(fit.find(), r.out());
+        int fitted = Integer.parseInt(fit.group(1));
+        assertTrue(fitted > 40 && fitted < 60, "fitted on the 60 training rows less the routers' validation hold-out: " + fitted);
         JsonNode settings = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("settings");
         assertTrue(settings.path("tags").asText().startsWith("cluster: k-means clusters"), settings.toString());
-        assertTrue(settings.path("tags fitted").asText().startsWith("4 distinct tags (60 training rows; c4: 4 clusters"), settings.toString());
+        assertTrue(settings.path("tags fitted").asText().startsWith("4 distinct tags (" + fitted + " training rows; c4: 4 clusters"),
+                settings.toString());
         assertTrue(settings.path("router").asText().endsWith(", tags=cluster:4"), settings.toString());
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("k-means clusters of the pretrained MiniLM embeddings at k = 4"), "report.md names the tags");

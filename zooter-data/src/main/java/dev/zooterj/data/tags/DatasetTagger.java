@@ -137,9 +137,32 @@ public final class DatasetTagger {
         }
         trainIndex.sort(Comparator.comparing(i -> rows.get(i).id()));
         checkEnoughRows(scheme, trainIndex.size());
-        float[][] all = scheme.needsEmbeddings() ? embed(embedder, rows) : null;
         List<RewardRecord> sorted = trainIndex.stream().map(rows::get).toList();
-        float[][] trainEmbeddings = all == null ? null : trainIndex.stream().map(i -> all[i]).toArray(float[][]::new);
+        float[][] all = null;
+        float[][] trainEmbeddings = null;
+        if (scheme.needsEmbeddings()) {
+            // The training rows are embedded on their own, in id order, exactly as fit(...) does: an encoder batches
+            // and pads texts together, and its outputs move in the last bits with their batch-mates, so embedding them
+            // beside the other rows would let those rows nudge the fitted centroids.
+            trainEmbeddings = embed(embedder, sorted);
+            boolean[] isTraining = new boolean[rows.size()];
+            trainIndex.forEach(i -> isTraining[i] = true);
+            List<Integer> otherIndex = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                if (!isTraining[i]) {
+                    otherIndex.add(i);
+                }
+            }
+            float[][] others = otherIndex.isEmpty() ? new float[0][]
+                    : embed(embedder, otherIndex.stream().map(rows::get).toList());
+            all = new float[rows.size()][];
+            for (int j = 0; j < trainIndex.size(); j++) {
+                all[trainIndex.get(j)] = trainEmbeddings[j];
+            }
+            for (int j = 0; j < otherIndex.size(); j++) {
+                all[otherIndex.get(j)] = others[j];
+            }
+        }
         DatasetTagger tagger = fit(scheme, sorted, trainEmbeddings, embedder, seed);
         return new Fitted(withTags(data, tagger.tags(rows, all), keepExisting), tagger);
     }

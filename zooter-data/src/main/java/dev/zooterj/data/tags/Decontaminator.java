@@ -112,7 +112,7 @@ public final class Decontaminator {
         this.tooShortPerSet = new int[sets.size()];
         for (int s = 0; s < sets.size(); s++) {
             EvaluationSet set = sets.get(s);
-            LongHashSet index = new LongHashSet((int) Math.min(32L * set.queries().size(), 1 << 24)); // grows beyond
+            LongHashSet index = new LongHashSet((int) Math.min(32L * set.queries().size(), 1 << 20)); // grows as needed
             for (String q : set.queries()) {
                 long[] hashes = ngramHashes(TextNormalizer.words(q), ngram);
                 if (hashes.length == 0) {

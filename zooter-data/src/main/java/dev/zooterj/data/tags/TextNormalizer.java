@@ -28,6 +28,16 @@ public final class TextNormalizer {
             "write", "make", "use", "using", "one", "two", "get", "like", "need", "want", "know", "tell", "answer",
             "question", "given", "find");
 
+    /**
+     * Chinese character bigrams as empty as English stop words (question boilerplate such as 下列 "the following",
+     * 答案 "answer", 的是 "... is"), left out of keywords and cluster names.
+     */
+    public static final Set<String> CJK_STOP_BIGRAMS = Set.of(
+            "的是", "答案", "下列", "以下", "下面", "哪个", "哪些", "哪一", "选项", "正确", "错误", "的一", "一个", "是一",
+            "什么", "问题", "关于", "可以", "我们", "不是", "这个", "如果", "因为", "所以", "其中", "中的", "属于", "说法",
+            "描述", "表述", "选择", "的说", "是什", "列哪", "于下", "项是", "确的", "误的", "的选", "个是", "不正", "是指",
+            "的答", "案是", "是正", "是错", "之一");
+
     private TextNormalizer() {
     }
 
@@ -42,7 +52,8 @@ public final class TextNormalizer {
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             int len = Character.charCount(cp);
-            boolean word = Character.isLetterOrDigit(cp);
+            // combining marks (Devanagari vowel signs, viramas, ...) belong to the word they follow
+            boolean word = Character.isLetterOrDigit(cp) || start >= 0 && isMark(cp);
             if (word && isUnspacedScript(cp)) {
                 if (start >= 0) {
                     out.add(s.substring(start, i));
@@ -72,7 +83,7 @@ public final class TextNormalizer {
         String prevUnspaced = null;
         for (String w : words(text)) {
             if (isUnspacedScript(w.codePointAt(0))) {
-                if (prevUnspaced != null) {
+                if (prevUnspaced != null && !CJK_STOP_BIGRAMS.contains(prevUnspaced + w)) {
                     out.add(prevUnspaced + w);
                 }
                 prevUnspaced = w;
@@ -96,6 +107,11 @@ public final class TextNormalizer {
             }
         }
         return false;
+    }
+
+    private static boolean isMark(int cp) {
+        int t = Character.getType(cp);
+        return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK;
     }
 
     /** Han, Hiragana and Katakana: scripts written without spaces between words. */

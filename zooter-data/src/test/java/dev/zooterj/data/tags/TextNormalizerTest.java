@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TextNormalizerTest {
     @Test
@@ -18,6 +20,15 @@ class TextNormalizerTest {
         assertEquals(List.of("what", "is", "中", "国", "的", "首", "都"), TextNormalizer.words("What is 中国的首都?"));
         assertEquals(List.of("中国", "国的", "的首", "首都"), TextNormalizer.contentWords("What is 中国的首都?"));
         assertEquals(List.of(), TextNormalizer.contentWords("是"));
+        List<String> words = TextNormalizer.contentWords("下列的是首都");
+        assertTrue(words.contains("首都"), words.toString());
+        assertFalse(words.contains("下列") || words.contains("的是"), "boilerplate bigrams are not content: " + words);
+    }
+
+    @Test
+    void combiningMarksStayInTheirWord() {
+        assertEquals(List.of("नमस्ते", "दुनिया"), TextNormalizer.words("नमस्ते, दुनिया!"));
+        assertEquals(List.of("café"), TextNormalizer.words("cafe\u0301")); // NFKC composes; a leftover mark would stay too
     }
 
     @Test

@@ -53,6 +53,18 @@ public final class ZooterTrainer {
     }
 
     /**
+     * The rows {@link #train} will fit on: {@code data} without the validation share it holds out (the split depends
+     * on ids, subsets and the seed only). Fit anything that shapes labels — a tagger, say — on these rows alone, so
+     * the validation rows that choose the kept epoch stay unseen.
+     */
+    public static java.util.function.Predicate<RewardRecord> fittingRows(RewardDataset data, RouterSpec spec) {
+        Splits.TrainValTest split = Splits.trainValTest(data, spec.training().validationFraction(), 0, spec.training().seed());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        split.train().records().forEach(r -> ids.add(r.id()));
+        return r -> ids.contains(r.id());
+    }
+
+    /**
      * As above, with an already loaded MiniLM encoder to reuse across many head-mode trainings (folds, β sweeps):
      * in head mode the encoder is frozen, so sharing it is safe. Ignored in the other modes.
      */

@@ -5,6 +5,7 @@ import dev.zooterj.core.data.RewardRecord;
 import dev.zooterj.data.RewardDatasetWriter;
 import dev.zooterj.data.tags.ClusterTagger;
 import dev.zooterj.data.tags.DatasetTagger;
+import dev.zooterj.data.tags.KeywordTagger;
 import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.data.tags.TrainingRows;
 import dev.zooterj.nn.router.MiniLmEmbedder;
@@ -175,12 +176,17 @@ final class TagsCommand implements Callable<Integer> {
     /** Tags per granularity (or keyword counts), cluster sizes and example names. */
     private void report(PrintWriter o, RewardDataset before, RewardDataset after, DatasetTagger t) {
         o.println("wrote " + after.size() + " rows to " + out);
+        // The tagger's own tags are recognised by their prefixes (c<k>:, kw:), not by diffing against the rows' old
+        // tags: re-tagging an already tagged file gives rows tags equal to ones they had, and those count too.
+        List<String> prefixes = new ArrayList<>();
+        t.clusters().ifPresent(c -> c.granularities().forEach(g -> prefixes.add(g.prefix())));
+        t.keywords().ifPresent(k -> prefixes.add(KeywordTagger.PREFIX));
         Map<String, Integer> used = new LinkedHashMap<>();
         int untagged = 0;
         for (int i = 0; i < after.size(); i++) {
             RewardRecord r = after.records().get(i);
             List<String> fresh = new ArrayList<>(new LinkedHashSet<>(r.tags()));
-            fresh.removeAll(replace ? List.of() : before.records().get(i).tags());
+            fresh.removeIf(tag -> prefixes.stream().noneMatch(tag::startsWith));
             if (fresh.isEmpty()) {
                 untagged++;
             }

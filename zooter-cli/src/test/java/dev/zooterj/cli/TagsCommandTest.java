@@ -90,6 +90,15 @@ class TagsCommandTest {
         RewardDataset d = RewardDatasetReader.read(out);
         assertTrue(d.records().stream().anyMatch(x -> !x.tags().isEmpty()));
         d.records().forEach(x -> x.tags().forEach(t -> assertTrue(t.startsWith("kw:"), t)));
+
+        // re-tagging the tagged file keeps its tags, which equal the new ones: they still count as given
+        Path again = dir.resolve("kw-again.jsonl");
+        CliRunner r2 = CliRunner.run("tags", "--data", out.toString(), "--method", "keywords", "--out", again.toString());
+        assertEquals(0, r2.exitCode(), r2.err());
+        long none = d.records().stream().filter(x -> x.tags().isEmpty()).count();
+        assertTrue(r2.out().contains(" " + none + " of " + d.size() + " rows got none"), r2.out());
+        assertEquals(d.records().stream().map(RewardRecord::tags).toList(),
+                RewardDatasetReader.read(again).records().stream().map(RewardRecord::tags).toList());
     }
 
     @Test

@@ -213,22 +213,6 @@ class BackendClientTest {
     }
 
     @Test
-    void aCapLowersEveryBackendsLimit() throws Exception {
-        AtomicInteger peak = new AtomicInteger();
-        try (StubOpenAiServer stub = StubOpenAiServer.start("a", countingPeak(peak))) {
-            Backend wide = backend(stub, 10_000, 8);
-            BackendClient capped = new BackendClient(2);
-            assertEquals(2, capped.limit(wide));
-            assertEquals(1, capped.limit(backend(stub, 10_000, 1)), "a lower maxConcurrent still wins");
-            assertEquals(8, new BackendClient().limit(wide));
-            assertThrows(IllegalArgumentException.class, () -> new BackendClient(0));
-            completeConcurrently(capped, wide, 6, 12);
-            assertTrue(peak.get() <= 2, "peak " + peak.get());
-            assertEquals(2, capped.available(wide));
-        }
-    }
-
-    @Test
     void aStreamThatEndsWithoutDoneOrAFinishIsCutShort() throws Exception {
         try (StubOpenAiServer stub = StubOpenAiServer.start("a", (r, n) -> Reply.ok("one two three four").inChunks(4).endAfter(2))) {
             List<String> events = new ArrayList<>();

@@ -40,9 +40,9 @@ import java.util.concurrent.TimeoutException;
  * keep-alive). No retries here: callers decide (collect retries with back-off; the gateway falls back to the next
  * model).
  *
- * <p><b>Concurrency.</b> Each backend gets {@link #limit(Backend)} permits: its {@link Backend#maxConcurrent()}, or less
- * when this client was made with a cap ({@link #BackendClient(int)}, e.g. for collect's {@code --concurrency}). The
- * permits are shared by every caller of this client. A call waits for one at most the backend's timeout; a backend
+ * <p><b>Concurrency.</b> Each backend gets {@link Backend#maxConcurrent()} permits, shared by every caller of this
+ * client (to send fewer, e.g. for collect's {@code --concurrency}, pass {@link Backend#withConcurrencyLimit(int)}
+ * copies). A call waits for one at most the backend's timeout; a backend
  * still at its limit by then fails the call with {@link BackendException.Kind#OVERLOADED} (retryable), so one slow
  * backend cannot queue requests without bound.
  *
@@ -57,40 +57,21 @@ import java.util.concurrent.TimeoutException;
  */
 public final class BackendClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int UNCAPPED = Integer.MAX_VALUE;
     /** Largest error body read from a backend: enough for any error object, bounded against a runaway one. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
     /** One daemon thread for every client's stream watchdogs: each only checks a timestamp and maybe closes a stream. */
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdogExecutor();
 
     private final HttpClient http;
-    private final int capPerBackend;
     private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
 
     /** Each backend's {@code maxConcurrent} requests at once. */
     public BackendClient() {
-        this(UNCAPPED);
-    }
-
-    /**
-     * At most {@code capPerBackend} requests at once to each backend, fewer where its {@code maxConcurrent} is lower:
-     * {@code min(capPerBackend, maxConcurrent)} permits per backend (collect's {@code --concurrency}).
-     */
-    public BackendClient(int capPerBackend) {
-        this(defaultHttpClient(), capPerBackend);
+        this(defaultHttpClient());
     }
 
     public BackendClient(HttpClient http) {
-        this(http, UNCAPPED);
-    }
-
-    /** See {@link #BackendClient(int)}. */
-    public BackendClient(HttpClient http, int capPerBackend) {
-        if (capPerBackend < 1) {
-            throw new IllegalArgumentException("capPerBackend must be >= 1, got " + capPerBackend);
-        }
         this.http = http;
-        this.capPerBackend = capPerBackend;
     }
 
     private static HttpClient defaultHttpClient() {
@@ -515,9 +496,9 @@ public final class BackendClient {
         return permits.computeIfAbsent(backend.name(), k -> new Semaphore(limit(backend), true));
     }
 
-    /** The requests this client sends to {@code backend} at once: its {@code maxConcurrent}, or the cap if lower. */
+    /** The requests this client sends to {@code backend} at once: its {@code maxConcurrent}. */
     public int limit(Backend backend) {
-        return Math.min(backend.maxConcurrent(), capPerBackend);
+        return backend.maxConcurrent();
     }
 
     /** Free permits now: requests to this backend in flight or waiting right now is {@code limit - available}. */

@@ -65,6 +65,7 @@ final class DemoCommand implements Callable<Integer> {
         RewardDataset test = zoo.evaluation();
         o.println("Zooter-J demo on SIMULATED data (seed " + sim.seed + "; not real LLM results)");
         o.println(zoo.description());
+        o.println(zoo.overlap().describe());
         o.println();
         o.println("Training set: " + train.size() + " queries × " + train.models().size() + " models; labels: " + labels.config());
         TagEnhancedLabels fitted = TagEnhancedLabels.fit(labels.config(), train.records());

@@ -32,6 +32,7 @@ final class SimulateCommand implements Callable<Integer> {
         o.println("SIMULATED data (seed " + sim.seed + "): " + zoo.training().size() + " training queries → "
                 + out.resolve("train.jsonl") + ", " + zoo.evaluation().size() + " evaluation queries → " + out.resolve("eval.jsonl"));
         o.println("models: " + String.join(", ", zoo.models()));
+        o.println(zoo.overlap().describe());
         return 0;
     }
 }

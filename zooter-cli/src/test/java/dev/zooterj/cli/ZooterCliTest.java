@@ -42,6 +42,9 @@ class ZooterCliTest {
                 "--out", dir.resolve("baselines").toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("SIMULATED"), r.out());
+        assertTrue(r.out().contains("evaluation vs training: 0 of 130 evaluation queries occur word for word in training"),
+                r.out());
+        assertTrue(r.out().contains("share a 6-word n-gram with a training query"), r.out());
         for (String method : List.of("bma", "random", "rmr", "oracle", "AlpacaEval", "FLASK", "MT-Bench", "Benchmarks")) {
             assertTrue(r.out().contains(method), method);
         }
@@ -87,7 +90,9 @@ class ZooterCliTest {
     @Test
     void simulateThenLabelsAndSplitWorkOnTheWrittenFiles() throws IOException {
         Path sim = dir.resolve("sim");
-        assertEquals(0, CliRunner.run("simulate", "--out", sim.toString(), "--train-size", "200", "--per-subset", "3").exitCode());
+        CliRunner simulate = CliRunner.run("simulate", "--out", sim.toString(), "--train-size", "200", "--per-subset", "3");
+        assertEquals(0, simulate.exitCode(), simulate.err());
+        assertTrue(simulate.out().contains("0 of 78 evaluation queries occur word for word in training"), simulate.out());
         RewardDataset train = RewardDatasetReader.read(sim.resolve("train.jsonl"));
         assertEquals(200, train.size());
         assertEquals(78, RewardDatasetReader.read(sim.resolve("eval.jsonl")).size());

@@ -32,7 +32,7 @@ public final class PaperSimSuite implements BenchmarkSuite {
 
     @Override
     public String source() {
-        return "SIMULATED — " + zoo.description();
+        return "SIMULATED — " + zoo.description() + " " + zoo.overlap().describe() + ".";
     }
 
     @Override

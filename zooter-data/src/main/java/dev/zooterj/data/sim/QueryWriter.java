@@ -13,11 +13,17 @@ final class QueryWriter {
     private static final double CLOSING_SHARE = 0.3;
     // Taggers miss things; without misses every query would carry exactly its template and topic tags.
     private static final double TAG_RECALL = 0.85;
+    private static final double OPENER_SHARE = 0.3;
 
     private QueryWriter() {
     }
 
+    /** A query in the training wording. */
     static SimulatedQuery write(Domain domain, SplittableRandom random) {
+        return write(domain, Phrasing.TRAINING, random);
+    }
+
+    static SimulatedQuery write(Domain domain, Phrasing phrasing, SplittableRandom random) {
         Domain topicDomain = domain;
         if (random.nextDouble() < MIXED_SHARE) {
             topicDomain = otherDomain(domain, random);
@@ -27,9 +33,14 @@ final class QueryWriter {
         Phrase topic = pick(QueryVocabulary.words(topicDomain).topics(), random);
         Phrase closing = random.nextDouble() < CLOSING_SHARE ? pick(QueryVocabulary.closings(), random) : null;
 
-        String text = template.text().replace(QueryVocabulary.TOPIC_SLOT, topic.text());
+        String opener = random.nextDouble() < OPENER_SHARE ? pick(QueryVocabulary.openers(phrasing), random) : null;
+
+        String text = template.text(phrasing).replace(QueryVocabulary.TOPIC_SLOT, topic.text(phrasing));
         if (closing != null) {
-            text = text + " " + closing.text();
+            text = text + " " + closing.text(phrasing);
+        }
+        if (opener != null) {
+            text = opener + " " + text;
         }
         List<String> traits = new ArrayList<>(3);
         for (Phrase p : closing == null ? List.of(template, topic) : List.of(template, topic, closing)) {

@@ -2,8 +2,11 @@ package dev.zooterj.data.sim;
 
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.data.RewardRecord;
+import dev.zooterj.data.tags.Decontaminator;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -24,6 +27,11 @@ public final class SimulatedZoo {
     private final List<String> models;
     private final RewardDataset training;
     private final RewardDataset evaluation;
+    private final int resampledEvaluationQueries;
+    private Overlap overlap;
+
+    // Draws of one evaluation query before giving up on finding text that is not in training.
+    private static final int MAX_DRAWS = 1000;
 
     /**
      * What to generate.
@@ -66,11 +74,57 @@ public final class SimulatedZoo {
         }
     }
 
-    private SimulatedZoo(Config config, List<String> models, RewardDataset training, RewardDataset evaluation) {
+    private SimulatedZoo(Config config, List<String> models, RewardDataset training, RewardDataset evaluation,
+                         int resampledEvaluationQueries) {
         this.config = config;
         this.models = models;
         this.training = training;
         this.evaluation = evaluation;
+        this.resampledEvaluationQueries = resampledEvaluationQueries;
+    }
+
+    /**
+     * How much the evaluation queries overlap the training queries.
+     *
+     * @param evaluationQueries evaluation queries in all
+     * @param exactInTraining   evaluation queries whose text occurs in training (always 0: such queries are drawn again)
+     * @param resampled         evaluation draws that were thrown away because their text occurs in training
+     * @param ngram             the n-gram length of the next field (the paper's 6)
+     * @param sharingNgram      evaluation queries sharing at least one word n-gram with some training query, by the
+     *                          project's {@link Decontaminator} (same normalisation as {@code decontaminate})
+     */
+    public record Overlap(int evaluationQueries, int exactInTraining, int resampled, int ngram, int sharingNgram) {
+        /** {@code sharingNgram} as a share of the evaluation queries (0 when there are none). */
+        public double sharingNgramShare() {
+            return evaluationQueries == 0 ? 0 : sharingNgram / (double) evaluationQueries;
+        }
+
+        /** One line for a console or report. */
+        public String describe() {
+            return String.format(Locale.ROOT, "evaluation vs training: %d of %d evaluation queries occur word for word "
+                    + "in training (%d draws that did were drawn again); %d (%.1f%%) share a %d-word n-gram with a "
+                    + "training query", exactInTraining, evaluationQueries, resampled, sharingNgram,
+                    100 * sharingNgramShare(), ngram);
+        }
+    }
+
+    /** The overlap between the evaluation and the training queries, computed on first use. */
+    public synchronized Overlap overlap() {
+        if (overlap == null) {
+            Set<String> trainingTexts = new HashSet<>();
+            training.records().forEach(r -> trainingTexts.add(r.query()));
+            int exact = (int) evaluation.records().stream().filter(r -> trainingTexts.contains(r.query())).count();
+            int sharing = 0;
+            if (training.size() > 0 && evaluation.size() > 0) {
+                Decontaminator d = new Decontaminator(Decontaminator.DEFAULT_NGRAM, List.of(
+                        new Decontaminator.EvaluationSet("simulated training queries", List.copyOf(trainingTexts))));
+                // The decontaminator drops rows sharing an n-gram with its index: here the evaluation rows.
+                sharing = d.apply(evaluation).report().rowsDropped();
+            }
+            overlap = new Overlap(evaluation.size(), exact, resampledEvaluationQueries, Decontaminator.DEFAULT_NGRAM,
+                    sharing);
+        }
+        return overlap;
     }
 
     /** Every model name the simulator can field, in the order {@link Config#models()} takes them. */
@@ -84,9 +138,13 @@ public final class SimulatedZoo {
         SplittableRandom trainingRandom = root.split();
         SplittableRandom evaluationRandom = root.split();
         List<String> models = world.models().stream().map(ModelProfile::name).toList();
-        return new SimulatedZoo(config, models,
-                new RewardDataset(models, trainingRecords(world, config.trainingQueries(), trainingRandom)),
-                new RewardDataset(models, evaluationRecords(world, config.queriesPerSubset(), evaluationRandom)));
+        RewardDataset training = new RewardDataset(models, trainingRecords(world, config.trainingQueries(), trainingRandom));
+        Set<String> trainingTexts = new HashSet<>();
+        training.records().forEach(r -> trainingTexts.add(r.query()));
+        int[] resampled = new int[1];
+        RewardDataset evaluation = new RewardDataset(models,
+                evaluationRecords(world, config.queriesPerSubset(), evaluationRandom, trainingTexts, resampled));
+        return new SimulatedZoo(config, models, training, evaluation, resampled[0]);
     }
 
     private static List<RewardRecord> trainingRecords(ZooWorld world, int count, SplittableRandom random) {
@@ -94,7 +152,7 @@ public final class SimulatedZoo {
         List<RewardRecord> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Domain domain = domains[random.nextInt(domains.length)];
-            SimulatedQuery query = QueryWriter.write(domain, random);
+            SimulatedQuery query = QueryWriter.write(domain, Phrasing.TRAINING, random);
             QueryOutcome outcome = world.answer(query, random);
             double[] rewards = RewardModel.rewards(outcome, random);
             // The reward model's view is the training signal; there is no benchmark score for training data.
@@ -104,13 +162,19 @@ public final class SimulatedZoo {
         return out;
     }
 
-    private static List<RewardRecord> evaluationRecords(ZooWorld world, int perSubset, SplittableRandom random) {
+    /**
+     * The evaluation subsets, written in the held-out {@link Phrasing}. A query whose text occurs in training
+     * is drawn again (counted in {@code resampled}); with two wordings that share no phrase this cannot happen,
+     * but the guarantee should not rest on the vocabulary tables alone.
+     */
+    private static List<RewardRecord> evaluationRecords(ZooWorld world, int perSubset, SplittableRandom random,
+                                                        Set<String> trainingTexts, int[] resampled) {
         List<RewardRecord> out = new ArrayList<>(perSubset * PaperLayout.subsets().size());
         for (BenchmarkSubset subset : PaperLayout.subsets()) {
             SplittableRandom subsetRandom = random.split();
             String idPrefix = idPrefix(subset);
             for (int i = 0; i < perSubset; i++) {
-                SimulatedQuery query = QueryWriter.write(SubsetDomains.draw(subset.name(), subsetRandom), subsetRandom);
+                SimulatedQuery query = writeUnseen(subset, subsetRandom, trainingTexts, resampled);
                 QueryOutcome outcome = world.answer(query, subsetRandom);
                 double[] rewards = RewardModel.rewards(outcome, subsetRandom);
                 double[] scores = BenchmarkJudge.scores(subset, outcome, subsetRandom);
@@ -119,6 +183,20 @@ public final class SimulatedZoo {
             }
         }
         return out;
+    }
+
+    private static SimulatedQuery writeUnseen(BenchmarkSubset subset, SplittableRandom random,
+                                              Set<String> trainingTexts, int[] resampled) {
+        for (int attempt = 0; attempt < MAX_DRAWS; attempt++) {
+            SimulatedQuery query = QueryWriter.write(SubsetDomains.draw(subset.name(), random), Phrasing.HELD_OUT,
+                    random);
+            if (!trainingTexts.contains(query.text())) {
+                return query;
+            }
+            resampled[0]++;
+        }
+        throw new IllegalStateException("subset " + subset.name() + ": " + MAX_DRAWS
+                + " evaluation queries in a row occur word for word in training");
     }
 
     /** E.g. {@code sim-mtbench-coding} for subset {@code mtbench_coding} of group MT-Bench. */
@@ -151,7 +229,8 @@ public final class SimulatedZoo {
         return String.format(Locale.ROOT, "Simulated model zoo (seed %d), not real model outputs: %d fictional "
                 + "candidate models (%s) with complementary latent expertise over %d query domains and "
                 + "tag-level strengths. Queries are generated from templates and topic vocabularies, sometimes "
-                + "mixing two domains, and carry 1-3 InsTag-style tags. Each query gets a latent true quality "
+                + "mixing two domains, and carry 1-3 InsTag-style tags; evaluation queries are written in a "
+                + "held-out paraphrase of every template and topic (same tags), so none occurs in training. Each query gets a latent true quality "
                 + "per model (domain expertise + tag effects - difficulty + noise); a simulated reward model "
                 + "turns it into noisy, length-biased rewards (the training signal) and a separate simulated "
                 + "judge into benchmark scores on each subset's scale. %d training queries; %d evaluation "

@@ -134,6 +134,10 @@ class TagsCommandTest {
         assertTrue(CliRunner.run("bench", "--help").out().contains("--tags=SCHEME"));
     }
 
+    private static List<String> clusterTags(RewardRecord row) {
+        return row.tags().stream().filter(t -> t.startsWith("c4:") || t.startsWith("c8:")).toList();
+    }
+
     private static void assertError(int code, String expected, String... args) {
         CliRunner r = CliRunner.run(args);
         assertEquals(code, r.exitCode(), r.out());
@@ -167,12 +171,31 @@ class TagsCommandTest {
         assertTrue(p.path("provenance").path("tags").asInt() > 12, "the simulated data's own tags are many more");
         assertTrue(Files.notExists(plain.resolve("tagger.bin")));
 
-        // the router's tagger, applied by the tags command, gives exactly what the tags command fits with the same settings
         Path viaRouter = dir.resolve("via-router.jsonl");
         CliRunner apply = CliRunner.run("tags", "--data", train.toString(), "--tagger", router.toString(), "--cache", cache.toString(),
                 "--out", viaRouter.toString());
         assertEquals(0, apply.exitCode(), apply.err());
         assertEquals(fitted, m.path("tags").path("trainingRows").asInt());
+
+        // the router's tagger tags every row exactly as the tags command does when it fits with the same settings on
+        // the same rows: the router's fitting rows marked split "train", its validation hold-out "validation"
+        var split = dev.zooterj.data.Splits.trainValTest(RewardDatasetReader.read(train), 0.1, 0, 3);
+        List<RewardRecord> relabelled = new java.util.ArrayList<>(split.train().records());
+        relabelled.addAll(split.validation().records());
+        Path marked = dir.resolve("marked.jsonl");
+        dev.zooterj.data.RewardDatasetWriter.write(new RewardDataset(split.train().models(), relabelled), marked);
+        Path viaCommand = dir.resolve("via-command.jsonl");
+        CliRunner fit = CliRunner.run("tags", "--data", marked.toString(), "--split", "train", "--method", "cluster", "--k", "4,8",
+                "--seed", "3", "--max-tokens", "24", "--cache", cache.toString(), "--out", viaCommand.toString());
+        assertEquals(0, fit.exitCode(), fit.err());
+        assertTrue(fit.out().contains(fitted + " training rows"), fit.out());
+        java.util.Map<String, List<String>> commandTags = new java.util.HashMap<>();
+        RewardDatasetReader.read(viaCommand).records().forEach(row -> commandTags.put(row.id(), clusterTags(row)));
+        List<RewardRecord> routerTagged = RewardDatasetReader.read(viaRouter).records();
+        assertEquals(60, routerTagged.size());
+        for (RewardRecord row : routerTagged) {
+            assertEquals(commandTags.get(row.id()), clusterTags(row), row.id());
+        }
         // the saved tagger re-applies deterministically, and gives every row one tag per granularity
         Path again = dir.resolve("via-router-again.jsonl");
         assertEquals(0, CliRunner.run("tags", "--data", train.toString(), "--tagger", router.toString(), "--cache", cache.toString(),

@@ -31,6 +31,13 @@ class LabelProperties {
                 record(models).list().ofMinSize(1).ofMaxSize(30).map(LabelProperties::withUniqueIds));
     }
 
+    /** At least two rows, so that a property can put some in training and some in test. */
+    @Provide
+    Arbitrary<List<RewardRecord>> trainingAndTestSets() {
+        return Arbitraries.integers().between(2, 6).flatMap(models ->
+                record(models).list().ofMinSize(2).ofMaxSize(30).map(LabelProperties::withUniqueIds));
+    }
+
     private static Arbitrary<RewardRecord> record(int models) {
         Arbitrary<double[]> r = Arbitraries.doubles().between(-50, 50).array(double[].class).ofSize(models);
         Arbitrary<List<String>> tags = Arbitraries.of(TAG_POOL).list().ofMaxSize(3);
@@ -131,12 +138,13 @@ class LabelProperties {
     }
 
     @Property
-    void tagStatisticsIgnoreTestRows(@ForAll("trainingSets") List<RewardRecord> rows,
-                                     @ForAll @IntRange(min = 1, max = 29) int testFrom,
+    void tagStatisticsIgnoreTestRows(@ForAll("trainingAndTestSets") List<RewardRecord> rows,
+                                     @ForAll @IntRange(min = 0, max = 1000) int cutDraw,
                                      @ForAll long noiseSeed) {
         // The same training rows with two different sets of test rows (other rewards, other tags) must give
-        // identical tag statistics and identical training labels.
-        int cut = Math.min(testFrom, rows.size());
+        // identical tag statistics and identical training labels. Every try has at least one row on each side.
+        int cut = 1 + cutDraw % (rows.size() - 1);
+        assertTrue(cut >= 1 && cut < rows.size(), "train rows [0, " + cut + "), test rows [" + cut + ", " + rows.size() + ")");
         java.util.Random noise = new java.util.Random(noiseSeed);
         List<RewardRecord> a = new ArrayList<>();
         List<RewardRecord> b = new ArrayList<>();

@@ -14,6 +14,8 @@ import java.util.SplittableRandom;
  * A simulated model zoo: fictional candidate models with complementary expertise, a training set in the
  * role of the paper's DivInstruct (rewards from a simulated reward model) and an evaluation set laid out
  * like the paper's 26 subsets (scores from a simulated benchmark judge). Nothing here is real model output.
+ * Evaluation queries use a held-out paraphrase of every phrase training queries are built from (same tags), and one
+ * whose text still occurs in training is drawn again, so no evaluation query is a training query.
  *
  * <p>The same {@link Config} always gives equal datasets. The world (the tag-level expertise), the training
  * set and each evaluation subset draw from separate random streams, so changing one size leaves the other

@@ -7,7 +7,9 @@
  * evaluation metric ({@code scores}) on the scale of the paper's 26 evaluation subsets
  * ({@link dev.zooterj.data.sim.PaperLayout}). Expertise is complementary on purpose, so that routing has
  * real headroom over the best single model, and tags are informative on purpose, so that tag-based label
- * enhancement has something to find.
+ * enhancement has something to find. Evaluation queries are written in a held-out paraphrase of the vocabulary
+ * ({@code Phrasing}), so none repeats a training query and a router is measured on what it generalises, not on what
+ * it recalls ({@link dev.zooterj.data.sim.SimulatedZoo#overlap()} counts what is left in common).
  *
  * <p>Everything is a pure function of {@link dev.zooterj.data.sim.SimulatedZoo.Config}: the same seed gives
  * equal datasets.

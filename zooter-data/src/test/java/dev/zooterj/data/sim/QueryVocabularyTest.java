@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class QueryVocabularyTest {
 
@@ -38,14 +40,15 @@ class QueryVocabularyTest {
     }
 
     /** No word gives a domain away: none is in nearly all of one domain's queries and rare elsewhere. */
-    @Test
-    void noSingleKeywordRevealsTheDomain() {
+    @ParameterizedTest
+    @EnumSource(Phrasing.class)
+    void noSingleKeywordRevealsTheDomain(Phrasing phrasing) {
         SplittableRandom random = new SplittableRandom(11);
         Map<Domain, List<String>> texts = new EnumMap<>(Domain.class);
         for (Domain d : Domain.values()) {
             List<String> list = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
-                list.add(QueryWriter.write(d, random).text());
+                list.add(QueryWriter.write(d, phrasing, random).text());
             }
             texts.put(d, list);
         }

@@ -14,8 +14,9 @@ class QueryWriterProperties {
     private static final List<String> ALL_TAGS = QueryVocabulary.allTags();
 
     @Property
-    void queriesAreShortSentencesWithOneToThreeKnownTags(@ForAll long seed, @ForAll Domain domain) {
-        SimulatedQuery q = QueryWriter.write(domain, new SplittableRandom(seed));
+    void queriesAreShortSentencesWithOneToThreeKnownTags(@ForAll long seed, @ForAll Domain domain,
+                                                          @ForAll Phrasing phrasing) {
+        SimulatedQuery q = QueryWriter.write(domain, phrasing, new SplittableRandom(seed));
         int words = q.text().split("\\s+").length;
         assertTrue(words >= 8 && words <= 40, words + " words: " + q.text());
         assertFalse(q.text().contains("{") || q.text().contains("}"), q.text());
@@ -27,8 +28,8 @@ class QueryWriterProperties {
     }
 
     @Property
-    void aMixedQueryUsesATemplateThatFitsAnyTopic(@ForAll long seed, @ForAll Domain domain) {
-        SimulatedQuery q = QueryWriter.write(domain, new SplittableRandom(seed));
+    void aMixedQueryUsesATemplateThatFitsAnyTopic(@ForAll long seed, @ForAll Domain domain, @ForAll Phrasing phrasing) {
+        SimulatedQuery q = QueryWriter.write(domain, phrasing, new SplittableRandom(seed));
         if (q.mixed()) {
             List<String> openTemplateTags = QueryVocabulary.words(domain).anyTopicTemplates().stream()
                     .map(QueryVocabulary.Phrase::tag).toList();

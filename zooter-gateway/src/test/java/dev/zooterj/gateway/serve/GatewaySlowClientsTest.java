@@ -144,4 +144,127 @@ class GatewaySlowClientsTest {
             trickler.join(5000);
         }
     }
+
+    private void startGateway(StubOpenAiServer.Responder responder, GatewayConfig config) throws Exception {
+        stub = StubOpenAiServer.start("fast", responder);
+        gw = GatewayServer.start(new RoutingChatClient(new KeywordRouter("fast"), List.of(backend(stub)),
+                new BackendClient(), 1), config.withPort(0));
+    }
+
+    private Socket connectFrom(String address) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gw.port()), 5000);
+        sockets.add(s);
+        return s;
+    }
+
+    /** Reads until the gateway closes the connection; fails if it is still open after {@code withinMs}. */
+    private static void assertClosedWithin(Socket s, long withinMs, String what) throws IOException {
+        s.setSoTimeout((int) withinMs);
+        long t0 = System.nanoTime();
+        try {
+            while (s.getInputStream().read() != -1) {
+                // an answer, if any, then the close
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError(what + ": still open after " + withinMs + " ms", e);
+        } catch (IOException e) {
+            // reset: closed all the same
+        }
+        assertTrue(System.nanoTime() - t0 < withinMs * 1_000_000L, what);
+    }
+
+    @Test
+    void oneAddressGetsAtMostItsConnectionsAndOthersAreServed() throws Exception {
+        startGateway(StubOpenAiServer.echo("fast"), GatewayConfig.defaults().withMaxConnectionsPerAddress(4));
+        for (int i = 0; i < 4; i++) {
+            connectFrom("127.0.0.2");
+        }
+        Thread.sleep(200);
+        Socket fifth = connectFrom("127.0.0.2");
+        assertClosedWithin(fifth, 2000, "the fifth connection from 127.0.0.2 is closed at once");
+        assertEquals(1, gw.connectionsRefused());
+        assertEquals(200, post(gw, "/v1/chat/completions", chat("zooter", "other address")).statusCode(),
+                "127.0.0.1 has its own allowance");
+        sockets.get(0).close();
+        Thread.sleep(200);
+        Socket again = connectFrom("127.0.0.2");
+        again.getOutputStream().write("GET /health HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(again.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 200"), "a closed connection frees its place: " + answer);
+    }
+
+    @Test
+    void aRequestHeadThatTricklesIsCutOffAtTheHeaderDeadline() throws Exception {
+        startGateway(StubOpenAiServer.echo("fast"), GatewayConfig.defaults()
+                .withHeaderReadTimeout(Duration.ofMillis(500)).withIdleTimeout(Duration.ofSeconds(30)));
+        Socket s = connectFrom("127.0.0.1");
+        byte[] head = ("GET /health HTTP/1.1\r\nHost: gw\r\nX-Slow: " + "y".repeat(100) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        AtomicBoolean cut = new AtomicBoolean();
+        Thread trickler = new Thread(() -> {
+            try {
+                for (byte b : head) {
+                    s.getOutputStream().write(b);
+                    s.getOutputStream().flush();
+                    Thread.sleep(50);  // well within the idle timeout: only the head deadline can end it
+                }
+            } catch (IOException e) {
+                cut.set(true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        trickler.setDaemon(true);
+        trickler.start();
+        long t0 = System.nanoTime();
+        assertClosedWithin(s, 3000, "closed before the head was whole");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 300, "not before the deadline (" + ms + " ms)");
+        assertEquals(1, gw.headerTimeouts());
+        trickler.interrupt();
+        HttpResponse<String> health = get(gw, "/health");
+        assertEquals(200, health.statusCode(), "a prompt client on a fresh connection is served");
+    }
+
+    @Test
+    void aStreamingClientThatStopsReadingIsDisconnectedAtTheIdleTimeoutAndFreesItsSlot() throws Exception {
+        startGateway((r, n) -> r.stream() ? StubOpenAiServer.Reply.ok("x").flooding(StubOpenAiServer.Flood.endlessStream())
+                        : StubOpenAiServer.Reply.ok("served"),
+                GatewayConfig.defaults().withIdleTimeout(Duration.ofMillis(500)).withMaxInFlight(1));
+        Socket s = connectFrom("127.0.0.1");
+        s.setReceiveBufferSize(4096);
+        byte[] body = "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"go on forever\"}]}"
+                .getBytes(StandardCharsets.US_ASCII);
+        s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write(body);
+        s.getOutputStream().flush();
+        // The client reads nothing: socket buffers fill, the gateway's write stalls, the idle timeout ends it.
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        int inFlight = 1;
+        Thread.sleep(300);
+        while (System.nanoTime() < deadline) {
+            inFlight = json(get(gw, "/health")).path("in_flight").asInt();
+            if (inFlight == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(0, inFlight, "the stalled stream let go of its in-flight slot");
+        assertTrue(stub.floodBytesSent() > 0, "the backend did stream");
+        HttpResponse<String> next = post(gw, "/v1/chat/completions", chat("fast", "next"), Duration.ofSeconds(5));
+        assertEquals(200, next.statusCode(), "the slot serves the next client");
+    }
+
+    @Test
+    void aBackendSlowerThanTheIdleTimeoutIsStillAnswered() throws Exception {
+        startGateway((r, n) -> StubOpenAiServer.Reply.ok("late but fine").delayed(1200),
+                GatewayConfig.defaults().withIdleTimeout(Duration.ofMillis(400)));
+        HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "take your time"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("late but fine", json(r).path("choices").path(0).path("message").path("content").asText());
+    }
 }

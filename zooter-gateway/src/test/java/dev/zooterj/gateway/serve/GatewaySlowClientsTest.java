@@ -260,9 +260,11 @@ class GatewaySlowClientsTest {
     }
 
     @Test
-    void aBackendSlowerThanTheIdleTimeoutIsStillAnswered() throws Exception {
+    void aBackendSlowerThanTheIdleAndHeaderTimeoutsIsStillAnswered() throws Exception {
+        // Neither deadline concerns a request being handled: no bytes are due from the client, none are ready for it.
         startGateway((r, n) -> StubOpenAiServer.Reply.ok("late but fine").delayed(1200),
-                GatewayConfig.defaults().withIdleTimeout(Duration.ofMillis(400)));
+                GatewayConfig.defaults().withIdleTimeout(Duration.ofMillis(400))
+                        .withHeaderReadTimeout(Duration.ofMillis(300)));
         HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "take your time"));
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("late but fine", json(r).path("choices").path(0).path("message").path("content").asText());

@@ -59,10 +59,25 @@ final class ServeCommand implements Callable<Integer> {
             description = "The model name that means: let the router choose (default: ${DEFAULT-VALUE}).")
     String alias;
 
-    @Option(names = "--body-read-timeout", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(names = "--body-read-timeout", defaultValue = "20", paramLabel = "SECONDS",
             description = {"How long a client may take to send its request body; a slower one is disconnected.",
                     "A request takes an in-flight slot only once its body is in (default: ${DEFAULT-VALUE})."})
     double bodyReadTimeout;
+
+    @Option(names = "--header-read-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = {"How long a connection may take to send a whole request line and headers, from its",
+                    "opening or the end of the previous answer; then it is closed (default: ${DEFAULT-VALUE})."})
+    double headerReadTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = {"A connection with no progress either way for this long is closed: a client that stops",
+                    "reading its answer (a stream too) frees its slot (default: ${DEFAULT-VALUE})."})
+    double idleTimeout;
+
+    @Option(names = "--max-connections-per-address", defaultValue = "" + GatewayConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            paramLabel = "N", description = {"Connections one client address may hold open; more are closed at once",
+                    "(default: ${DEFAULT-VALUE}; raise it behind a proxy, whose address all clients share)."})
+    int maxConnectionsPerAddress;
 
     @Option(names = "--shutdown-grace", defaultValue = "30", paramLabel = "SECONDS",
             description = "On Ctrl-C, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
@@ -88,7 +103,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--body-read-timeout must be > 0 seconds, got " + bodyReadTimeout);
         }
         GatewayConfig config = new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes,
-                Duration.ofMillis(Math.round(shutdownGrace * 1000)), Duration.ofMillis(Math.round(bodyReadTimeout * 1000)));
+                Duration.ofMillis(Math.round(shutdownGrace * 1000)), Duration.ofMillis(Math.round(bodyReadTimeout * 1000)))
+                .withHeaderReadTimeout(seconds("--header-read-timeout", headerReadTimeout))
+                .withIdleTimeout(seconds("--idle-timeout", idleTimeout))
+                .withMaxConnectionsPerAddress(positive("--max-connections-per-address", maxConnectionsPerAddress));
         BackendsFile file = BackendsFile.load(backends);
         ZooterRouter r = RouterStore.load(router).router();
         List<String> missing = r.models().stream().filter(m -> file.find(m).isEmpty()).toList();
@@ -153,5 +171,20 @@ final class ServeCommand implements Callable<Integer> {
             o.flush();
         }
         return 0;
+    }
+
+    /** A timeout option in seconds: more than 0, at most a day. */
+    private static Duration seconds(String option, double value) {
+        if (!(value > 0) || value > 86_400) {
+            throw new IllegalArgumentException(option + " must be > 0 and at most 86400 seconds, got " + value);
+        }
+        return Duration.ofMillis(Math.max(1, Math.round(value * 1000)));
+    }
+
+    private static int positive(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1, got " + value);
+        }
+        return value;
     }
 }

@@ -56,7 +56,7 @@ public final class StubOpenAiServer implements AutoCloseable {
      */
     public record Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
                         String errorBody, long chunkDelayMs, int breakAfterChunks, long stallMs, int stallAfterChunks,
-                        int endAfterChunks, boolean ignoreStream) {
+                        int endAfterChunks, boolean ignoreStream, Flood flood) {
         public Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
                      String errorBody) {
             this(status, content, delayMs, malformed, chunks, retryAfter, errorBody, 0, -1);
@@ -65,7 +65,7 @@ public final class StubOpenAiServer implements AutoCloseable {
         public Reply(int status, String content, long delayMs, boolean malformed, int chunks, String retryAfter,
                      String errorBody, long chunkDelayMs, int breakAfterChunks) {
             this(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs, breakAfterChunks, 0,
-                    -1, -1, false);
+                    -1, -1, false, null);
         }
 
         /** A 200 whose headers go out at once and whose body (a stream: its first chunk) waits {@code ms}. */
@@ -76,25 +76,34 @@ public final class StubOpenAiServer implements AutoCloseable {
         /** A stream that pauses {@code ms} after its first {@code chunks} chunks (0: right after the headers). */
         public Reply stallAfter(int chunks, long ms) {
             return new Reply(status, content, delayMs, malformed, this.chunks, retryAfter, errorBody, chunkDelayMs,
-                    breakAfterChunks, ms, chunks, endAfterChunks, ignoreStream);
+                    breakAfterChunks, ms, chunks, endAfterChunks, ignoreStream, flood);
         }
 
         /** A stream that ends cleanly after {@code n} chunks: no finish chunk, no {@code [DONE]}; a truncated answer. */
         public Reply endAfter(int n) {
             return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs,
-                    breakAfterChunks, stallMs, stallAfterChunks, n, ignoreStream);
+                    breakAfterChunks, stallMs, stallAfterChunks, n, ignoreStream, flood);
         }
 
         /** Answers a streamed request with one plain JSON completion. */
         public Reply ignoringStream() {
             return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs,
-                    breakAfterChunks, stallMs, stallAfterChunks, endAfterChunks, true);
+                    breakAfterChunks, stallMs, stallAfterChunks, endAfterChunks, true, flood);
+        }
+
+        /**
+         * A backend that sends more than anyone should read: {@code bytes} of one plain answer (a valid completion whose
+         * content is that long), an endless stream of ordinary chunks, or one stream event of {@code bytes}.
+         */
+        public Reply flooding(Flood flood) {
+            return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs,
+                    breakAfterChunks, stallMs, stallAfterChunks, endAfterChunks, ignoreStream, flood);
         }
 
         /** An error status with this body (e.g. an OpenAI error object). */
         public Reply withErrorBody(String body) {
             return new Reply(status, content, delayMs, malformed, chunks, retryAfter, body, chunkDelayMs,
-                    breakAfterChunks, stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
+                    breakAfterChunks, stallMs, stallAfterChunks, endAfterChunks, ignoreStream, flood);
         }
 
         public static Reply ok(String content) {
@@ -111,29 +120,46 @@ public final class StubOpenAiServer implements AutoCloseable {
 
         public Reply delayed(long ms) {
             return new Reply(status, content, ms, malformed, chunks, retryAfter, errorBody, chunkDelayMs, breakAfterChunks,
-                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream, flood);
         }
 
         public Reply withRetryAfter(String seconds) {
             return new Reply(status, content, delayMs, malformed, chunks, seconds, errorBody, chunkDelayMs, breakAfterChunks,
-                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream, flood);
         }
 
         public Reply inChunks(int n) {
             return new Reply(status, content, delayMs, malformed, n, retryAfter, errorBody, chunkDelayMs, breakAfterChunks,
-                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream, flood);
         }
 
         /** Streams with a pause before every chunk after the first, so a client can see chunks arrive one by one. */
         public Reply chunkDelay(long ms) {
             return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, ms, breakAfterChunks,
-                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream, flood);
         }
 
         /** A stream that sends {@code n} chunks and then drops the connection (no {@code [DONE]}). */
         public Reply breakAfter(int n) {
             return new Reply(status, content, delayMs, malformed, chunks, retryAfter, errorBody, chunkDelayMs, n,
-                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream);
+                    stallMs, stallAfterChunks, endAfterChunks, ignoreStream, flood);
+        }
+    }
+
+    /** How a flooding backend misbehaves ({@link Reply#flooding}); {@code bytes} is ignored by ENDLESS_STREAM. */
+    public record Flood(Kind kind, long bytes) {
+        public enum Kind { HUGE_ANSWER, ENDLESS_STREAM, GIANT_EVENT }
+
+        public static Flood hugeAnswer(long bytes) {
+            return new Flood(Kind.HUGE_ANSWER, bytes);
+        }
+
+        public static Flood endlessStream() {
+            return new Flood(Kind.ENDLESS_STREAM, 0);
+        }
+
+        public static Flood giantEvent(long bytes) {
+            return new Flood(Kind.GIANT_EVENT, bytes);
         }
     }
 
@@ -161,6 +187,7 @@ public final class StubOpenAiServer implements AutoCloseable {
     private volatile Responder responder;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger count = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong floodBytes = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, AtomicInteger> perMessage = new ConcurrentHashMap<>();
 
     private StubOpenAiServer(String name, Responder responder) throws IOException {
@@ -203,6 +230,11 @@ public final class StubOpenAiServer implements AutoCloseable {
     /** Chat requests received so far. */
     public int requestCount() {
         return count.get();
+    }
+
+    /** Bytes of flood ({@link Reply#flooding}) the stub managed to write, over all requests: what its clients read. */
+    public long floodBytesSent() {
+        return floodBytes.get();
     }
 
     /** How many requests carried this first user message. */
@@ -252,6 +284,10 @@ public final class StubOpenAiServer implements AutoCloseable {
                 send(ex, reply.status(), reply.errorBody() != null ? reply.errorBody()
                         : "{\"error\":{\"message\":\"stub " + name + " failed with " + reply.status()
                         + "\",\"type\":\"server_error\"}}");
+                return;
+            }
+            if (reply.flood() != null) {
+                flood(ex, req, reply.flood());
                 return;
             }
             if (reply.malformed()) {
@@ -348,6 +384,63 @@ public final class StubOpenAiServer implements AutoCloseable {
         os.write(("data: " + JSON.writeValueAsString(last) + "\n\n").getBytes(StandardCharsets.UTF_8));
         os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         os.flush();
+    }
+
+    /** Writes a flood until it is all sent or the client stops reading (the write fails). */
+    private void flood(HttpExchange ex, Request req, Flood flood) throws IOException {
+        byte[] filler = "x".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+        OutputStream os;
+        try {
+            switch (flood.kind()) {
+                case HUGE_ANSWER -> {
+                    byte[] head = ("{\"id\":\"chatcmpl-flood\",\"object\":\"chat.completion\",\"model\":\"" + req.model()
+                            + "\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":"
+                            + "\"assistant\",\"content\":\"").getBytes(StandardCharsets.UTF_8);
+                    byte[] tail = "\"}}]}".getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(200, head.length + flood.bytes() + tail.length);
+                    os = ex.getResponseBody();
+                    os.write(head);
+                    writeFiller(os, filler, flood.bytes());
+                    os.write(tail);
+                }
+                case GIANT_EVENT -> {
+                    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                    ex.sendResponseHeaders(200, 0);
+                    os = ex.getResponseBody();
+                    os.write(("data: {\"object\":\"chat.completion.chunk\",\"model\":\"" + req.model()
+                            + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"").getBytes(StandardCharsets.UTF_8));
+                    writeFiller(os, filler, flood.bytes());
+                    os.write("\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                }
+                case ENDLESS_STREAM -> {
+                    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                    ex.sendResponseHeaders(200, 0);
+                    os = ex.getResponseBody();
+                    byte[] chunk = ("data: {\"object\":\"chat.completion.chunk\",\"model\":\"" + req.model()
+                            + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "word ".repeat(200)
+                            + "\"},\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.UTF_8);
+                    while (!Thread.currentThread().isInterrupted()) {
+                        os.write(chunk);
+                        os.flush();
+                        floodBytes.addAndGet(chunk.length);
+                    }
+                }
+                default -> throw new IllegalStateException();
+            }
+            os.flush();
+        } catch (IOException e) {
+            // the client stopped reading: that is the point
+        }
+    }
+
+    private void writeFiller(OutputStream os, byte[] filler, long bytes) throws IOException {
+        for (long left = bytes; left > 0; ) {
+            int n = (int) Math.min(filler.length, left);
+            os.write(filler, 0, n);
+            floodBytes.addAndGet(n);
+            left -= n;
+        }
     }
 
     /** Sleeps; false when interrupted (the stub is closing). */

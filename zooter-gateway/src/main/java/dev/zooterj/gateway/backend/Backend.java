@@ -19,9 +19,19 @@ import java.util.Optional;
  * @param maxConcurrent        most requests in flight to this backend at once
  * @param pricePer1kOutput     price per 1,000 output tokens, or null when unknown
  * @param pricePer1kInput      price per 1,000 input (prompt) tokens, or null when unknown
+ * @param maxResponseBytes     largest non-streamed answer read from it (the body is held in memory whole); a larger
+ *                             one fails the call as {@code TOO_LARGE}
+ * @param maxEventBytes        largest single line (one SSE event) of a streamed answer; a streamed answer as a whole
+ *                             is passed on as it arrives, never held
  */
 public record Backend(String name, URI baseUrl, String model, String apiKeyEnv, Duration timeout, int maxConcurrent,
-                      Double pricePer1kOutput, Double pricePer1kInput) {
+                      Double pricePer1kOutput, Double pricePer1kInput, long maxResponseBytes, int maxEventBytes) {
+    /** 8 MiB: far more than any chat completion's JSON, small enough that 64 at once do not exhaust a heap. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 8L << 20;
+    /** 1 MiB: a stream's chunks are a token or a few; a whole answer in one event still fits. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
+    /** The most a byte array holds. */
+    public static final long MAX_RESPONSE_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
     public Backend {
         Objects.requireNonNull(name, "name");
@@ -31,10 +41,25 @@ public record Backend(String name, URI baseUrl, String model, String apiKeyEnv, 
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrent must be >= 1, got " + maxConcurrent);
         }
+        if (maxResponseBytes < 1 || maxResponseBytes > MAX_RESPONSE_BYTES_LIMIT) {
+            throw new IllegalArgumentException("backend '" + name + "': maxResponseBytes must be in 1.."
+                    + MAX_RESPONSE_BYTES_LIMIT + ", got " + maxResponseBytes);
+        }
+        if (maxEventBytes < 1 || maxEventBytes > MAX_RESPONSE_BYTES_LIMIT) {
+            throw new IllegalArgumentException("backend '" + name + "': maxEventBytes must be in 1.."
+                    + MAX_RESPONSE_BYTES_LIMIT + ", got " + maxEventBytes);
+        }
         if (baseUrl.getRawUserInfo() != null) {
             throw new IllegalArgumentException("backend '" + name + "': baseUrl " + redacted(baseUrl) + " carries a user "
                     + "name or password (user:pass@); name the environment variable holding the key in apiKeyEnv instead");
         }
+    }
+
+    /** With the default answer limits ({@link #DEFAULT_MAX_RESPONSE_BYTES}, {@link #DEFAULT_MAX_EVENT_BYTES}). */
+    public Backend(String name, URI baseUrl, String model, String apiKeyEnv, Duration timeout, int maxConcurrent,
+                   Double pricePer1kOutput, Double pricePer1kInput) {
+        this(name, baseUrl, model, apiKeyEnv, timeout, maxConcurrent, pricePer1kOutput, pricePer1kInput,
+                DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_EVENT_BYTES);
     }
 
     /** A backend with no key, a 60 s timeout, 8 concurrent requests and no prices (handy in tests). */
@@ -48,7 +73,14 @@ public record Backend(String name, URI baseUrl, String model, String apiKeyEnv, 
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
         }
         return limit >= maxConcurrent ? this
-                : new Backend(name, baseUrl, model, apiKeyEnv, timeout, limit, pricePer1kOutput, pricePer1kInput);
+                : new Backend(name, baseUrl, model, apiKeyEnv, timeout, limit, pricePer1kOutput, pricePer1kInput,
+                maxResponseBytes, maxEventBytes);
+    }
+
+    /** This backend with other limits on what is read from it: a whole answer, and one event of a stream. */
+    public Backend withAnswerLimits(long maxResponseBytes, int maxEventBytes) {
+        return new Backend(name, baseUrl, model, apiKeyEnv, timeout, maxConcurrent, pricePer1kOutput, pricePer1kInput,
+                maxResponseBytes, maxEventBytes);
     }
 
     /**

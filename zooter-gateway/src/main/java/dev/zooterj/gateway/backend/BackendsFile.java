@@ -40,7 +40,8 @@ import java.util.TreeSet;
  * }
  * }</pre>
  * Required per backend: {@code name}, {@code baseUrl}, {@code model}. Defaults: no key, 60 s timeout, 8 concurrent
- * requests, no prices. Unknown fields are errors (a misspelt {@code maxConcurent} must not silently fall back to a
+ * requests, no prices, answers up to 8 MiB ({@code maxResponseBytes}) and stream events up to 1 MiB
+ * ({@code maxEventBytes}), both whole numbers of bytes from 1024. Unknown fields are errors (a misspelt {@code maxConcurent} must not silently fall back to a
  * default). Names are unique. A {@code baseUrl} carries no user info, query or fragment (see {@link #httpUrl}).
  */
 public final class BackendsFile {
@@ -50,7 +51,9 @@ public final class BackendsFile {
      */
     public static final Set<String> TOP_LEVEL_KEYS = Set.of("backends", "judge", "rewardEndpoint", "tagger");
     private static final Set<String> BACKEND_FIELDS = Set.of("name", "baseUrl", "model", "apiKeyEnv", "timeoutSeconds",
-            "maxConcurrent", "pricePer1kOutputTokens", "pricePer1kInputTokens");
+            "maxConcurrent", "pricePer1kOutputTokens", "pricePer1kInputTokens", "maxResponseBytes", "maxEventBytes");
+    /** The smallest answer limits a file may set: below that even an error object would not fit. */
+    static final long MIN_ANSWER_LIMIT = 1024;
 
     private final Path file;
     private final List<Backend> backends;
@@ -158,8 +161,10 @@ public final class BackendsFile {
         }
         Double priceOut = optionalPrice(file, n, fieldPath, "pricePer1kOutputTokens");
         Double priceIn = optionalPrice(file, n, fieldPath, "pricePer1kInputTokens");
+        long maxResponse = optionalByteCount(file, n, fieldPath, "maxResponseBytes", Backend.DEFAULT_MAX_RESPONSE_BYTES);
+        long maxEvent = optionalByteCount(file, n, fieldPath, "maxEventBytes", Backend.DEFAULT_MAX_EVENT_BYTES);
         return new Backend(name, uri, model, keyEnv, Duration.ofMillis(Math.round(timeoutS * 1000)), (int) conc,
-                priceOut, priceIn);
+                priceOut, priceIn, maxResponse, (int) maxEvent);
     }
 
     /**
@@ -251,6 +256,20 @@ public final class BackendsFile {
             throw new BackendsFileException(file, at + "." + field, "expected a number, got " + v);
         }
         return v.asDouble();
+    }
+
+    /** A byte limit: a whole number from {@link #MIN_ANSWER_LIMIT} to what a byte array holds. */
+    private static long optionalByteCount(Path file, JsonNode n, String at, String field, long dflt) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        double d = v.isNumber() ? v.asDouble() : Double.NaN;
+        if (!v.isNumber() || d != Math.rint(d) || d < MIN_ANSWER_LIMIT || d > Backend.MAX_RESPONSE_BYTES_LIMIT) {
+            throw new BackendsFileException(file, at + "." + field, "expected a whole number of bytes from "
+                    + MIN_ANSWER_LIMIT + " to " + Backend.MAX_RESPONSE_BYTES_LIMIT + ", got " + v);
+        }
+        return (long) d;
     }
 
     private static Double optionalPrice(Path file, JsonNode n, String at, String field) {

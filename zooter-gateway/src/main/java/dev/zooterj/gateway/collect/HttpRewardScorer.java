@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.http.BackendException;
+import dev.zooterj.gateway.http.BoundedBodies;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,6 +31,8 @@ import java.util.concurrent.Semaphore;
 public final class HttpRewardScorer implements RewardScorer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAME = "rewardEndpoint";
+    /** Largest reply read from the endpoint: a reward is a number; anything longer is not a reward. */
+    static final int MAX_REPLY_BYTES = 64 * 1024;
 
     private final URI url;
     private final String apiKeyEnv;
@@ -65,25 +68,30 @@ public final class HttpRewardScorer implements RewardScorer {
         if (key != null) {
             rb.header("Authorization", "Bearer " + key);
         }
-        HttpResponse<String> resp;
+        HttpResponse<byte[]> resp;
         permits.acquire();
         try {
-            resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            resp = http.send(rb.build(), BoundedBodies.handler(MAX_REPLY_BYTES, MAX_REPLY_BYTES));
         } catch (HttpTimeoutException e) {
             throw new BackendException(NAME, BackendException.Kind.TIMEOUT, -1, null,
                     "no answer within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
+            if (BoundedBodies.cause(e) != null) {
+                throw new BackendException(NAME, BackendException.Kind.TOO_LARGE, 200, null,
+                        BoundedBodies.cause(e).getMessage(), e);
+            }
             throw new BackendException(NAME, BackendException.Kind.CONNECTION, -1, null,
                     "cannot reach " + Backend.redacted(url) + ": " + e.getMessage(), e);
         } finally {
             permits.release();
         }
+        String reply = new String(resp.body(), StandardCharsets.UTF_8);
         if (resp.statusCode() / 100 != 2) {
             Duration retryAfter = resp.headers().firstValue("Retry-After").map(HttpRewardScorer::seconds).orElse(null);
             throw new BackendException(NAME, BackendException.Kind.STATUS, resp.statusCode(), retryAfter,
-                    "HTTP " + resp.statusCode() + ": " + JudgeScorer.shorten(resp.body()), null);
+                    "HTTP " + resp.statusCode() + ": " + JudgeScorer.shorten(reply), null);
         }
-        return new Score(parseReward(resp.body()), null);
+        return new Score(parseReward(reply), null);
     }
 
     /** The reward in an endpoint's reply: a JSON number, or an object with a numeric "reward". */

@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.gateway.backend.Backend;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -51,6 +49,11 @@ import java.util.concurrent.TimeoutException;
  * answer, headers and body, and for a stream the wait for the headers and then every silence between two lines: an idle
  * watchdog closes a body that sent nothing for that long. Worst case a call takes twice the timeout (the wait for a
  * permit, then the answer); a stream takes as long as the backend keeps sending.
+ *
+ * <p><b>Sizes.</b> A non-streamed answer is read whole into memory, so it is read up to the backend's
+ * {@code maxResponseBytes} and no further: a larger one fails the call as {@link BackendException.Kind#TOO_LARGE}
+ * (as does a stream event over {@code maxEventBytes}). A stream is passed on event by event and never held whole; an
+ * error status's body is cut to 64 KiB.
  *
  * <p>The API key is read from the backend's environment variable at each call and sent as a Bearer token; it never
  * appears in an exception message.
@@ -125,8 +128,10 @@ public final class BackendClient {
         Semaphore s = acquire(backend);
         long t0 = System.nanoTime();
         try {
-            // The byte-array handler completes only with the whole body, so the deadline covers it too.
-            HttpResponse<byte[]> resp = send(backend, req, HttpResponse.BodyHandlers.ofByteArray(), "complete answer");
+            // The body handler completes only with the whole body, so the deadline covers it too; it stops reading at
+            // maxResponseBytes.
+            HttpResponse<byte[]> resp = send(backend, req,
+                    BoundedBodies.handler(backend.maxResponseBytes(), MAX_ERROR_BODY), "complete answer");
             if (resp.statusCode() / 100 != 2) {
                 throw statusError(backend, resp.statusCode(), resp.headers(), resp.body());
             }
@@ -216,7 +221,8 @@ public final class BackendClient {
                 String type = resp.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
                 if (type.startsWith("application/json")) {
                     // The server ignored stream: true. The answer is whole and paid for: pass it on as one chunk.
-                    ObjectNode chunk = asChunk(completionObject(backend, resp.statusCode(), in.readAllBytes()));
+                    ObjectNode chunk = asChunk(completionObject(backend, resp.statusCode(),
+                            BoundedBodies.readAll(in, backend.maxResponseBytes())));
                     listener.onOpen();
                     events++;
                     listener.onEvent(JSON.writeValueAsString(chunk));
@@ -224,6 +230,8 @@ public final class BackendClient {
                 }
                 listener.onOpen();
                 relayLines(listener);
+            } catch (BoundedBodies.TooLarge e) {
+                throw tooLarge(backend, e, events);
             } catch (IOException e) {
                 if (watchdog.fired()) {
                     throw new BackendException(backend.name(), events == 0 ? BackendException.Kind.TIMEOUT
@@ -236,7 +244,7 @@ public final class BackendClient {
         }
 
         private void relayLines(StreamListener listener) throws IOException, BackendException {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            BoundedBodies.LineReader lines = new BoundedBodies.LineReader(in, backend.maxEventBytes());
             boolean finished = false;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 watchdog.touch();
@@ -427,7 +435,15 @@ public final class BackendClient {
         }
     }
 
+    private static BackendException tooLarge(Backend backend, BoundedBodies.TooLarge e, int events) {
+        return new BackendException(backend.name(), BackendException.Kind.TOO_LARGE, 200, null, e.getMessage()
+                + (events > 0 ? " (after " + events + " events)" : "") + "; reading stopped there", e);
+    }
+
     private static BackendException sendFailure(Backend backend, Throwable e) {
+        if (BoundedBodies.cause(e) != null) {
+            return tooLarge(backend, BoundedBodies.cause(e), 0);
+        }
         while (e instanceof CompletionException && e.getCause() != null) {
             e = e.getCause();
         }

@@ -24,7 +24,13 @@ public final class BackendException extends Exception {
          * Not sent: the backend already had its limit of concurrent requests in flight (from this client) for the
          * whole of its timeout. Another backend, or the same one later, may well answer.
          */
-        OVERLOADED
+        OVERLOADED,
+        /**
+         * The answer, or one event of a stream, was larger than the backend's {@code maxResponseBytes} or
+         * {@code maxEventBytes}: reading stopped there. Not retried on the same backend (a runaway answer costs as much
+         * again, and a backend that sends one tends to repeat it); the gateway falls back to the next model.
+         */
+        TOO_LARGE
     }
 
     /**
@@ -71,12 +77,12 @@ public final class BackendException extends Exception {
 
     /**
      * Whether the same request may succeed later: 408, 409, 429, 5xx, timeouts, broken connections, malformed bodies,
-     * a backend at its concurrency limit.
+     * a backend at its concurrency limit. Not: an answer over the size limits ({@link Kind#TOO_LARGE}).
      */
     public boolean retryable() {
         return switch (kind) {
             case TIMEOUT, CONNECTION, MALFORMED, OVERLOADED -> true;
-            case CONFIGURATION -> false;
+            case CONFIGURATION, TOO_LARGE -> false;
             case STATUS -> status == 408 || status == 409 || status == 429 || status >= 500;
         };
     }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.zooterj.core.routing.RoutingDecision;
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.client.AllBackendsFailedException;
@@ -18,13 +16,28 @@ import dev.zooterj.gateway.client.Route;
 import dev.zooterj.gateway.client.RoutedCompletion;
 import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.FutureCallback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.BindException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +45,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -41,7 +55,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An OpenAI-compatible routing gateway on the JDK's HTTP server: point any OpenAI client at {@code http://HOST:PORT/v1}.
+ * An OpenAI-compatible routing gateway on Jetty 12 (its core API, no servlets): point any OpenAI client at
+ * {@code http://HOST:PORT/v1}.
  *
  * <ul>
  *   <li>{@code POST /v1/chat/completions}, plain or {@code "stream": true}. {@code model} = the alias (default
@@ -53,31 +68,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   {@code explicit}), {@code X-Zooter-Attempts}; for a routed request also {@code X-Zooter-Router-Choice} (the
  *   router's pick, which differs from the model after a fallback), {@code X-Zooter-Probability} (the router's
  *   probability for the model that answered) and {@code X-Zooter-Router-Ms}.</li>
- *   <li>Fallback: a backend that fails (error status, timeout, broken connection, malformed or cut-short answer, at
- *   its concurrency limit) is replaced by the next model in the router's ranking, up to the client's attempts. A
- *   backend that refuses the request itself (400, 413, 422) ends the tries, and the client gets that status with
- *   the backend's own error object; so does a request naming a backend that answers any 4xx but 401, 403 and 429 (the
- *   gateway's key and quota are not the client's business: those count as failures). When all fail the answer is 429
- *   when every model rate-limited, 503 when every one was busy (429, 503 or at its limit; with the longest
- *   {@code Retry-After} asked), 504 when every one timed out, else 502: an OpenAI error object listing each failure as
- *   {@code {model, kind, status}}. Backends' URLs and messages go to the log only. A stream falls back only until its
- *   first chunk reaches the client; a failure after that ends the stream with an {@code {"error": ...}} data event
- *   and no {@code [DONE]}.</li>
+ *   <li>Fallback: a backend that fails (error status, timeout, broken connection, malformed, cut-short or too large
+ *   answer, at its concurrency limit) is replaced by the next model in the router's ranking, up to the client's
+ *   attempts. A backend that refuses the request itself (400, 413, 422) ends the tries, and the client gets that
+ *   status with the backend's own error object (see {@link #relayedError}); so does a request naming a backend that
+ *   answers any 4xx but 401, 403 and 429 (the gateway's key and quota are not the client's business: those count as
+ *   failures). When all fail the answer is 429 when every model rate-limited, 503 when every one was busy (429, 503
+ *   or at its limit; with the longest {@code Retry-After} asked), 504 when every one timed out, else 502: an OpenAI
+ *   error object listing each failure as {@code {model, kind, status}}. Backends' URLs and messages go to the log
+ *   only. A stream falls back only until its first chunk reaches the client; a failure after that ends the stream
+ *   with an {@code {"error": ...}} data event and no {@code [DONE]}.</li>
  *   <li>{@code POST /route}: {@code {"query": "..."}} or a chat body gives the decision (model, probability, entropy,
  *   ranking, distribution) without generating.</li>
  *   <li>{@code GET /v1/models} (the alias, then every backend), {@code GET /health} (503 while shutting down),
  *   {@code GET /metrics} (Prometheus text, see {@link GatewayMetrics}).</li>
  *   <li>Protection: a body over {@code maxBodyBytes} is 413; malformed JSON (trailing content included), a missing
  *   {@code messages} array or a routed request without a user turn is 400; a wrong method is 405; beyond
- *   {@code maxInFlight} chat and route requests at once the answer is 503 with {@code Retry-After: 1}. A request takes
- *   its in-flight slot only once its body is read, and a client that does not send its body within
- *   {@code bodyReadTimeout} has its connection closed; the JDK server's {@code sun.net.httpserver.maxReqTime} (set
- *   here to 60 s unless given) bounds a request's headers and body together, for every
- *   server in the JVM.</li>
+ *   {@code maxInFlight} chat and route requests at once the answer is 503 with {@code Retry-After: 1}.</li>
  * </ul>
- * A streaming client that stops reading is not bounded: its handler blocks writing (the JDK server offers no write
- * timeout that spares long streams), holding its in-flight slot and its backend permit until the connection fails.
- * Exposed to untrusted clients, put a proxy with a send timeout in front.
+ *
+ * <p><b>Slow and hostile clients.</b> Jetty reads and writes without blocking: a connection waiting for bytes holds
+ * no thread, so clients that trickle their request a byte at a time cost a socket each, not a handler. On top of
+ * Jetty's idle timeout ({@code idleTimeout}: no progress either way, which is also the write timeout for a client that
+ * stops reading its answer), {@link ConnectionGuard} closes a connection whose request head does not arrive whole
+ * within {@code headerReadTimeout} and caps the connections of one client address ({@code maxConnectionsPerAddress});
+ * a body must arrive whole within {@code bodyReadTimeout} (a connection too slow is closed without an answer, counted
+ * as 408). A request takes an in-flight slot only once its body is in. Admitted requests then run on their own
+ * {@code maxInFlight} worker threads (backend calls block), never on Jetty's, so health checks, metrics and refusals
+ * are answered however busy the backends are.
  *
  * {@link #stop(Duration)} stops accepting connections, answers requests that arrive on open connections with 503, lets
  * the requests in flight finish for up to the grace period, then closes every connection.
@@ -86,13 +104,8 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
-    /** Handler threads beyond maxInFlight, so that health checks, metrics and refusals never wait behind the chats. */
-    private static final int SPARE_THREADS = 8;
-    /** The JDK server's switch for TCP_NODELAY on accepted connections; read once, when its first server starts. */
-    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
-    /** The JDK server's bound, in seconds, on receiving a request (first byte to end of body); read with nodelay. */
-    static final String MAX_REQ_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
-    static final int DEFAULT_MAX_REQ_SECONDS = 60;
+    /** Jetty's threads: selector, acceptor and the short tasks (parsing heads, health, refusals); never a backend call. */
+    private static final int IO_THREADS = 32;
     /** Parses request bodies strictly: {@code {"messages":[]} }x} is an error, not a request with garbage after it. */
     private static final ObjectMapper STRICT_JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -101,30 +114,20 @@ public final class GatewayServer implements AutoCloseable {
     private static final int READ = 1;
     private static final int TIMED_OUT = 2;
 
-    static {
-        // The JDK server sends a response's headers and its body as separate writes; with Nagle's algorithm on, the
-        // body can wait for the client's delayed ACK (up to 40 ms on Linux). Measured on the load harness: the stub
-        // went from ~550 to ~970 req/s with it off. An explicit -D setting wins.
-        if (System.getProperty(NODELAY_PROPERTY) == null) {
-            System.setProperty(NODELAY_PROPERTY, "true");
-        }
-        // Without it a client that trickles its headers holds a handler thread forever: the headers are read on the
-        // server's executor, before any handler (and so the body read timeout) runs. Not maxRspTime: that would cut
-        // long streams.
-        if (System.getProperty(MAX_REQ_TIME_PROPERTY) == null) {
-            System.setProperty(MAX_REQ_TIME_PROPERTY, Integer.toString(DEFAULT_MAX_REQ_SECONDS));
-        }
-    }
-
     private final RoutingChatClient client;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
-    private final HttpServer server;
-    private final ThreadPoolExecutor executor;
-    /** Body read deadlines: one daemon thread that closes the connections of clients too slow to send their body. */
+    private final Server server;
+    private final ServerConnector connector;
+    private final ConnectionGuard guard;
+    /** The port bound, kept: once stopped, Jetty's connector no longer knows it. */
+    private final int port;
+    /** Runs admitted chat and route requests: at most maxInFlight at once, so it never queues for long. */
+    private final ThreadPoolExecutor workers;
+    /** Body and request-head deadlines: one daemon thread that closes the connections of clients too slow to send. */
     private final ScheduledThreadPoolExecutor deadlines;
     private final Semaphore permits;
-    /** Handlers running now, on every endpoint: what a graceful stop waits for. */
+    /** Requests being handled now, on every endpoint, until their answer is written: what a graceful stop waits for. */
     private final AtomicInteger active = new AtomicInteger();
     private final long created = Instant.now().getEpochSecond();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -137,33 +140,68 @@ public final class GatewayServer implements AutoCloseable {
                     + "' is also a backend's name; choose another alias");
         }
         this.config = config;
-        long maxReqSeconds = Long.getLong(MAX_REQ_TIME_PROPERTY, -1);
-        if (maxReqSeconds > 0 && maxReqSeconds * 1000 < config.bodyReadTimeout().toMillis()) {
-            LOG.warn("-D{}={} cuts every request at {} s, before the body read timeout of {} ms; raise it",
-                    MAX_REQ_TIME_PROPERTY, maxReqSeconds, maxReqSeconds, config.bodyReadTimeout().toMillis());
-        }
         this.permits = new Semaphore(config.maxInFlight());
         this.metrics = new GatewayMetrics(client.router().models(), client.backends().stream().map(Backend::name).toList(),
                 () -> config.maxInFlight() - permits.availablePermits());
         this.client = client.withEvents(metrics);
         AtomicInteger threadNo = new AtomicInteger();
-        int threads = config.maxInFlight() + SPARE_THREADS;
-        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.workers = new ThreadPoolExecutor(config.maxInFlight(), config.maxInFlight(), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "zooter-gateway-" + threadNo.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        executor.allowCoreThreadTimeOut(true);
+        workers.allowCoreThreadTimeOut(true);
         this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "zooter-gateway-deadlines");
             t.setDaemon(true);
             return t;
         });
         deadlines.setRemoveOnCancelPolicy(true);
-        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
-        server.start();
+        this.guard = new ConnectionGuard(config.maxConnectionsPerAddress(), config.headerReadTimeout(), deadlines);
+
+        QueuedThreadPool io = new QueuedThreadPool(IO_THREADS, 2);
+        io.setName("zooter-gateway-io");
+        io.setDaemon(true);
+        this.server = new Server(io);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setDelayDispatchUntilContent(false);  // the body deadline starts with the head, not with the body's first byte
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(1024);
+        connector.addBean(guard);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                dispatch(request, response, callback);
+                return true;
+            }
+        });
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // it did not start; nothing more to stop
+            }
+            workers.shutdownNow();
+            deadlines.shutdownNow();
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof BindException) {
+                    BindException be = new BindException(c.getMessage());
+                    be.initCause(e);
+                    throw be;
+                }
+            }
+            throw e instanceof IOException io2 ? io2 : new IOException("cannot start the gateway: " + e.getMessage(), e);
+        }
+        this.port = connector.getLocalPort();
     }
 
     /** Binds and starts serving; port 0 picks a free port. */
@@ -173,7 +211,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The port bound (the real one when the configuration said 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return port;
     }
 
     /** {@code http://HOST:PORT}; OpenAI clients take {@code baseUri() + "/v1"}. */
@@ -190,43 +228,50 @@ public final class GatewayServer implements AutoCloseable {
         return metrics;
     }
 
-    private void dispatch(HttpExchange ex) {
+    /** Connections closed at once because their client address had {@code maxConnectionsPerAddress} open already. */
+    public long connectionsRefused() {
+        return guard.refused();
+    }
+
+    /** Connections closed because their request head did not arrive whole within {@code headerReadTimeout}. */
+    public long headerTimeouts() {
+        return guard.headTimeouts();
+    }
+
+    // ---- one request ----
+
+    /** One chat, route or other request on a Jetty thread; what blocks (backend calls) goes to the workers. */
+    private void dispatch(Request request, Response response, Callback callback) {
         active.incrementAndGet();
-        String path = ex.getRequestURI().getPath();
+        Connection connection = request.getConnectionMetaData().getConnection();
+        guard.requestStarted(connection);
+        String path = Request.getPathInContext(request);
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        int status = 500;
-        try (ex) {
-            try {
-                status = switch (path) {
-                    case "/v1/chat/completions" -> chatCompletions(ex);
-                    case "/route" -> route(ex);
-                    case "/v1/models" -> models(ex);
-                    case "/health" -> health(ex);
-                    case "/metrics" -> metricsText(ex);
-                    default -> throw new ApiError(404, ApiError.INVALID_REQUEST, "not_found", null, "no endpoint "
-                            + ex.getRequestMethod() + " " + path + " (have: POST /v1/chat/completions, GET /v1/models, "
-                            + "POST /route, GET /health, GET /metrics)");
-                };
-            } catch (ApiError e) {
-                status = sendError(ex, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                status = sendError(ex, ApiError.overloaded("the gateway is shutting down", 1));
-            } catch (RuntimeException e) {
-                LOG.warn("{} {} failed", ex.getRequestMethod(), path, e);
-                status = sendError(ex, new ApiError(500, ApiError.SERVER_ERROR, "internal_error", null,
-                        "internal error in the gateway (details are in its log)"));
+        Exchange ex = new Exchange(request, response, callback, path, connection);
+        try {
+            switch (path) {
+                case "/v1/chat/completions" -> readThenRun(ex, this::chatCompletions);
+                case "/route" -> readThenRun(ex, this::route);
+                case "/v1/models" -> models(ex);
+                case "/health" -> health(ex);
+                case "/metrics" -> metricsText(ex);
+                default -> throw new ApiError(404, ApiError.INVALID_REQUEST, "not_found", null, "no endpoint "
+                        + ex.method() + " " + path + " (have: POST /v1/chat/completions, GET /v1/models, "
+                        + "POST /route, GET /health, GET /metrics)");
             }
-        } catch (BodyReadTimeout e) {
-            status = 408;  // the connection is closed: no answer can be sent
-        } catch (IOException e) {
-            status = 499;  // the client went away; nothing more can be sent
-        } finally {
-            metrics.request(knownPath(path), status);
-            active.decrementAndGet();
+        } catch (ApiError e) {
+            sendError(ex, e);
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", ex.method(), path, e);
+            sendError(ex, internalError());
         }
+    }
+
+    private static ApiError internalError() {
+        return new ApiError(500, ApiError.SERVER_ERROR, "internal_error", null,
+                "internal error in the gateway (details are in its log)");
     }
 
     private static String knownPath(String path) {
@@ -236,43 +281,264 @@ public final class GatewayServer implements AutoCloseable {
         };
     }
 
-    // ---- POST /v1/chat/completions ----
+    /** A chat or route request, once its JSON body is in and it holds an in-flight permit; runs on a worker. */
+    private interface Work {
+        void run(Exchange ex, ObjectNode body) throws ApiError, IOException, InterruptedException;
+    }
 
-    private int chatCompletions(HttpExchange ex) throws ApiError, IOException, InterruptedException {
+    /**
+     * Reads the body without holding a thread, then, on the thread that delivered its last bytes: parses it, takes an
+     * in-flight permit (or answers 503) and hands the request to a worker, which releases the permit.
+     */
+    private void readThenRun(Exchange ex, Work work) throws ApiError {
         requireMethod(ex, "POST");
-        ObjectNode body = readJsonObject(ex);  // before admission: a client slow to send holds no slot
-        admit();
-        try {
-            JsonNode messages = body.get("messages");
-            if (messages == null || !messages.isArray() || messages.isEmpty()) {
-                throw ApiError.invalid("messages", "'messages' must be a non-empty array of {\"role\", \"content\"} objects");
-            }
-            for (JsonNode m : messages) {
-                if (!m.isObject() || !m.path("role").isTextual()) {
-                    throw ApiError.invalid("messages", "every message must be an object with a string 'role', got " + m);
-                }
-            }
-            JsonNode stream = body.get("stream");
-            if (stream != null && !stream.isBoolean() && !stream.isNull()) {
-                throw ApiError.invalid("stream", "'stream' must be true or false, got " + stream);
-            }
-            Route route = routeFor(body);
-            if (stream != null && stream.asBoolean()) {
-                return streamChat(ex, route, body);
-            }
-            RoutedCompletion answer;
+        long max = config.maxBodyBytes();
+        String declared = ex.request.getHeaders().get(HttpHeader.CONTENT_LENGTH);
+        if (declared != null) {
             try {
-                answer = client.complete(route, body);
-            } catch (AllBackendsFailedException e) {
-                throw upstreamError(e, route);
+                if (Long.parseLong(declared.strip()) > max) {
+                    throw tooLarge(max);
+                }
+            } catch (NumberFormatException e) {
+                throw ApiError.invalid(null, "Content-Length is not a number: " + declared);
             }
-            ObjectNode raw = answer.completion().raw();
-            raw.put("model", answer.model());
-            decisionHeaders(ex, route, answer.model(), answer.attempts());
-            return sendJson(ex, 200, raw);
+        }
+        new BodyReader(ex, (int) Math.min(max + 1, Integer.MAX_VALUE - 8), bytes -> {
+            ObjectNode body;
+            try {
+                if (bytes.length > max) {
+                    throw tooLarge(max);
+                }
+                body = parseJsonObject(bytes);
+                admit();
+            } catch (ApiError e) {
+                sendError(ex, e);
+                return;
+            }
+            try {
+                workers.execute(() -> runAdmitted(ex, body, work));
+            } catch (RejectedExecutionException e) {
+                permits.release();
+                sendError(ex, ApiError.overloaded("the gateway is shutting down", 1));
+            }
+        }).start();
+    }
+
+    private void runAdmitted(Exchange ex, ObjectNode body, Work work) {
+        try {
+            work.run(ex, body);
+        } catch (ApiError e) {
+            sendError(ex, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sendError(ex, ApiError.overloaded("the gateway is shutting down", 1));
+        } catch (IOException e) {
+            ex.abort(499, e);  // the client went away, or stopped reading for the idle timeout
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", ex.method(), ex.path, e);
+            sendError(ex, internalError());
         } finally {
             permits.release();
         }
+    }
+
+    /**
+     * One request and its answer over Jetty: headers, a whole answer written without blocking, or a stream written
+     * piece by piece. Completes Jetty's callback exactly once, and then counts the request in the metrics.
+     */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final String path;
+        private final Callback callback;
+        private final Connection connection;
+        private final AtomicBoolean completed = new AtomicBoolean();
+        private volatile int status = 500;
+
+        Exchange(Request request, Response response, Callback callback, String path, Connection connection) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.path = path;
+            this.connection = connection;
+        }
+
+        String method() {
+            return request.getMethod();
+        }
+
+        HttpFields.Mutable headers() {
+            return response.getHeaders();
+        }
+
+        boolean committed() {
+            return response.isCommitted();
+        }
+
+        /** Sends a whole answer; the exchange completes once it is written (the caller does not wait for that). */
+        void send(int status, String contentType, byte[] body) {
+            this.status = status;
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), Callback.from(this::succeeded, this::failed));
+        }
+
+        /** Starts a streamed answer: status and headers go out with its first piece. */
+        void startStream(int status) {
+            this.status = status;
+            response.setStatus(status);
+        }
+
+        /**
+         * One piece of a streamed answer, written before this returns. A client that reads nothing for the idle
+         * timeout fails the write, and with it the stream.
+         */
+        void write(byte[] piece) throws IOException {
+            FutureCallback written = new FutureCallback();
+            response.write(false, ByteBuffer.wrap(piece), written);
+            written.block();
+        }
+
+        /** The last piece of a stream; the exchange completes once it is written. */
+        void finish(byte[] last) {
+            response.write(true, ByteBuffer.wrap(last), Callback.from(this::succeeded, this::failed));
+        }
+
+        /** Ends the exchange without (the rest of) an answer: the connection is dropped. */
+        void abort(int status, Throwable cause) {
+            this.status = status;
+            fail(cause);
+        }
+
+        private void succeeded() {
+            if (completed.compareAndSet(false, true)) {
+                done();
+                callback.succeeded();
+            }
+        }
+
+        private void failed(Throwable cause) {
+            status = 499;  // the answer could not be written: the client went away or stopped reading
+            fail(cause);
+        }
+
+        private void fail(Throwable cause) {
+            if (completed.compareAndSet(false, true)) {
+                done();
+                callback.failed(cause);
+            }
+        }
+
+        private void done() {
+            metrics.request(knownPath(path), status);
+            guard.requestEnded(connection);
+            active.decrementAndGet();
+        }
+    }
+
+    /**
+     * Gathers a request body as Jetty delivers it, on whichever thread it arrives, holding none in between, up to
+     * {@code limit} bytes (a longer body is cut there: the caller answers 413). Past {@code bodyReadTimeout} the
+     * connection is closed without an answer and the exchange counts as 408.
+     */
+    private final class BodyReader implements Runnable {
+        private final Exchange ex;
+        private final int limit;
+        private final java.util.function.Consumer<byte[]> onBody;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final AtomicInteger state = new AtomicInteger(READING);
+        private volatile ScheduledFuture<?> deadline;
+
+        BodyReader(Exchange ex, int limit, java.util.function.Consumer<byte[]> onBody) {
+            this.ex = ex;
+            this.limit = limit;
+            this.onBody = onBody;
+        }
+
+        void start() {
+            deadline = deadlines.schedule(this::expire, config.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            run();
+        }
+
+        @Override
+        public void run() {
+            while (state.get() == READING) {
+                Content.Chunk chunk = ex.request.read();
+                if (chunk == null) {
+                    ex.request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    if (state.compareAndSet(READING, READ)) {
+                        deadline.cancel(false);
+                        ex.abort(499, chunk.getFailure());
+                    }
+                    return;
+                }
+                ByteBuffer b = chunk.getByteBuffer();
+                int take = Math.min(b.remaining(), limit - bytes.size());
+                if (b.hasArray()) {
+                    bytes.write(b.array(), b.arrayOffset() + b.position(), take);
+                } else {
+                    byte[] copy = new byte[take];
+                    b.duplicate().get(copy);
+                    bytes.write(copy, 0, take);
+                }
+                boolean full = bytes.size() >= limit;
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (full || last) {
+                    if (state.compareAndSet(READING, READ)) {
+                        deadline.cancel(false);
+                        onBody.accept(bytes.toByteArray());
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void expire() {
+            if (state.compareAndSet(READING, TIMED_OUT)) {
+                LOG.debug("closed a connection whose request body did not arrive within {} ms",
+                        config.bodyReadTimeout().toMillis());
+                ex.connection.getEndPoint().close();
+                ex.abort(408, new IOException("no request body within " + config.bodyReadTimeout().toMillis() + " ms"));
+            }
+        }
+    }
+
+    // ---- POST /v1/chat/completions ----
+
+    private void chatCompletions(Exchange ex, ObjectNode body) throws ApiError, IOException, InterruptedException {
+        JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw ApiError.invalid("messages", "'messages' must be a non-empty array of {\"role\", \"content\"} objects");
+        }
+        for (JsonNode m : messages) {
+            if (!m.isObject() || !m.path("role").isTextual()) {
+                throw ApiError.invalid("messages", "every message must be an object with a string 'role', got " + m);
+            }
+        }
+        JsonNode stream = body.get("stream");
+        if (stream != null && !stream.isBoolean() && !stream.isNull()) {
+            throw ApiError.invalid("stream", "'stream' must be true or false, got " + stream);
+        }
+        Route route = routeFor(body);
+        if (stream != null && stream.asBoolean()) {
+            streamChat(ex, route, body);
+            return;
+        }
+        RoutedCompletion answer;
+        try {
+            answer = client.complete(route, body);
+        } catch (AllBackendsFailedException e) {
+            throw upstreamError(e, route);
+        }
+        ObjectNode raw = answer.completion().raw();
+        raw.put("model", answer.model());
+        decisionHeaders(ex, route, answer.model(), answer.attempts());
+        sendJson(ex, 200, raw);
     }
 
     /** The alias (or no model) asks the router; a backend's name goes straight to it. */
@@ -295,7 +561,7 @@ public final class GatewayServer implements AutoCloseable {
         return client.explicit(name);
     }
 
-    private int streamChat(HttpExchange ex, Route route, ObjectNode body) throws ApiError, IOException, InterruptedException {
+    private void streamChat(Exchange ex, Route route, ObjectNode body) throws ApiError, IOException, InterruptedException {
         SseRelay relay = new SseRelay(ex, route);
         try {
             client.stream(route, body, relay);
@@ -306,41 +572,36 @@ public final class GatewayServer implements AutoCloseable {
             ObjectNode err = ApiError.upstream(false, "backend '" + e.backend() + "' failed mid-stream ("
                     + describe(e) + "); the answer is incomplete",
                     failures(List.of(new FallbackChain.Failure(e.backend(), e)))).body();
-            relay.out.write(("data: " + JSON.writeValueAsString(err) + "\n\n").getBytes(StandardCharsets.UTF_8));
-            relay.out.flush();
-            return 200;
+            ex.write(("data: " + JSON.writeValueAsString(err) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            ex.finish(new byte[0]);
+            return;
         }
-        relay.out.write(DONE);
-        relay.out.flush();
-        return 200;
+        ex.finish(DONE);
     }
 
-    /** Passes a backend's SSE chunks on as they come, each flushed, with {@code model} set to the backend's name. */
+    /** Passes a backend's SSE chunks on as they come, each written out, with {@code model} set to the backend's name. */
     private final class SseRelay implements RoutingChatClient.StreamHandler {
-        private final HttpExchange ex;
+        private final Exchange ex;
         private final Route route;
         private String model;
-        private OutputStream out;
 
-        SseRelay(HttpExchange ex, Route route) {
+        SseRelay(Exchange ex, Route route) {
             this.ex = ex;
             this.route = route;
         }
 
         @Override
-        public void onCommit(String model, int attempt) throws IOException {
+        public void onCommit(String model, int attempt) {
             this.model = model;
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.headers().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            ex.headers().put(HttpHeader.CACHE_CONTROL, "no-cache");
             decisionHeaders(ex, route, model, attempt);
-            ex.sendResponseHeaders(200, 0);
-            out = ex.getResponseBody();
+            ex.startStream(200);
         }
 
         @Override
         public void onEvent(String data) throws IOException {
-            out.write(("data: " + renamed(data, model) + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            ex.write(("data: " + renamed(data, model) + "\n\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -357,15 +618,15 @@ public final class GatewayServer implements AutoCloseable {
         return chunk;
     }
 
-    private void decisionHeaders(HttpExchange ex, Route route, String model, int attempts) {
-        var h = ex.getResponseHeaders();
-        h.set("X-Zooter-Model", model);
-        h.set("X-Zooter-Route", route.routed() ? "router" : "explicit");
-        h.set("X-Zooter-Attempts", Integer.toString(attempts));
+    private void decisionHeaders(Exchange ex, Route route, String model, int attempts) {
+        HttpFields.Mutable h = ex.headers();
+        h.put("X-Zooter-Model", model);
+        h.put("X-Zooter-Route", route.routed() ? "router" : "explicit");
+        h.put("X-Zooter-Attempts", Integer.toString(attempts));
         if (route.routed()) {
-            h.set("X-Zooter-Router-Choice", route.decision().model());
-            h.set("X-Zooter-Probability", String.format(Locale.ROOT, "%.4f", route.probability(model)));
-            h.set("X-Zooter-Router-Ms", String.format(Locale.ROOT, "%.3f", route.routerNanos() / 1e6));
+            h.put("X-Zooter-Router-Choice", route.decision().model());
+            h.put("X-Zooter-Probability", String.format(Locale.ROOT, "%.4f", route.probability(model)));
+            h.put("X-Zooter-Router-Ms", String.format(Locale.ROOT, "%.3f", route.routerNanos() / 1e6));
         }
     }
 
@@ -378,8 +639,7 @@ public final class GatewayServer implements AutoCloseable {
         FallbackChain.Failure last = tried.get(tried.size() - 1);
         if (last.error() instanceof BackendException be && passedOn(be, route)) {
             LOG.info("{}", e.getMessage());  // the client's request was refused: not the gateway's trouble
-            return ApiError.refused(be.status(), be.errorObject().orElse(null), "backend '" + last.model()
-                    + "' refused the request (HTTP " + be.status() + ")", failures(tried));
+            return relayedError(be, last.model(), tried);
         }
         LOG.warn("{}", e.getMessage());
         StringBuilder each = new StringBuilder();
@@ -406,6 +666,15 @@ public final class GatewayServer implements AutoCloseable {
                     + each + "; retry after " + retryAfter + " s", failures(tried));
         }
         return ApiError.upstream(allTimedOut, what + " failed: " + each, failures(tried));
+    }
+
+    /**
+     * The one place where a backend's own words reach the client: the error object of a backend that refused the
+     * request itself, passed on with the backend's status.
+     */
+    private static ApiError relayedError(BackendException be, String model, List<FallbackChain.Failure> tried) {
+        return ApiError.refused(be.status(), be.errorObject().orElse(null), "backend '" + model
+                + "' refused the request (HTTP " + be.status() + ")", failures(tried));
     }
 
     private static ArrayNode failures(List<FallbackChain.Failure> tried) {
@@ -452,40 +721,33 @@ public final class GatewayServer implements AutoCloseable {
 
     // ---- POST /route ----
 
-    private int route(HttpExchange ex) throws ApiError, IOException {
-        requireMethod(ex, "POST");
-        ObjectNode body = readJsonObject(ex);
-        admit();
-        try {
-            String query;
-            if (body.path("query").isTextual()) {
-                query = body.get("query").asText();
-            } else if (body.path("messages").isArray()) {
-                query = ChatBodies.firstUserText(body.get("messages")).orElseThrow(() ->
-                        ApiError.invalid("messages", "no user message with text to route on"));
-            } else {
-                throw ApiError.invalid("query", "expected {\"query\": \"...\"} or a chat body with 'messages'");
-            }
-            Route route = client.route(query);
-            RoutingDecision d = route.decision();
-            ObjectNode out = JSON.createObjectNode();
-            out.put("model", d.model());
-            out.put("probability", d.probability());
-            out.put("entropy", d.entropy());
-            ArrayNode ranking = out.putArray("ranking");
-            d.ranking().forEach(ranking::add);
-            ObjectNode dist = out.putObject("distribution");
-            d.distributionByModel().forEach(dist::put);
-            out.put("router_ms", route.routerNanos() / 1e6);
-            return sendJson(ex, 200, out);
-        } finally {
-            permits.release();
+    private void route(Exchange ex, ObjectNode body) throws ApiError {
+        String query;
+        if (body.path("query").isTextual()) {
+            query = body.get("query").asText();
+        } else if (body.path("messages").isArray()) {
+            query = ChatBodies.firstUserText(body.get("messages")).orElseThrow(() ->
+                    ApiError.invalid("messages", "no user message with text to route on"));
+        } else {
+            throw ApiError.invalid("query", "expected {\"query\": \"...\"} or a chat body with 'messages'");
         }
+        Route route = client.route(query);
+        RoutingDecision d = route.decision();
+        ObjectNode out = JSON.createObjectNode();
+        out.put("model", d.model());
+        out.put("probability", d.probability());
+        out.put("entropy", d.entropy());
+        ArrayNode ranking = out.putArray("ranking");
+        d.ranking().forEach(ranking::add);
+        ObjectNode dist = out.putObject("distribution");
+        d.distributionByModel().forEach(dist::put);
+        out.put("router_ms", route.routerNanos() / 1e6);
+        sendJson(ex, 200, out);
     }
 
     // ---- GET /v1/models, /health, /metrics ----
 
-    private int models(HttpExchange ex) throws ApiError, IOException {
+    private void models(Exchange ex) throws ApiError {
         requireMethod(ex, "GET");
         ObjectNode out = JSON.createObjectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
@@ -496,25 +758,21 @@ public final class GatewayServer implements AutoCloseable {
             data.addObject().put("id", b.name()).put("object", "model").put("created", created)
                     .put("owned_by", "zooter-j").put("backend_model", b.model());
         }
-        return sendJson(ex, 200, out);
+        sendJson(ex, 200, out);
     }
 
-    private int health(HttpExchange ex) throws ApiError, IOException {
+    private void health(Exchange ex) throws ApiError {
         requireMethod(ex, "GET");
         ObjectNode out = JSON.createObjectNode().put("status", draining ? "draining" : "ok");
         ArrayNode models = out.putArray("models");
         client.router().models().forEach(models::add);
         out.put("in_flight", config.maxInFlight() - permits.availablePermits());
-        return sendJson(ex, draining ? 503 : 200, out);
+        sendJson(ex, draining ? 503 : 200, out);
     }
 
-    private int metricsText(HttpExchange ex) throws ApiError, IOException {
+    private void metricsText(Exchange ex) throws ApiError {
         requireMethod(ex, "GET");
-        byte[] b = metrics.render().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ex.sendResponseHeaders(200, b.length);
-        ex.getResponseBody().write(b);
-        return 200;
+        ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render().getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- plumbing ----
@@ -523,11 +781,11 @@ public final class GatewayServer implements AutoCloseable {
         return client.backends().stream().map(Backend::name).toList();
     }
 
-    private static void requireMethod(HttpExchange ex, String method) throws ApiError {
-        if (!ex.getRequestMethod().equals(method)) {
-            ex.getResponseHeaders().set("Allow", method);
+    private static void requireMethod(Exchange ex, String method) throws ApiError {
+        if (!ex.method().equals(method)) {
+            ex.headers().put(HttpHeader.ALLOW, method);
             throw new ApiError(405, ApiError.INVALID_REQUEST, "method_not_allowed", null,
-                    ex.getRequestMethod() + " is not allowed on " + ex.getRequestURI().getPath() + "; use " + method);
+                    ex.method() + " is not allowed on " + ex.path + "; use " + method);
         }
     }
 
@@ -542,22 +800,7 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private ObjectNode readJsonObject(HttpExchange ex) throws ApiError, IOException {
-        long max = config.maxBodyBytes();
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.strip()) > max) {
-                    throw tooLarge(max);
-                }
-            } catch (NumberFormatException e) {
-                throw ApiError.invalid(null, "Content-Length is not a number: " + declared);
-            }
-        }
-        byte[] bytes = readBody(ex, (int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-        if (bytes.length > max) {
-            throw tooLarge(max);
-        }
+    private static ObjectNode parseJsonObject(byte[] bytes) throws ApiError {
         JsonNode tree;
         try {
             tree = STRICT_JSON.readTree(bytes);
@@ -569,6 +812,8 @@ public final class GatewayServer implements AutoCloseable {
                     : e.getOriginalMessage().replaceAll("\\s*\\(for root starting at \\[Source: [^]]*]\\)", "")
                     .replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
             throw ApiError.invalid(null, "the request body is not valid JSON: " + why + where);
+        } catch (IOException e) {
+            throw ApiError.invalid(null, "the request body cannot be read: " + e.getMessage());
         }
         if (tree == null || tree.isMissingNode()) {
             throw ApiError.invalid(null, "the request body is empty; expected a JSON object");
@@ -580,65 +825,33 @@ public final class GatewayServer implements AutoCloseable {
         return (ObjectNode) tree;
     }
 
-    /** The client took longer than {@code bodyReadTimeout} to send its body; its connection was closed. */
-    private static final class BodyReadTimeout extends IOException {
-        BodyReadTimeout(String message) {
-            super(message);
-        }
-    }
-
-    /**
-     * Reads up to {@code limit} bytes of the body within {@code bodyReadTimeout}. Past the deadline the exchange is
-     * closed from the deadline thread: no response has started, so the JDK server closes the connection, and the read
-     * blocked here fails.
-     */
-    private byte[] readBody(HttpExchange ex, int limit) throws IOException {
-        AtomicInteger state = new AtomicInteger(READING);
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
-            if (state.compareAndSet(READING, TIMED_OUT)) {
-                ex.close();
-            }
-        }, config.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        try {
-            byte[] bytes = ex.getRequestBody().readNBytes(limit);
-            if (state.compareAndSet(READING, READ)) {
-                return bytes;
-            }
-        } catch (IOException e) {
-            if (state.get() != TIMED_OUT) {
-                throw e;
-            }
-        } finally {
-            deadline.cancel(false);
-        }
-        LOG.debug("closed a connection whose request body did not arrive within {} ms", config.bodyReadTimeout().toMillis());
-        throw new BodyReadTimeout("no request body within " + config.bodyReadTimeout().toMillis() + " ms");
-    }
-
     private static ApiError tooLarge(long max) {
         return new ApiError(413, ApiError.INVALID_REQUEST, "request_too_large", null,
                 "the request body is larger than the limit of " + max + " bytes");
     }
 
-    private static int sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] b = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        ex.getResponseBody().write(b);
-        return status;
+    private static void sendJson(Exchange ex, int status, JsonNode body) {
+        byte[] b;
+        try {
+            b = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ex.send(status, "application/json", b);
     }
 
-    private static int sendError(HttpExchange ex, ApiError e) throws IOException {
-        if (ex.getResponseCode() != -1) {
-            return ex.getResponseCode();  // headers already went out; the error cannot be reported any more
+    private static void sendError(Exchange ex, ApiError e) {
+        if (ex.committed()) {
+            ex.abort(ex.status, e);  // headers already went out; the error cannot be reported any more
+            return;
         }
         if (e.retryAfterSeconds() != null) {
-            ex.getResponseHeaders().set("Retry-After", e.retryAfterSeconds());
+            ex.headers().put(HttpHeader.RETRY_AFTER, e.retryAfterSeconds());
         }
         if (e.status() == 413) {
-            ex.getResponseHeaders().set("Connection", "close");  // the rest of the body is not read
+            ex.headers().put(HttpHeader.CONNECTION, "close");  // the rest of the body is not read
         }
-        return sendJson(ex, e.status(), e.body());
+        sendJson(ex, e.status(), e.body());
     }
 
     // ---- shutdown ----
@@ -654,35 +867,28 @@ public final class GatewayServer implements AutoCloseable {
         }
         draining = true;
         long deadline = System.nanoTime() + grace.toNanos();
-        // HttpServer.stop(delay) closes the listening socket at once and then waits for the exchanges in progress;
-        // but on JDK 17 it waits the whole delay when none finishes meanwhile. So it waits on a helper thread, the
-        // drain is watched here, and stop(0) ends both waits.
-        int delaySeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (grace.toMillis() + 999) / 1000));
-        Thread closer = new Thread(() -> server.stop(delaySeconds), "zooter-gateway-stop");
-        closer.setDaemon(true);
-        closer.start();
         try {
-            while (busy() && System.nanoTime() < deadline) {
+            connector.close();  // no new connections; the open ones go on
+            while (active.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            if (busy()) {
+            if (active.get() > 0) {
                 LOG.warn("{} requests still in flight after the {} ms grace period; closing them", active.get(),
                         grace.toMillis());
             }
-            server.stop(0);
-            closer.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            server.stop(0);
         } finally {
-            executor.shutdownNow();
+            try {
+                server.setStopTimeout(0);
+                server.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping the HTTP server failed: {}", e.toString());
+            }
+            workers.shutdownNow();
             deadlines.shutdownNow();
             stopped.complete(null);
         }
-    }
-
-    private boolean busy() {
-        return active.get() > 0 || executor.getActiveCount() > 0 || !executor.getQueue().isEmpty();
     }
 
     /** {@link #stop(Duration)} with the configured grace period. */

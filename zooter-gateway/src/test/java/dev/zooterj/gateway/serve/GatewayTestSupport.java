@@ -48,7 +48,17 @@ final class GatewayTestSupport {
     }
 
     static HttpResponse<String> post(GatewayServer gw, String path, String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(gw.baseUri().resolve(path)).timeout(Duration.ofSeconds(30))
+        return post(gw, path, body, Duration.ofSeconds(30));
+    }
+
+    static HttpResponse<String> post(GatewayServer gw, String path, JsonNode body, Duration timeout)
+            throws IOException, InterruptedException {
+        return post(gw, path, JSON.writeValueAsString(body), timeout);
+    }
+
+    static HttpResponse<String> post(GatewayServer gw, String path, String body, Duration timeout)
+            throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(gw.baseUri().resolve(path)).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -58,7 +68,11 @@ final class GatewayTestSupport {
     }
 
     static HttpResponse<String> get(GatewayServer gw, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(gw.baseUri().resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return get(gw, path, Duration.ofSeconds(30));
+    }
+
+    static HttpResponse<String> get(GatewayServer gw, String path, Duration timeout) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(gw.baseUri().resolve(path)).timeout(timeout).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -18,8 +18,10 @@ import dev.zooterj.gateway.client.Route;
 import dev.zooterj.gateway.client.RoutedCompletion;
 import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendException;
+import dev.zooterj.gateway.http.RetryAfter;
+import dev.zooterj.gateway.secrets.RedactingLogger;
+import dev.zooterj.gateway.secrets.Redactor;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,7 +85,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the requests in flight finish for up to the grace period, then closes every connection.
  */
 public final class GatewayServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    private static final Logger LOG = RedactingLogger.of(GatewayServer.class);  // backends' texts may echo keys
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
     /** Handler threads beyond maxInFlight, so that health checks, metrics and refusals never wait behind the chats. */
@@ -339,7 +341,7 @@ public final class GatewayServer implements AutoCloseable {
 
         @Override
         public void onEvent(String data) throws IOException {
-            out.write(("data: " + renamed(data, model) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("data: " + renamed(Redactor.redact(data), model) + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
     }
@@ -397,7 +399,7 @@ public final class GatewayServer implements AutoCloseable {
             allBusy &= busy;
             allRateLimited &= rateLimited;
             if (busy && be.retryAfter().isPresent()) {
-                retryAfter = Math.max(retryAfter, (be.retryAfter().get().toMillis() + 999) / 1000);
+                retryAfter = Math.max(retryAfter, RetryAfter.headerSeconds(be.retryAfter().get(), 1));
             }
         }
         String what = (tried.size() == 1 ? "the only model tried" : "all " + tried.size() + " models tried");
@@ -620,8 +622,9 @@ public final class GatewayServer implements AutoCloseable {
                 "the request body is larger than the limit of " + max + " bytes");
     }
 
+    /** Every JSON answer, relayed backend errors and completions included, leaves through here: redacted. */
     private static int sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] b = JSON.writeValueAsBytes(body);
+        byte[] b = Redactor.redact(JSON.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, b.length);
         ex.getResponseBody().write(b);

@@ -412,8 +412,7 @@ public final class Collector {
                 }
                 CollectQuery query = queries.get(q);
                 List<String> t = config.retry().call(query.id() + "/tag", () -> countInvalid(() -> tagger.tag(query.text())),
-                        stop, (n, cause, delay) -> retrying("tag " + query.id(), n, delay, cause))
-                        .stream().map(Redactor::redact).toList();
+                        stop, (n, cause, delay) -> retrying("tag " + query.id(), n, delay, cause));
                 journal.append(new Journal.Tags(query.id(), queryHash[q], tagger.identity(), t));
                 tags[q] = t;
                 tagged.incrementAndGet();

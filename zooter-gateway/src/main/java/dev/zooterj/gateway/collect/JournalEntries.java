@@ -69,11 +69,11 @@ final class JournalEntries {
         for (Map.Entry<String, Kind> f : FIELDS.get(what)) {
             String problem = check(o.get(f.getKey()), f.getValue());
             if (problem != null) {
-                throw new Invalid("field '" + f.getKey() + "': " + problem + " (in a " + what + " entry)");
+                throw new Invalid("field '" + f.getKey() + "': " + problem + " (" + what + " entry)");
             }
         }
         if (what.equals("reward") && !Double.isFinite(o.get("reward").asDouble())) {
-            throw new Invalid("field 'reward': expected a finite number, got " + o.get("reward") + " (in a reward entry)");
+            throw new Invalid("field 'reward': expected a finite number, got " + o.get("reward") + " (reward entry)");
         }
         try {
             return json.treeToValue(o, Journal.Entry.class);

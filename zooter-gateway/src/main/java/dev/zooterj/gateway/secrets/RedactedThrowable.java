@@ -8,8 +8,8 @@ public final class RedactedThrowable extends Throwable {
     private static final long serialVersionUID = 1L;
     private final String shown;
 
-    private RedactedThrowable(String shown, StackTraceElement[] trace) {
-        super(shown, null, true, true);
+    private RedactedThrowable(String shown, Throwable cause, StackTraceElement[] trace) {
+        super(shown, cause, true, true);
         this.shown = shown;
         setStackTrace(trace);
     }
@@ -21,11 +21,10 @@ public final class RedactedThrowable extends Throwable {
 
     private static RedactedThrowable copy(Throwable t, Redactor redactor, int depth) {
         String msg = t.getLocalizedMessage();
+        Throwable cause = t.getCause() != null && t.getCause() != t && depth < 32
+                ? copy(t.getCause(), redactor, depth + 1) : null;
         RedactedThrowable r = new RedactedThrowable(t.getClass().getName() + (msg == null ? "" : ": " + redactor.apply(msg)),
-                t.getStackTrace());
-        if (t.getCause() != null && t.getCause() != t && depth < 32) {
-            r.initCause(copy(t.getCause(), redactor, depth + 1));
-        }
+                cause, t.getStackTrace());
         for (Throwable s : t.getSuppressed()) {
             if (depth < 32) {
                 r.addSuppressed(copy(s, redactor, depth + 1));

@@ -5,8 +5,9 @@ import java.io.Writer;
 
 /**
  * A writer that passes what it is given on line by line through a {@link Redactor}: text is held until a line ends
- * ({@code \n} or {@code \r}, as progress bars end theirs) or the writer is flushed, so a key written in pieces is still
- * seen whole. The CLI's stdout and stderr go through one.
+ * ({@code \n} or {@code \r}, as progress bars end theirs) or the writer is flushed, so a key written in pieces between
+ * two flushes is still seen whole. (A flush passes on a partial line, so that a progress bar shows; a key printed in
+ * two pieces with a flush between them would not be recognised. Nothing here prints so.) The CLI's stdout and stderr go through one.
  */
 public final class RedactingWriter extends Writer {
     private final Writer out;

@@ -44,11 +44,10 @@ import java.util.function.BiConsumer;
  * file (a dataset, a queries file, a one-line JSON config named by mistake) is refused and left untouched. A bad line
  * anywhere else is corruption and an error naming the file, the line, the field and what is wrong (see
  * {@link JournalEntries}); so is an entry the replay refuses ({@link InvalidEntryException}, e.g. a reward outside the
- * judge's range).
+ * judge's range). A journal whose header differs from this run's is refused unless reuse is asked for; then a new
+ * header is appended. The file is locked while open, so two runs cannot write one journal.
  *
- * <p>Every line is written through {@link Redactor#global()}: no key the process holds reaches the file. A journal whose header
- * differs from this run's is refused unless reuse is asked for; then a new header is appended. The file is locked
- * while open, so two runs cannot write one journal.
+ * <p>Every line is written through {@link Redactor#global()}: no key the process holds reaches the file.
  *
  * <p>Writes go through one private writer thread that groups concurrent entries into one fsync. Worker threads are
  * never the ones blocked in file I/O, so interrupting a worker cannot close the journal's channel.

@@ -29,9 +29,15 @@ public final class RedactingOutputStream extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws IOException {
+        int from = off;
         for (int i = off; i < off + len; i++) {
-            write(b[i]);
+            if (b[i] == '\n' || b[i] == '\r') {
+                line.write(b, from, i + 1 - from);
+                emit();
+                from = i + 1;
+            }
         }
+        line.write(b, from, off + len - from);
     }
 
     private void emit() throws IOException {

@@ -147,6 +147,19 @@ class GatewaySafetyTest {
     }
 
     @Test
+    void aConfigBeyondTheLimitsIsRefusedBeforeAThreadPoolOverflows() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.defaults().withMaxInFlight(Integer.MAX_VALUE - 3));
+        assertEquals("maxInFlight must be in 1..100000, got 2147483644", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.defaults().withMaxBodyBytes(Long.MAX_VALUE));
+        assertTrue(e.getMessage().startsWith("maxBodyBytes must be in 1..1073741824"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.defaults().withBodyReadTimeout(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertTrue(e.getMessage().startsWith("bodyReadTimeout must be positive and at most PT1H"), e.getMessage());
+    }
+
+    @Test
     void aRetryAfterTooLargeToRepresentIsPassedOnAsTheMaximumNotOneSecond() throws Exception {
         HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "please #busy @a"));
         assertEquals(503, r.statusCode(), r.body());

@@ -1,6 +1,7 @@
 package dev.zooterj.cli;
 
 import dev.zooterj.core.progress.ProgressBar;
+import dev.zooterj.gateway.Limits;
 import dev.zooterj.gateway.backend.BackendsFile;
 import dev.zooterj.gateway.collect.CollectConfig;
 import dev.zooterj.gateway.collect.CollectFailure;
@@ -21,8 +22,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -135,19 +138,32 @@ final class CollectCommand implements Callable<Integer> {
         if (retries < 0) {
             throw new IllegalArgumentException("--retries must be >= 0, got " + retries);
         }
-        if (!(backoff >= 0) || !(maxBackoff >= backoff)) {
-            throw new IllegalArgumentException("need 0 <= --backoff <= --max-backoff, got " + backoff + " and " + maxBackoff);
+        if (!(backoff >= 0) || !(maxBackoff >= backoff) || maxBackoff > Limits.MAX_WAIT_SECONDS) {
+            throw new IllegalArgumentException("need 0 <= --backoff <= --max-backoff <= " + (long) Limits.MAX_WAIT_SECONDS
+                    + " seconds, got " + backoff + " and " + maxBackoff);
+        }
+        if (concurrency < 0 || concurrency > Limits.MAX_CONCURRENT) {
+            throw new IllegalArgumentException("--concurrency must be in 0.." + Limits.MAX_CONCURRENT + ", got " + concurrency);
+        }
+        if (!(stopGrace >= 0 && stopGrace <= Limits.MAX_WAIT_SECONDS)) {
+            throw new IllegalArgumentException("--stop-grace must be in 0.." + (long) Limits.MAX_WAIT_SECONDS
+                    + " seconds, got " + stopGrace);
         }
         PrintWriter o = spec.commandLine().getOut();
         BackendClient client = new BackendClient();
-        CollectSetup setup = CollectSetup.from(BackendsFile.load(backends), client);
+        BackendsFile file = BackendsFile.load(backends);
+        CollectSetup setup = CollectSetup.from(file, client);
+        CollectPaths paths = CollectPaths.nextTo(out).withAnswers(answers).withJournal(journal);
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--data", data);
+        inputs.putAll(CollectSetup.inputFiles(file));
+        paths.checkSafe(inputs);  // before anything is read at length or written
         List<CollectQuery> queries = CollectQuery.read(data);
         if (queries.isEmpty()) {
             throw new IllegalArgumentException(data + ": no queries");
         }
         CollectConfig config = new CollectConfig(temperature, maxTokens, new RetryPolicy(retries + 1,
                 seconds(backoff), seconds(maxBackoff), seed), concurrency, reuseJournal);
-        CollectPaths paths = CollectPaths.nextTo(out).withAnswers(answers).withJournal(journal);
         String what = "collect: " + queries.size() + " queries × " + setup.candidates().size() + " candidates ("
                 + String.join(", ", setup.candidates().stream().map(b -> b.name()).toList()) + "); reward: "
                 + setup.scorer() + "; tagger: " + (setup.tagger() == null ? "none" : setup.tagger());

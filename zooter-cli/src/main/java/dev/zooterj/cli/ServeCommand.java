@@ -1,5 +1,6 @@
 package dev.zooterj.cli;
 
+import dev.zooterj.gateway.Limits;
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.backend.BackendsFile;
 import dev.zooterj.gateway.client.BatchingRouter;
@@ -14,6 +15,8 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,11 +47,11 @@ final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--max-in-flight", defaultValue = "64", paramLabel = "N",
-            description = "Chat and route requests handled at once; more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+            description = "Chat and route requests handled at once, 1 to 100000; more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
     @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "BYTES",
-            description = "Largest request body; larger gets 413 (default: ${DEFAULT-VALUE}).")
+            description = "Largest request body, at most 1 GiB; larger gets 413 (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
     @Option(names = "--attempts", defaultValue = "" + RoutingChatClient.DEFAULT_ATTEMPTS, paramLabel = "N",
@@ -99,8 +102,32 @@ final class ServeCommand implements Callable<Integer> {
         if (!(shutdownGrace >= 0)) {
             throw new IllegalArgumentException("--shutdown-grace must be >= 0 seconds, got " + shutdownGrace);
         }
-        if (!(bodyReadTimeout > 0)) {
-            throw new IllegalArgumentException("--body-read-timeout must be > 0 seconds, got " + bodyReadTimeout);
+        if (!(bodyReadTimeout >= 0.001 && bodyReadTimeout <= Limits.MAX_WAIT_SECONDS)) {
+            throw new IllegalArgumentException("--body-read-timeout must be from 0.001 to " + (long) Limits.MAX_WAIT_SECONDS
+                    + " seconds, got " + bodyReadTimeout);
+        }
+        if (shutdownGrace > Limits.MAX_WAIT_SECONDS) {
+            throw new IllegalArgumentException("--shutdown-grace must be at most " + (long) Limits.MAX_WAIT_SECONDS
+                    + " seconds, got " + shutdownGrace);
+        }
+        if (maxInFlight < 1 || maxInFlight > Limits.MAX_IN_FLIGHT) {
+            throw new IllegalArgumentException("--max-in-flight must be in 1.." + Limits.MAX_IN_FLIGHT + ", got " + maxInFlight);
+        }
+        if (maxBodyBytes < 1 || maxBodyBytes > Limits.MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("--max-body-bytes must be in 1.." + Limits.MAX_BODY_BYTES + " (1 GiB), got "
+                    + maxBodyBytes);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
+        }
+        if (alias.isBlank()) {
+            throw new IllegalArgumentException("--alias must not be blank");
+        }
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--host '" + host + "' is not an address this machine can resolve (give an "
+                    + "IP address such as 127.0.0.1 or 0.0.0.0, or a host name that resolves)", e);
         }
         GatewayConfig config = new GatewayConfig(host, port, alias, maxInFlight, maxBodyBytes,
                 Duration.ofMillis(Math.round(shutdownGrace * 1000)), Duration.ofMillis(Math.round(bodyReadTimeout * 1000)))
@@ -128,8 +155,8 @@ final class ServeCommand implements Callable<Integer> {
             if (batching != null) {
                 batching.close();
             }
-            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
-                    + " (--port 0 picks a free port)", e);
+            throw new IllegalArgumentException("cannot listen on --host " + host + " --port " + port + ": " + e.getMessage()
+                    + " (--port 0 picks a free port; --host must be an address of this machine)", e);
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println("listening on " + server.baseUri() + "  (OpenAI base URL: " + server.baseUri() + "/v1)");

@@ -1,10 +1,18 @@
 package dev.zooterj.cli;
 
+import dev.zooterj.gateway.secrets.RedactedThrowable;
+import dev.zooterj.gateway.secrets.RedactingOutputStream;
+import dev.zooterj.gateway.secrets.RedactingWriter;
+import dev.zooterj.gateway.secrets.Redactor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 
 /** Entry point of {@code ./zooter}. */
 @Command(name = "zooter", mixinStandardHelpOptions = true, versionProvider = ZooterCli.Version.class,
@@ -42,11 +50,28 @@ public final class ZooterCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Everything the process prints, logging included, passes the redactor: no key it holds reaches the terminal.
+        System.setOut(new PrintStream(new RedactingOutputStream(new FileOutputStream(FileDescriptor.out), Redactor.global()),
+                true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new RedactingOutputStream(new FileOutputStream(FileDescriptor.err), Redactor.global()),
+                true, StandardCharsets.UTF_8));
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given streams; returns the exit code. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    public static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr) {
+        // Reports, errors and stack traces name backends and echo their messages: they pass the redactor line by line.
+        PrintWriter out = new PrintWriter(new RedactingWriter(rawOut, Redactor.global()), true);
+        PrintWriter err = new PrintWriter(new RedactingWriter(rawErr, Redactor.global()), true);
+        try {
+            return execute(args, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new ZooterCli());
         cli.setOut(out);
         cli.setErr(err);
@@ -59,7 +84,7 @@ public final class ZooterCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (debug) {
-                ex.printStackTrace(err);
+                RedactedThrowable.of(ex, Redactor.global()).printStackTrace(err);
             } else {
                 err.println(c.getCommandSpec().qualifiedName() + ": error: " + oneLine(ex));
             }

@@ -76,7 +76,7 @@ class BackendsFileTest {
         assertMessage(write("5.json", "{\"backends\": [{\"name\": \"a\", \"baseUrl\": \"http://x/v1\", \"model\": \"m\"},"
                 + "{\"name\": \"a\", \"baseUrl\": \"http://y/v1\", \"model\": \"m\"}]}"), "backends[1].name: duplicate name 'a' (first at backends[0])");
         assertMessage(write("6.json", "{\"backends\": [{\"name\": \"a\", \"baseUrl\": \"http://x/v1\", \"model\": \"m\", \"timeoutSeconds\": -1}]}"),
-                "backends[0].timeoutSeconds: expected a positive number");
+                "backends[0].timeoutSeconds: expected seconds from 0.001 to 3600, got -1");
         assertMessage(write("7.json", "{\"backends\": [ {\"name\": "), "line 1");
         assertMessage(dir.resolve("missing.json"), "missing.json: no such file");
     }
@@ -133,7 +133,32 @@ class BackendsFileTest {
         assertEquals(2, BackendsFile.parseBackend(f, "judge", node).maxConcurrent());
         node.put("maxConcurrent", 0);
         e = assertThrows(BackendsFileException.class, () -> BackendsFile.parseBackend(f, "judge", node));
-        assertEquals(f + ": judge.maxConcurrent: expected a whole number >= 1, got 0", e.getMessage());
+        assertEquals(f + ": judge.maxConcurrent: expected a whole number from 1 to 10000, got 0", e.getMessage());
+    }
+
+    /** Values that make no sense (a 1e30 s timeout, a hundred million connections) are refused, naming the field. */
+    @Test
+    void timeoutsAndConcurrencyBeyondTheDocumentedLimitsAreRefused() throws IOException {
+        String base = "{\"backends\": [{\"name\": \"a\", \"baseUrl\": \"http://x/v1\", \"model\": \"m\", ";
+        assertMessage(write("t1.json", base + "\"timeoutSeconds\": 1e30}]}"),
+                "backends[0].timeoutSeconds: expected seconds from 0.001 to 3600, got 1.0E30");
+        assertMessage(write("t2.json", base + "\"timeoutSeconds\": 0.0001}]}"),
+                "backends[0].timeoutSeconds: expected seconds from 0.001 to 3600, got 1.0E-4");
+        assertMessage(write("t3.json", base + "\"timeoutSeconds\": 3600.5}]}"), "backends[0].timeoutSeconds");
+        assertMessage(write("c1.json", base + "\"maxConcurrent\": 100000000}]}"),
+                "backends[0].maxConcurrent: expected a whole number from 1 to 10000, got 100000000");
+        assertMessage(write("c2.json", base + "\"maxConcurrent\": 10001}]}"), "backends[0].maxConcurrent");
+        Backend edge = BackendsFile.load(write("ok.json", base + "\"timeoutSeconds\": 3600, \"maxConcurrent\": 10000}]}"))
+                .get("a");
+        assertEquals(Duration.ofHours(1), edge.timeout());
+        assertEquals(10000, edge.maxConcurrent());
+        // the inline judge and the reward endpoint are checked by the same rules
+        BackendsFile withEndpoint = BackendsFile.load(write("j.json", "{\"backends\": [{\"name\": \"a\", \"baseUrl\": "
+                + "\"http://x/v1\", \"model\": \"m\"}], \"rewardEndpoint\": {\"url\": \"http://x/score\", \"timeoutSeconds\": 1e30}}"));
+        BackendsFileException e = assertThrows(BackendsFileException.class, () -> dev.zooterj.gateway.collect.CollectSetup
+                .from(withEndpoint, new dev.zooterj.gateway.http.BackendClient()));
+        assertTrue(e.getMessage().contains("rewardEndpoint.timeoutSeconds: expected seconds from 0.001 to 3600"),
+                e.getMessage());
     }
 
     private static void assertMessage(Path f, String expected) {

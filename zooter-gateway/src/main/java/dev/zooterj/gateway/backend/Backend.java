@@ -1,5 +1,7 @@
 package dev.zooterj.gateway.backend;
 
+import dev.zooterj.gateway.secrets.Redactor;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -136,6 +138,7 @@ public record Backend(String name, URI baseUrl, String model, String apiKeyEnv, 
             throw new IllegalStateException("backend '" + name + "': environment variable " + apiKeyEnv
                     + " (apiKeyEnv) is not set");
         }
+        Redactor.global().addSecret(key);
         return Optional.of(key);
     }
 

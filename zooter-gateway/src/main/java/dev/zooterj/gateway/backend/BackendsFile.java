@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.zooterj.gateway.Limits;
+import dev.zooterj.gateway.secrets.Redactor;
 
 import java.io.IOException;
 import java.net.URI;
@@ -41,7 +43,9 @@ import java.util.TreeSet;
  * }</pre>
  * Required per backend: {@code name}, {@code baseUrl}, {@code model}. Defaults: no key, 60 s timeout, 8 concurrent
  * requests, no prices, answers up to 8 MiB ({@code maxResponseBytes}) and stream events up to 1 MiB
- * ({@code maxEventBytes}), both whole numbers of bytes from 1024. Unknown fields are errors (a misspelt {@code maxConcurent} must not silently fall back to a
+ * ({@code maxEventBytes}), both whole numbers of bytes from 1024. Limits ({@link Limits}): {@code timeoutSeconds} from 0.001 to 3600, {@code maxConcurrent} from 1
+ * to 10,000. Each key named by {@code apiKeyEnv} and the secret parts of each URL are registered with
+ * {@link Redactor#global()} as the file is read, so no later output carries them. Unknown fields are errors (a misspelt {@code maxConcurent} must not silently fall back to a
  * default). Names are unique. A {@code baseUrl} carries no user info, query or fragment (see {@link #httpUrl}).
  */
 public final class BackendsFile {
@@ -150,14 +154,19 @@ public final class BackendsFile {
         URI uri = httpUrl(file, fieldPath + ".baseUrl", n.get("baseUrl"), false);
         String model = requiredText(file, n, fieldPath, "model");
         String keyEnv = optionalText(file, n, fieldPath, "apiKeyEnv");
+        if (keyEnv != null && !keyEnv.isBlank()) {
+            Redactor.global().addSecret(System.getenv(keyEnv));  // from now on never written or returned
+        }
         double timeoutS = optionalNumber(file, n, fieldPath, "timeoutSeconds", 60);
-        if (!(timeoutS > 0)) {
-            throw new BackendsFileException(file, fieldPath + ".timeoutSeconds", "expected a positive number, got " + timeoutS);
+        if (!(timeoutS >= Limits.MIN_TIMEOUT_SECONDS && timeoutS <= Limits.MAX_TIMEOUT_SECONDS)) {
+            throw new BackendsFileException(file, fieldPath + ".timeoutSeconds", "expected seconds from "
+                    + Limits.MIN_TIMEOUT_SECONDS + " to " + (long) Limits.MAX_TIMEOUT_SECONDS + ", got "
+                    + n.get("timeoutSeconds"));
         }
         double conc = optionalNumber(file, n, fieldPath, "maxConcurrent", 8);
-        if (conc < 1 || conc != Math.rint(conc) || conc > Integer.MAX_VALUE) {
-            throw new BackendsFileException(file, fieldPath + ".maxConcurrent", "expected a whole number >= 1, got "
-                    + n.get("maxConcurrent"));
+        if (conc < 1 || conc != Math.rint(conc) || conc > Limits.MAX_CONCURRENT) {
+            throw new BackendsFileException(file, fieldPath + ".maxConcurrent", "expected a whole number from 1 to "
+                    + Limits.MAX_CONCURRENT + ", got " + n.get("maxConcurrent"));
         }
         Double priceOut = optionalPrice(file, n, fieldPath, "pricePer1kOutputTokens");
         Double priceIn = optionalPrice(file, n, fieldPath, "pricePer1kInputTokens");
@@ -186,6 +195,7 @@ public final class BackendsFile {
         URI uri;
         try {
             uri = new URI(text);
+            Redactor.global().addUrl(uri);  // its query values and token-like path segments are secrets from now on
         } catch (URISyntaxException e) {
             throw new BackendsFileException(file, field, "not a URL: " + redactedText(text));
         }

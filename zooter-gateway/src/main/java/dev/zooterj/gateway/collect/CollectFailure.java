@@ -1,5 +1,7 @@
 package dev.zooterj.gateway.collect;
 
+import dev.zooterj.gateway.secrets.Redactor;
+
 /**
  * A step that did not finish in a run: the pair (or, for tagging, the query) stays missing and a rerun retries it.
  *
@@ -8,6 +10,11 @@ package dev.zooterj.gateway.collect;
  * @param attempts attempts made
  */
 public record CollectFailure(String queryId, String backend, Step step, String reason, int attempts) {
+    /** The reason is a backend's or judge's words, which may echo a key: it is kept redacted. */
+    public CollectFailure {
+        reason = Redactor.redact(reason);
+    }
+
     /** Which step failed. */
     public enum Step {
         /** The candidate's answer: nothing was journaled for the pair. */

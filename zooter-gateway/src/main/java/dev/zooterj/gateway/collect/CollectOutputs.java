@@ -8,6 +8,7 @@ import dev.zooterj.core.data.RewardRecord;
 import dev.zooterj.data.AtomicFiles;
 import dev.zooterj.data.RewardDatasetWriter;
 import dev.zooterj.gateway.backend.Backend;
+import dev.zooterj.gateway.secrets.Redactor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -158,6 +159,6 @@ final class CollectOutputs {
             n.put("step", f.step().name().toLowerCase(java.util.Locale.ROOT)).put("reason", f.reason()).put("attempts", f.attempts());
             sb.append(n).append('\n');
         }
-        AtomicFiles.writeString(file, sb.toString());
+        AtomicFiles.writeString(file, Redactor.redact(sb.toString()));
     }
 }

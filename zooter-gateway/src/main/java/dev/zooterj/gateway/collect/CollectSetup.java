@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,6 +66,25 @@ public record CollectSetup(List<Backend> candidates, RewardScorer scorer, Tagger
             checkSharedName(file, j.backend(), tagger.backend());
         }
         return new CollectSetup(file.backends(), scorer, tagger);
+    }
+
+    /**
+     * The files a collect run reads besides its queries: the backends file and the judge's and tagger's prompt files,
+     * by the names to use in messages. Outputs must not be any of them ({@link CollectPaths#checkSafe}).
+     */
+    public static Map<String, Path> inputFiles(BackendsFile file) {
+        Map<String, Path> in = new LinkedHashMap<>();
+        in.put("--backends", file.file());
+        for (String section : List.of("judge", "tagger")) {
+            file.section(section).map(n -> n.get("promptFile")).filter(JsonNode::isTextual)
+                    .ifPresent(v -> in.put(section + ".promptFile", promptPath(file, v.textValue())));
+        }
+        return in;
+    }
+
+    /** A prompt file named in the backends file: relative to that file's directory. */
+    private static Path promptPath(BackendsFile file, String name) {
+        return file.file().toAbsolutePath().getParent().resolve(name);
     }
 
     /**
@@ -227,8 +248,7 @@ public record CollectSetup(List<Backend> candidates, RewardScorer scorer, Tagger
                 throw error("promptFile", v == null ? "missing (required): a text file with the prompt"
                         : "expected a file name, got " + v);
             }
-            Path dir = file.file().toAbsolutePath().getParent();
-            Path p = dir.resolve(v.textValue());
+            Path p = promptPath(file, v.textValue());
             String text;
             try {
                 text = Files.readString(p);

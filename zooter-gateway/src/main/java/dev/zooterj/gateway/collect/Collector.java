@@ -6,6 +6,7 @@ import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.http.BackendClient;
 import dev.zooterj.gateway.http.BackendException;
 import dev.zooterj.gateway.http.Completion;
+import dev.zooterj.gateway.secrets.Redactor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -132,6 +133,7 @@ public final class Collector {
         if (queries.isEmpty()) {
             throw new IllegalArgumentException("no queries to collect");
         }
+        paths.checkSafe(Map.of());  // the caller checks against its input files too
         candidates.forEach(Backend::apiKey);
         scorer.checkReady();
         if (tagger != null) {
@@ -233,6 +235,11 @@ public final class Collector {
                 Integer q = queryIndex.get(r.id());
                 int b = backendIndex(r.backend());
                 if (q != null && b >= 0 && r.answer().equals(pairs[q][b].answerHash) && scorer.identity().equals(r.scorer())) {
+                    String problem = scorer.rewardProblem(r.reward());
+                    if (problem != null) {
+                        throw new Journal.InvalidEntryException("field 'reward': " + problem + ", so it is not used; "
+                                + "delete this line (the answer is then scored again) or correct it");
+                    }
                     pairs[q][b].scored(r.reward());
                     return;
                 }
@@ -348,8 +355,9 @@ public final class Collector {
                     attempts[0]++;
                     return client.complete(backend, body);
                 }, stop, (n, cause, delay) -> retrying("generate " + query.id() + " × " + backend.name(), n, delay, cause));
+                // Redacted before it is hashed, journaled or shown to the judge: a backend may echo a key.
                 Journal.Answer a = new Journal.Answer(query.id(), queryHash[q], backend.name(), backend.model(), generation,
-                        c.content(), c.finishReason(), c.promptTokens(), c.completionTokens(),
+                        Redactor.redact(c.content()), c.finishReason(), c.promptTokens(), c.completionTokens(),
                         TimeUnit.NANOSECONDS.toMillis(c.latencyNanos()), attempts[0]);
                 long at = journal.append(a);
                 pairs[q][b].answered(a, at);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.http.BackendException;
 import dev.zooterj.gateway.http.BoundedBodies;
+import dev.zooterj.gateway.http.RetryAfter;
+import dev.zooterj.gateway.secrets.Redactor;
 
 import java.io.IOException;
 import java.net.URI;
@@ -52,6 +54,7 @@ public final class HttpRewardScorer implements RewardScorer {
         this.timeout = timeout;
         this.maxConcurrent = maxConcurrent;
         this.permits = new Semaphore(maxConcurrent, true);
+        Redactor.global().addUrl(url);
     }
 
     @Override
@@ -81,13 +84,13 @@ public final class HttpRewardScorer implements RewardScorer {
                         BoundedBodies.cause(e).getMessage(), e);
             }
             throw new BackendException(NAME, BackendException.Kind.CONNECTION, -1, null,
-                    "cannot reach " + Backend.redacted(url) + ": " + e.getMessage(), e);
+                    "cannot reach " + Redactor.redact(Backend.redacted(url)) + ": " + e.getMessage(), e);
         } finally {
             permits.release();
         }
         String reply = new String(resp.body(), StandardCharsets.UTF_8);
         if (resp.statusCode() / 100 != 2) {
-            Duration retryAfter = resp.headers().firstValue("Retry-After").map(HttpRewardScorer::seconds).orElse(null);
+            Duration retryAfter = resp.headers().firstValue("Retry-After").flatMap(RetryAfter::parse).orElse(null);
             throw new BackendException(NAME, BackendException.Kind.STATUS, resp.statusCode(), retryAfter,
                     "HTTP " + resp.statusCode() + ": " + JudgeScorer.shorten(reply), null);
         }
@@ -113,15 +116,6 @@ public final class HttpRewardScorer implements RewardScorer {
         return v.asDouble();
     }
 
-    private static Duration seconds(String v) {
-        try {
-            double s = Double.parseDouble(v.strip());
-            return s >= 0 ? Duration.ofMillis(Math.round(s * 1000)) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
     private String key() {
         if (apiKeyEnv == null) {
             return null;
@@ -130,6 +124,7 @@ public final class HttpRewardScorer implements RewardScorer {
         if (key == null || key.isBlank()) {
             throw new IllegalStateException("rewardEndpoint: environment variable " + apiKeyEnv + " (apiKeyEnv) is not set");
         }
+        Redactor.global().addSecret(key);
         return key;
     }
 
@@ -144,7 +139,8 @@ public final class HttpRewardScorer implements RewardScorer {
      */
     @Override
     public String identity() {
-        String shown = Backend.redacted(url);
+        // A token in the path is a secret too: the identity is journaled (the sha256 still tells URLs apart).
+        String shown = Redactor.redact(Backend.redacted(url));
         return "endpoint " + (shown.equals(url.toString()) ? shown : shown + " sha256=" + CollectQuery.hash(url.toString()));
     }
 
@@ -160,6 +156,6 @@ public final class HttpRewardScorer implements RewardScorer {
 
     @Override
     public String toString() {
-        return "reward endpoint " + Backend.redacted(url);
+        return "reward endpoint " + Redactor.redact(Backend.redacted(url));
     }
 }

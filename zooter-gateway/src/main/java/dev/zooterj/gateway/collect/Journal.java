@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zooterj.gateway.secrets.Redactor;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,14 +40,32 @@ import java.util.function.BiConsumer;
  * scorer or tagger identity, answer hash), so an entry is only ever reused for exactly what it was made for.
  *
  * <p>Opening replays every entry. A crash can leave the last line half-written. Such a torn final line is cut off and
- * counted in {@link Replay#tornLines()}. A bad line anywhere else is corruption and an error. A journal whose header
- * differs from this run's is refused unless reuse is asked for; then a new header is appended. The file is locked
- * while open, so two runs cannot write one journal.
+ * counted in {@link Replay#tornLines()}, but only in a file whose first line is a journal header: any other non-empty
+ * file (a dataset, a queries file, a one-line JSON config named by mistake) is refused and left untouched. A bad line
+ * anywhere else is corruption and an error naming the file, the line, the field and what is wrong (see
+ * {@link JournalEntries}); so is an entry the replay refuses ({@link InvalidEntryException}, e.g. a reward outside the
+ * judge's range). A journal whose header differs from this run's is refused unless reuse is asked for; then a new
+ * header is appended. The file is locked while open, so two runs cannot write one journal.
+ *
+ * <p>Every line is written through {@link Redactor#global()}: no key the process holds reaches the file.
  *
  * <p>Writes go through one private writer thread that groups concurrent entries into one fsync. Worker threads are
  * never the ones blocked in file I/O, so interrupting a worker cannot close the journal's channel.
  */
 public final class Journal implements AutoCloseable {
+    /**
+     * Thrown by a replay consumer for an entry that parses but cannot be used (a reward outside the scorer's range);
+     * {@link #open} reports it with the journal's file and line.
+     */
+    public static final class InvalidEntryException extends RuntimeException {
+        public InvalidEntryException(String problem) {
+            super(problem);
+        }
+    }
+
+    /** What a journal's first line starts with; only a file that starts so is ever repaired (a torn line cut off). */
+    static final String HEADER_START = "{\"type\":\"header\"";
+
     /** The format version written in headers. */
     public static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -202,6 +221,7 @@ public final class Journal implements AutoCloseable {
             if (lock == null) {
                 throw new IllegalStateException("journal " + file + " is in use by another collect run");
             }
+            header = (Header) JSON.readValue(line(header), Entry.class);  // as written: redacted
             Scan scan = scan(file, ch, replay);
             Replay r;
             if (scan.lastHeader == null) {
@@ -264,25 +284,38 @@ public final class Journal implements AutoCloseable {
             }
             Entry e;
             try {
-                e = JSON.readValue(text, Entry.class);
-            } catch (IOException ex) {
-                if (offset >= size) {
+                e = JournalEntries.parse(JSON, text);
+            } catch (JournalEntries.Unreadable ex) {
+                boolean ours = s.lastHeader != null || text.startsWith(HEADER_START);
+                if (offset >= size && !newline && ours) {
                     // The last line, half-written when a run died: drop it, the step it recorded is redone.
                     ch.truncate(start);
                     s.torn = 1;
                     s.end = start;
                     return s;
                 }
-                throw new IllegalStateException(file + ":" + lineNo + ": not a journal entry (and not the last line, "
-                        + "so not an interrupted write): " + firstLine(ex.getMessage()));
+                if (!ours) {
+                    throw notAJournal(file, lineNo);
+                }
+                throw new IllegalStateException(file + ":" + lineNo + ": not a journal entry (and not a half-written "
+                        + "last line, so not an interrupted write): " + ex.getMessage());
+            } catch (JournalEntries.Invalid ex) {
+                if (s.lastHeader == null && !text.startsWith(HEADER_START)) {
+                    throw notAJournal(file, lineNo);
+                }
+                throw new IllegalStateException(file + ":" + lineNo + ": " + ex.getMessage());
             }
             if (e instanceof Header h) {
                 s.lastHeader = h;
             } else if (s.lastHeader == null) {
-                throw new IllegalStateException(file + ":" + lineNo + ": expected the journal's header line first");
+                throw notAJournal(file, lineNo);
             } else {
                 s.entries++;
-                replay.accept(e, start);
+                try {
+                    replay.accept(e, start);
+                } catch (InvalidEntryException ex) {
+                    throw new IllegalStateException(file + ":" + lineNo + ": " + ex.getMessage());
+                }
             }
             if (!newline) {
                 // A complete entry whose newline was not written: finish the line before appending.
@@ -293,14 +326,15 @@ public final class Journal implements AutoCloseable {
         return s;
     }
 
-    private static String firstLine(String s) {
-        int nl = s == null ? -1 : s.indexOf('\n');
-        return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
+    private static IllegalStateException notAJournal(Path file, long lineNo) {
+        return new IllegalStateException(file + ":" + lineNo + ": not a collect journal (a journal starts with a header "
+                + "line " + HEADER_START + ",...}); refusing to use or change it. Name another file with --journal, or "
+                + "delete this one if it really is a journal you no longer need");
     }
 
     private static byte[] line(Entry e) {
         try {
-            return (JSON.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8);
+            return (Redactor.redact(JSON.writeValueAsString(e)) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

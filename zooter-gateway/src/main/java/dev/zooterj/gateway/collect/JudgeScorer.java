@@ -127,6 +127,13 @@ public final class JudgeScorer implements RewardScorer {
                 + "," + format(max) + "] temperature=" + temperature + " max_tokens=" + maxTokens;
     }
 
+    /** A reward outside the judge's declared {@code [min, max]} (or not finite) is one it could not have given. */
+    @Override
+    public String rewardProblem(double reward) {
+        return Double.isFinite(reward) && reward >= min && reward <= max ? null
+                : format(reward) + " is outside the judge's range [" + format(min) + ", " + format(max) + "]";
+    }
+
     @Override
     public int maxConcurrent() {
         return judge.maxConcurrent();

@@ -24,6 +24,14 @@ public interface RewardScorer {
      */
     String identity();
 
+    /**
+     * What is wrong with a reward this scorer could not have given (read back from a journal), or null when it is
+     * valid: by default a reward must be finite.
+     */
+    default String rewardProblem(double reward) {
+        return Double.isFinite(reward) ? null : reward + " is not a finite number";
+    }
+
     /** Most scoring requests in flight at once. */
     int maxConcurrent();
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.http.BackendClient;
 import dev.zooterj.gateway.http.BackendException;
+import dev.zooterj.gateway.secrets.Redactor;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -71,7 +72,8 @@ public final class Tagger {
         body.putArray("messages").addObject().put("role", "user").put("content", template.render(Map.of("query", query)));
         body.put("temperature", temperature);
         body.put("max_tokens", maxTokens);
-        return parseTags(client.complete(backend, body).content(), maxTags);
+        // Redacted before parsing (which lowercases): a tagger that echoes a key must not make it a tag.
+        return parseTags(Redactor.redact(client.complete(backend, body).content()), maxTags);
     }
 
     /** The tags in a tagger's reply, by the rules above. */

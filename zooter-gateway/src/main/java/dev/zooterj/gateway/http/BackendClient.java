@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -468,7 +467,7 @@ public final class BackendClient {
     }
 
     private static BackendException statusError(Backend backend, int status, HttpHeaders headers, byte[] bytes) {
-        Duration retryAfter = headers.firstValue("Retry-After").flatMap(BackendClient::seconds).orElse(null);
+        Duration retryAfter = headers.firstValue("Retry-After").flatMap(RetryAfter::parse).orElse(null);
         String body = new String(bytes, StandardCharsets.UTF_8);
         String message = body;
         ObjectNode error = null;
@@ -489,15 +488,6 @@ public final class BackendClient {
         }
         return new BackendException(backend.name(), BackendException.Kind.STATUS, status, retryAfter, error,
                 "HTTP " + status + (message.isEmpty() ? "" : ": " + message), null);
-    }
-
-    private static Optional<Duration> seconds(String v) {
-        try {
-            double s = Double.parseDouble(v.strip());
-            return s >= 0 ? Optional.of(Duration.ofMillis(Math.round(s * 1000))) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty(); // an HTTP-date: ignored, the caller's back-off applies
-        }
     }
 
     private static long saturatedNanos(Duration d) {

@@ -1,6 +1,7 @@
 package dev.zooterj.gateway.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zooterj.gateway.secrets.Redactor;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -54,12 +55,13 @@ public final class BackendException extends Exception {
     /** @param errorObject the {@code error} object of an error status's JSON body, or null */
     public BackendException(String backend, Kind kind, int status, Duration retryAfter, ObjectNode errorObject,
                             String message, Throwable cause) {
-        super("backend '" + backend + "': " + message, cause);
+        // A backend's own words may echo the key it was sent: redacted here too, for applications that log these.
+        super(Redactor.redact("backend '" + backend + "': " + message), cause);
         this.backend = backend;
         this.kind = kind;
         this.status = status;
         this.retryAfter = retryAfter;
-        this.errorObject = errorObject;
+        this.errorObject = errorObject == null ? null : Redactor.global().apply(errorObject);
     }
 
     public String backend() {

@@ -1,5 +1,7 @@
 package dev.zooterj.gateway.serve;
 
+import dev.zooterj.gateway.Limits;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -9,7 +11,8 @@ import java.util.Objects;
  * @param host            address to bind, e.g. {@code 127.0.0.1} (loopback only) or {@code 0.0.0.0}
  * @param port            port to bind; 0 picks a free one ({@link GatewayServer#port()} tells which)
  * @param alias           the {@code model} name that means "let the router choose"
- * @param maxInFlight     chat and route requests handled at once; more are refused with 503 and Retry-After
+ * @param maxInFlight     chat and route requests handled at once (1 to {@link Limits#MAX_IN_FLIGHT}); more are refused
+ *                        with 503 and Retry-After
  * @param maxBodyBytes    largest request body accepted; larger is 413
  * @param shutdownGrace   how long {@link GatewayServer#close()} lets in-flight requests finish
  * @param bodyReadTimeout how long a client may take to send its request body once its headers are in; a slower one's
@@ -39,20 +42,21 @@ public record GatewayConfig(String host, int port, String alias, int maxInFlight
         if (alias.isBlank()) {
             throw new IllegalArgumentException("the routing alias must not be blank");
         }
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
+        if (maxInFlight < 1 || maxInFlight > Limits.MAX_IN_FLIGHT) {
+            throw new IllegalArgumentException("maxInFlight must be in 1.." + Limits.MAX_IN_FLIGHT + ", got " + maxInFlight);
         }
-        if (maxBodyBytes < 1) {
-            throw new IllegalArgumentException("maxBodyBytes must be >= 1, got " + maxBodyBytes);
+        if (maxBodyBytes < 1 || maxBodyBytes > Limits.MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("maxBodyBytes must be in 1.." + Limits.MAX_BODY_BYTES + ", got " + maxBodyBytes);
         }
-        if (shutdownGrace.isNegative()) {
-            throw new IllegalArgumentException("shutdownGrace must not be negative, got " + shutdownGrace);
+        Duration longest = Duration.ofSeconds((long) Limits.MAX_WAIT_SECONDS);
+        if (shutdownGrace.isNegative() || shutdownGrace.compareTo(longest) > 0) {
+            throw new IllegalArgumentException("shutdownGrace must be in 0.." + longest + ", got " + shutdownGrace);
         }
         requirePositive("bodyReadTimeout", bodyReadTimeout);
         requirePositive("headerReadTimeout", headerReadTimeout);
         requirePositive("idleTimeout", idleTimeout);
-        if (maxConnectionsPerAddress < 1) {
-            throw new IllegalArgumentException("maxConnectionsPerAddress must be >= 1, got " + maxConnectionsPerAddress);
+        if (maxConnectionsPerAddress < 1 || maxConnectionsPerAddress > Limits.MAX_IN_FLIGHT) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must be in 1.." + Limits.MAX_IN_FLIGHT + ", got " + maxConnectionsPerAddress);
         }
     }
 
@@ -61,8 +65,9 @@ public record GatewayConfig(String host, int port, String alias, int maxInFlight
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, got " + d);
         }
-        if (d.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException(name + " must be at most a day, got " + d);
+        Duration longest = Duration.ofSeconds((long) Limits.MAX_WAIT_SECONDS);
+        if (d.compareTo(longest) > 0) {
+            throw new IllegalArgumentException(name + " must be positive and at most " + longest + ", got " + d);
         }
     }
 

@@ -30,8 +30,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.FutureCallback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import dev.zooterj.gateway.http.RetryAfter;
+import dev.zooterj.gateway.secrets.RedactingLogger;
+import dev.zooterj.gateway.secrets.Redactor;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -101,7 +103,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the requests in flight finish for up to the grace period, then closes every connection.
  */
 public final class GatewayServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    private static final Logger LOG = RedactingLogger.of(GatewayServer.class);  // backends' texts may echo keys
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
     /** Jetty's threads: selector, acceptor and the short tasks (parsing heads, health, refusals); never a backend call. */
@@ -572,7 +574,7 @@ public final class GatewayServer implements AutoCloseable {
             ObjectNode err = ApiError.upstream(false, "backend '" + e.backend() + "' failed mid-stream ("
                     + describe(e) + "); the answer is incomplete",
                     failures(List.of(new FallbackChain.Failure(e.backend(), e)))).body();
-            ex.write(("data: " + JSON.writeValueAsString(err) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            ex.write(("data: " + Redactor.redact(JSON.writeValueAsString(err)) + "\n\n").getBytes(StandardCharsets.UTF_8));
             ex.finish(new byte[0]);
             return;
         }
@@ -601,7 +603,7 @@ public final class GatewayServer implements AutoCloseable {
 
         @Override
         public void onEvent(String data) throws IOException {
-            ex.write(("data: " + renamed(data, model) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            ex.write(("data: " + renamed(Redactor.redact(data), model) + "\n\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -657,7 +659,7 @@ public final class GatewayServer implements AutoCloseable {
             allBusy &= busy;
             allRateLimited &= rateLimited;
             if (busy && be.retryAfter().isPresent()) {
-                retryAfter = Math.max(retryAfter, (be.retryAfter().get().toMillis() + 999) / 1000);
+                retryAfter = Math.max(retryAfter, RetryAfter.headerSeconds(be.retryAfter().get(), 1));
             }
         }
         String what = (tried.size() == 1 ? "the only model tried" : "all " + tried.size() + " models tried");
@@ -830,10 +832,11 @@ public final class GatewayServer implements AutoCloseable {
                 "the request body is larger than the limit of " + max + " bytes");
     }
 
+    /** Every JSON answer, relayed backend errors and completions included, leaves through here: redacted. */
     private static void sendJson(Exchange ex, int status, JsonNode body) {
         byte[] b;
         try {
-            b = JSON.writeValueAsBytes(body);
+            b = Redactor.redact(JSON.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -90,7 +90,7 @@ class CollectSetupTest {
         assertEquals(f + ": judge.promptFile: cannot read " + dir.resolve("nope.txt") + ": no such file",
                 error("\"judge\": {\"backend\": \"a\", \"promptFile\": \"nope.txt\", \"min\": 1, \"max\": 10}"));
         assertEquals(f + ": rewardEndpoint.url: missing (required)", error("\"rewardEndpoint\": {\"timeoutSeconds\": 3}"));
-        assertEquals(f + ": rewardEndpoint.timeoutSeconds: expected a positive number, got -1.0",
+        assertEquals(f + ": rewardEndpoint.timeoutSeconds: expected seconds from 0.001 to 3600, got -1",
                 error("\"rewardEndpoint\": {\"url\": \"http://x/score\", \"timeoutSeconds\": -1}"));
         assertEquals(f + ": tagger.maxTags: expected a whole number >= 1, got 2.5",
                 error(judge + "}, \"tagger\": {\"backend\": \"a\", \"maxTags\": 2.5}"));

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,11 +185,7 @@ public final class RouterStore {
         if (!FORMAT.equals(format)) {
             throw new IllegalArgumentException(manifestFile + ": format '" + format + "', this version reads " + FORMAT);
         }
-        List<String> models = new ArrayList<>();
-        m.path("models").forEach(n -> models.add(n.asText()));
-        if (models.isEmpty()) {
-            throw new IllegalArgumentException(manifestFile + ": no models listed");
-        }
+        List<String> models = models(m, manifestFile);
         WordPieceTokenizer tokenizer = WordPieceTokenizer.miniLm();
         String tokenizerId = m.path("tokenizer").asText();
         if (!tokenizer.identity().equals(tokenizerId)) {
@@ -236,6 +233,33 @@ public final class RouterStore {
         JsonNode l = manifest.path("labels");
         return new LabelConfig(l.path("tau").asDouble(), RewardNormalization.parse(l.path("normalization").asText("none")),
                 l.path("beta").asDouble(), l.path("hard").asBoolean());
+    }
+
+    /**
+     * The manifest's {@code models}: a non-empty array of distinct, non-blank names. A duplicate would make two head
+     * outputs one backend (and the router's probabilities for it ambiguous), so it is refused, naming both positions.
+     */
+    private static List<String> models(JsonNode m, Path manifestFile) {
+        JsonNode arr = m.get("models");
+        if (arr == null || !arr.isArray() || arr.isEmpty()) {
+            throw new IllegalArgumentException(manifestFile + ": field 'models': expected a non-empty array of model names, got "
+                    + (arr == null ? "none" : arr));
+        }
+        List<String> models = new ArrayList<>();
+        Map<String, Integer> first = new HashMap<>();
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode n = arr.get(i);
+            if (!n.isTextual() || n.textValue().isBlank()) {
+                throw new IllegalArgumentException(manifestFile + ": field 'models[" + i + "]': expected a non-blank model name, got " + n);
+            }
+            Integer seen = first.putIfAbsent(n.textValue(), i);
+            if (seen != null) {
+                throw new IllegalArgumentException(manifestFile + ": field 'models[" + i + "]': duplicate model name '"
+                        + n.textValue() + "' (also models[" + seen + "]); each head output must be a different model");
+            }
+            models.add(n.textValue());
+        }
+        return models;
     }
 
     /** The parsed {@value #MANIFEST} of a router directory, or a one-line error saying what is missing or broken. */

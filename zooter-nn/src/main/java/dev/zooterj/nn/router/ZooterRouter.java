@@ -42,6 +42,9 @@ public final class ZooterRouter implements Router {
         if (head.outputs() != models.size()) {
             throw new IllegalArgumentException("head has " + head.outputs() + " outputs for " + models.size() + " models");
         }
+        if (new java.util.HashSet<>(models).size() != models.size()) {
+            throw new IllegalArgumentException("duplicate model names in " + models + ": each head output must be a different model");
+        }
         if (head.inputDim() != encoder.dimension()) {
             throw new IllegalArgumentException("head expects " + head.inputDim() + "-d embeddings, encoder gives " + encoder.dimension());
         }

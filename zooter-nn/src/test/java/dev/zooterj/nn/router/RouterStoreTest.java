@@ -130,6 +130,23 @@ class RouterStoreTest {
     }
 
     @Test
+    void duplicateOrNonTextModelNamesAreRefusedNamingTheField() throws IOException {
+        Path p = saved("duplicates");
+        Path m = p.resolve(RouterStore.MANIFEST);
+        String original = Files.readString(m);
+        String second = trained.router().models().get(1);
+        String third = trained.router().models().get(2);
+        // same count, so the head still fits: only the names are wrong
+        Files.writeString(m, original.replace("\"" + third + "\"", "\"" + second + "\""));
+        String msg = assertThrows(IllegalArgumentException.class, () -> RouterStore.load(p)).getMessage();
+        assertTrue(msg.contains("router.json: field 'models[2]': duplicate model name '" + second + "' (also models[1])"), msg);
+
+        Files.writeString(m, original.replace("\"" + third + "\"", "null"));
+        msg = assertThrows(IllegalArgumentException.class, () -> RouterStore.load(p)).getMessage();
+        assertTrue(msg.contains("field 'models[2]': expected a non-blank model name, got null"), msg);
+    }
+
+    @Test
     void missingPartsAndForeignDirectoriesAreNamed() throws IOException {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RouterStore.load(dir.resolve("nope")))
                 .getMessage().contains("not found"));

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are refused.
  */
 class GatewaySlowClientsTest {
-    private static final int SLOW_CLIENTS = 400;
+    private static final int SLOW_CLIENTS = 500;
     private static final int ADDRESSES = 8;
 
     private StubOpenAiServer stub;

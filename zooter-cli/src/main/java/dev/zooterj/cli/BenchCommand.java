@@ -160,6 +160,7 @@ final class BenchCommand implements Callable<Integer> {
         o.println((results.simulated() ? "SIMULATED data — " : "") + "suite " + results.suite() + ": group average of the subset metric; "
                 + "MTR = mean task rank among the candidates plus the method (lower is better); %Upl = share of subsets ranked first");
         o.println(ResultTable.format(results.groups(), results.methods()));
+        o.println("dataset_oracle (each subset's best model on its test rows), rmr and oracle use test knowledge: reference lines, not routers.");
         printExtras(o, results);
         if (out != null) {
             List<Path> files = ReportWriter.write(results, out);
@@ -170,6 +171,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     static void printExtras(PrintWriter o, BenchResults r) {
+        r.settings().forEach((k, v) -> {
+            if (k.endsWith(" chosen on validation")) {
+                o.println(k + ": " + v);
+            }
+        });
         MethodResult zooter = r.method("zooter");
         MethodResult bma = r.method("bma");
         MethodResult oracle = r.method("oracle");

@@ -2,8 +2,11 @@ package dev.zooterj.nn.router;
 
 /**
  * Multinomial logistic regression on dense vectors: p(c | x) = softmax(W x + b), fitted by full-batch Adam on the mean
- * cross-entropy plus (l2 / 2)·‖W‖² (the bias is not penalised). Starts from zero weights, so a fit is deterministic.
- * Plain Java loops: the inputs here are a few thousand 384-d vectors and a handful of classes.
+ * cross-entropy plus (l2 / 2)·‖W‖² (the bias is not penalised). The features are standardised (by the training rows'
+ * mean and standard deviation) while fitting, which makes plain gradient steps converge on sentence embeddings, whose
+ * dimensions share a large common component; the scaling is folded back into W and b, so the model applies to raw
+ * vectors. Starts from zero weights, so a fit is deterministic. Plain Java loops: the inputs here are a few thousand
+ * 384-d vectors and a handful of classes.
  */
 public final class SoftmaxRegression {
     private final double[][] weights;   // [C][D + 1], the last column the bias
@@ -30,6 +33,28 @@ public final class SoftmaxRegression {
             throw new IllegalArgumentException(n + " rows for " + y.length + " classes");
         }
         int d = x[0].length;
+        double[] mean = new double[d];
+        double[] sd = new double[d];
+        for (float[] row : x) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += row[j] / (double) n;
+            }
+        }
+        for (float[] row : x) {
+            for (int j = 0; j < d; j++) {
+                sd[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / n;
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            sd[j] = sd[j] > 1e-12 ? Math.sqrt(sd[j]) : 1;
+        }
+        float[][] z = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                z[i][j] = (float) ((x[i][j] - mean[j]) / sd[j]);
+            }
+        }
+        x = z;
         double[][] w = new double[classes][d + 1];
         double[][] m = new double[classes][d + 1];
         double[][] v = new double[classes][d + 1];
@@ -66,6 +91,13 @@ public final class SoftmaxRegression {
                     v[c][j] = b2 * v[c][j] + (1 - b2) * grad * grad;
                     w[c][j] -= rate * (m[c][j] / c1) / (Math.sqrt(v[c][j] / c2) + 1e-8);
                 }
+            }
+        }
+        // w·(x − mean)/sd + b = (w/sd)·x + (b − Σ w·mean/sd)
+        for (double[] wc : w) {
+            for (int j = 0; j < d; j++) {
+                wc[j] /= sd[j];
+                wc[d] -= wc[j] * mean[j];
             }
         }
         return new SoftmaxRegression(w);

@@ -136,10 +136,11 @@ public final class ClusterBestKind implements RouterKind<ClusterBestKind.Setting
 
     @Override
     public Router load(Path dir, JsonNode manifest, KindContext context) {
-        Settings s = EmbeddingRouterStore.settings(this, dir, manifest);
-        List<String> models = EmbeddingRouterStore.models(dir, manifest);
-        TextEmbedder embedder = EmbeddingRouterStore.embedder(dir, manifest, context);
-        Map<String, INDArray> a = EmbeddingRouterStore.arrays(dir, manifest);
+        var saved = EmbeddingRouterStore.read(this, dir, manifest, context);
+        Settings s = saved.settings();
+        List<String> models = saved.models();
+        TextEmbedder embedder = saved.embedder();
+        Map<String, INDArray> a = saved.arrays();
         INDArray c = a.get("centroids");
         INDArray t = a.get("table");
         if (c == null || t == null || c.rows() != s.k() || t.rows() != s.k() || t.columns() != models.size()

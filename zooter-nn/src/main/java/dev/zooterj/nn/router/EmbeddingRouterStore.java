@@ -105,6 +105,14 @@ final class EmbeddingRouterStore {
         }
     }
 
+    /** What every embedding kind reads back: its settings, models, embedder and checked arrays. */
+    record Saved<S>(S settings, List<String> models, TextEmbedder embedder, Map<String, INDArray> arrays) {
+    }
+
+    static <S extends KindSettings<S>> Saved<S> read(RouterKind<S> kind, Path dir, JsonNode manifest, KindContext context) {
+        return new Saved<>(settings(kind, dir, manifest), models(dir, manifest), embedder(dir, manifest, context), arrays(dir, manifest));
+    }
+
     /** The checked arrays of a saved router. */
     static Map<String, INDArray> arrays(Path dir, JsonNode manifest) {
         return NamedArrays.read(RouterStore.verified(dir, manifest, ARRAYS));

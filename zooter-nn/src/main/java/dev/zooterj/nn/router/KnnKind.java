@@ -122,10 +122,11 @@ public final class KnnKind implements RouterKind<KnnKind.Settings> {
 
     @Override
     public Router load(Path dir, JsonNode manifest, KindContext context) {
-        Settings s = EmbeddingRouterStore.settings(this, dir, manifest);
-        List<String> models = EmbeddingRouterStore.models(dir, manifest);
-        TextEmbedder embedder = EmbeddingRouterStore.embedder(dir, manifest, context);
-        Map<String, INDArray> a = EmbeddingRouterStore.arrays(dir, manifest);
+        var saved = EmbeddingRouterStore.read(this, dir, manifest, context);
+        Settings s = saved.settings();
+        List<String> models = saved.models();
+        TextEmbedder embedder = saved.embedder();
+        Map<String, INDArray> a = saved.arrays();
         INDArray x = a.get("embeddings");
         INDArray y = a.get("targets");
         if (x == null || y == null || x.rows() != y.rows() || y.columns() != models.size()) {

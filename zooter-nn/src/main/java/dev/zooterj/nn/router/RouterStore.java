@@ -196,6 +196,10 @@ public final class RouterStore {
         if (!FORMAT.equals(format)) {
             throw new IllegalArgumentException(manifestFile + ": format '" + format + "', this version reads " + FORMAT);
         }
+        String kind = m.path("kind").asText(ZooterKind.NAME);
+        if (!ZooterKind.NAME.equals(kind)) {
+            throw new IllegalArgumentException(dir + " holds a " + kind + " router, not a zooter one: load it with RouterKinds.load");
+        }
         List<String> models = new ArrayList<>();
         m.path("models").forEach(n -> models.add(n.asText()));
         if (models.isEmpty()) {

@@ -117,12 +117,12 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
     @Override
     public Router load(Path dir, JsonNode manifest, KindContext context) {
-        Settings s = EmbeddingRouterStore.settings(this, dir, manifest);
-        List<String> models = EmbeddingRouterStore.models(dir, manifest);
-        TextEmbedder embedder = EmbeddingRouterStore.embedder(dir, manifest, context);
+        var saved = EmbeddingRouterStore.read(this, dir, manifest, context);
+        List<String> models = saved.models();
+        TextEmbedder embedder = saved.embedder();
+        Map<String, INDArray> a = saved.arrays();
         List<String> classes = new ArrayList<>();
         manifest.path("classes").forEach(n -> classes.add(n.asText()));
-        Map<String, INDArray> a = EmbeddingRouterStore.arrays(dir, manifest);
         INDArray w = a.get("weights");
         INDArray t = a.get("table");
         if (w == null || t == null || classes.isEmpty() || w.rows() != classes.size() || t.rows() != classes.size()

@@ -70,6 +70,15 @@ class RouterKindsTest {
     }
 
     @Test
+    void theZooterStoreRefusesAnotherKindsDirectory() {
+        FittedRouter f = RouterKinds.fit("cluster_best", TRAIN, Map.of("k", "3"), KindFixtures.context());
+        Path p = dir.resolve("clusters");
+        f.save(p);
+        var e = assertThrows(IllegalArgumentException.class, () -> RouterStore.load(p));
+        assertEquals(p + " holds a cluster_best router, not a zooter one: load it with RouterKinds.load", e.getMessage());
+    }
+
+    @Test
     void aChangedArraysFileIsRefused() throws Exception {
         FittedRouter f = RouterKinds.fit("knn", TRAIN, Map.of("k", "3"), KindFixtures.context());
         Path p = dir.resolve("knn");

@@ -155,6 +155,11 @@ final class TrainCommand implements Callable<Integer> {
         deleteCheckpoints(checkpoints);
         o.println();
         if (trained instanceof ZooterKind.Fitted z) {
+            if (z.tagger() != null) {
+                String summary = z.tagger().summary();
+                o.println("tags " + tags + " fitted on the training share of the " + data.size() + " rows (not the validation"
+                        + " hold-out)" + (summary.isEmpty() ? "" : ": " + summary));
+            }
             o.println("epoch  train KL   val KL  val top-1   seconds");
             for (EpochStats s : z.trained().result().curve()) {
                 o.println(String.format(Locale.ROOT, "%5d  %8.4f  %7.4f  %8.3f  %8.1f%s", s.epoch(), s.trainLoss(), s.validationKl(),
@@ -182,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
         s = s.with("seed", String.valueOf(seed));
         Map<String, String> fixed = KindNames.parseKindSets(kind, sets);
         s = s.with(fixed);
-        o.println("  " + s.values());
+        o.println("  " + (s instanceof ZooterKind.Settings z ? z.spec().describe() : s.values()));
         o.flush();
         Map<String, List<String>> grid = new LinkedHashMap<>();
         if (tune) {

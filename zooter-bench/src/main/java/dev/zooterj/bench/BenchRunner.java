@@ -9,17 +9,22 @@ import dev.zooterj.core.ensemble.Selection;
 import dev.zooterj.core.label.LabelConfig;
 import dev.zooterj.core.label.ProbabilityVectors;
 import dev.zooterj.core.label.TagEnhancedLabels;
-import dev.zooterj.data.tags.DatasetTagger;
 import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.nn.encoder.BertEncoder;
-import dev.zooterj.nn.router.KnnRouter;
-import dev.zooterj.nn.router.MiniLmEmbedder;
+import dev.zooterj.data.tags.TextEmbedder;
+import dev.zooterj.nn.router.ClusterBestKind;
+import dev.zooterj.nn.router.FittedRouter;
+import dev.zooterj.nn.router.KindContext;
+import dev.zooterj.nn.router.KindSettings;
+import dev.zooterj.nn.router.KnnKind;
+import dev.zooterj.nn.router.RouterKind;
+import dev.zooterj.nn.router.RouterKinds;
 import dev.zooterj.nn.router.RouterSpec;
-import dev.zooterj.nn.router.TrainedRouter;
-import dev.zooterj.nn.router.ZooterRouter;
+import dev.zooterj.nn.router.TaskBestKind;
+import dev.zooterj.nn.router.Tuner;
+import dev.zooterj.nn.router.ZooterKind;
 import dev.zooterj.nn.router.ZooterTrainer;
 import dev.zooterj.nn.train.TrainingMode;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,15 +35,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Runs a benchmark suite: per fold, trains the routers on the fold's training rows (Zooter, its hard-label
- * ablation and β sweep, kNN), builds the baselines (each single model, BMA chosen on the training rows,
- * random, reward-model ranking, oracle), then evaluates every method on all test rows together and adds
- * the bootstrap intervals of Zooter − BMA and the reward-entropy analysis.
+ * Runs a benchmark suite: per fold, fits every learned router kind named in {@link Options#methods()} on the fold's
+ * training rows through the {@link RouterKinds} registry (Zooter, kNN, task_best, cluster_best, ...; with
+ * {@link Options#tune()}, each kind's {@link RouterKind#validationGrid()} is chosen on a stratified hold-out of those
+ * training rows by the {@link Tuner}), Zooter's hard-label ablation and β sweep, builds the baselines (each single
+ * model, BMA chosen on the training rows, random, reward-model ranking, and the reference lines that use test
+ * knowledge: the dataset oracle and the oracle), then evaluates every method on all test rows together and adds the
+ * bootstrap intervals of Zooter − BMA and the reward-entropy analysis.
  *
- * <p>When the router spec names a tag scheme other than {@code data} ({@link RouterSpec#tags()}), each fold's
- * training rows are re-tagged before the routers train: the scheme is fitted on that fold's training rows only
- * (clusters on the pretrained MiniLM embeddings, seeded with the router's seed), so the Zooter router, the hard-label
- * ablation and every β of the sweep learn from labels enhanced with the same tags. Test rows are never read by it.
+ * <p>Nothing that is fitted or chosen reads a test row: kinds see only the fold's training rows. When the router spec
+ * names a tag scheme other than {@code data} ({@link RouterSpec#tags()}), the Zooter kind re-tags the fold's training
+ * rows before training, fitting the scheme on them only (clusters on the pretrained MiniLM embeddings, seeded with the
+ * router's seed), so the Zooter router, the hard-label ablation and every β of the sweep learn from the same tags.
  */
 public final class BenchRunner {
     /** Progress messages (a line each). */
@@ -50,17 +58,36 @@ public final class BenchRunner {
         }
     }
 
+    /** The learned kinds {@code bench} fits by default, in report order. */
+    public static final List<String> DEFAULT_METHODS = List.of(TaskBestKind.NAME, ClusterBestKind.NAME, KnnKind.NAME, ZooterKind.NAME);
+
     /**
-     * @param router      the Zooter router to train per fold (its labels' β is the main setting); null = no routers
-     * @param betaSweep   β values to train extra routers with (empty = none)
-     * @param hardLabel   also train the hard-label ablation
-     * @param knn         neighbours of the kNN router (0 = none)
-     * @param seed        seeds the bootstrap
-     * @param bootstrap   bootstrap resamples
-     * @param entropyBins bins of the reward-entropy analysis
+     * @param router       the Zooter router spec (labels, training, encoder; its seed seeds every kind); null = no learned routers
+     * @param betaSweep    β values to train extra Zooter routers with (empty = none)
+     * @param hardLabel    also train Zooter's hard-label ablation
+     * @param methods      learned router kinds to fit per fold, by registry name
+     * @param tune         choose each kind's validation grid on a hold-out of the training rows (else its defaults)
+     * @param kindSettings per kind, settings fixed by name (they are then not tuned)
+     * @param embedder     frozen embeddings for the embedding-based kinds; null = MiniLM at the router's max tokens
+     * @param seed         seeds the bootstrap
+     * @param bootstrap    bootstrap resamples
+     * @param entropyBins  bins of the reward-entropy analysis
      */
-    public record Options(RouterSpec router, List<Double> betaSweep, boolean hardLabel, int knn, long seed, int bootstrap,
+    public record Options(RouterSpec router, List<Double> betaSweep, boolean hardLabel, List<String> methods, boolean tune,
+                          Map<String, Map<String, String>> kindSettings, TextEmbedder embedder, long seed, int bootstrap,
                           int entropyBins) {
+        public Options {
+            methods = router == null ? List.of() : List.copyOf(methods);
+            kindSettings = Map.copyOf(kindSettings);
+            methods.forEach(RouterKinds::get);
+            kindSettings.keySet().forEach(RouterKinds::get);
+        }
+
+        /** Zooter and, when {@code knn} > 0, kNN with that k; no tuning (the runner's options before router kinds). */
+        public Options(RouterSpec router, List<Double> betaSweep, boolean hardLabel, int knn, long seed, int bootstrap, int entropyBins) {
+            this(router, betaSweep, hardLabel, knn > 0 ? List.of(ZooterKind.NAME, KnnKind.NAME) : List.of(ZooterKind.NAME), false,
+                    knn > 0 ? Map.of(KnnKind.NAME, Map.of("k", String.valueOf(knn))) : Map.of(), null, seed, bootstrap, entropyBins);
+        }
     }
 
     private BenchRunner() {
@@ -75,11 +102,15 @@ public final class BenchRunner {
 
         // method name → per-fold method, in report order
         Map<String, List<EnsembleMethod>> perFold = new LinkedHashMap<>();
-        BertEncoder miniLm = o.router() != null && RouterSpec.MINILM.equals(o.router().encoder())
+        boolean trainsZooter = o.methods().contains(ZooterKind.NAME) || o.hardLabel() || !o.betaSweep().isEmpty();
+        BertEncoder miniLm = o.router() != null && trainsZooter && RouterSpec.MINILM.equals(o.router().encoder())
                 && o.router().mode() == TrainingMode.HEAD ? BertEncoder.miniLm() : null;
+        KindContext context = o.router() == null ? null : new KindContext(o.embedder(), o.router().maxTokens(),
+                o.router().embeddingCache(), log.training(), null, "fold", null, miniLm);
         Map<Double, String> sweepNames = new LinkedHashMap<>();
         TagScheme tags = o.router() == null ? TagScheme.DATA : o.router().tags();
         List<String> fitted = new ArrayList<>();
+        Map<String, List<String>> chosen = new LinkedHashMap<>();
         for (BenchmarkSuite.Fold fold : folds) {
             RewardDataset train = fold.train();
             models.forEach(m -> add(perFold, m, EnsembleMethods.single(models, m)));
@@ -88,39 +119,36 @@ public final class BenchRunner {
             if (o.router() != null) {
                 log.message(String.format(Locale.ROOT, "fold %d/%d: training on %d rows, testing %d", fold.index() + 1,
                         folds.size(), train.size(), fold.test().size()));
-                RewardDataset tagged = train;
-                if (!tags.equals(TagScheme.DATA)) {
-                    // Fitted on the rows the routers train on, not on their validation hold-out.
-                    DatasetTagger.Fitted f = DatasetTagger.fitAndApply(train, ZooterTrainer.fittingRows(train, o.router()), tags,
-                            new MiniLmEmbedder(o.router().maxTokens(), o.router().embeddingCache(), miniLm, log.training()),
-                            o.router().training().seed(), false);
-                    tagged = f.data();
-                    String summary = f.tagger().summary();
-                    log.message("  tags " + tags + (summary.isEmpty() ? "" : ": " + summary));
-                    fitted.add((folds.size() > 1 ? "fold " + (fold.index() + 1) + ": " : "")
-                            + distinctTags(tagged) + " distinct tags" + (summary.isEmpty() ? "" : " (" + summary + ")"));
-                }
-                ZooterRouter zooter = train(tagged, o.router(), miniLm, log, "zooter");
-                add(perFold, "zooter", EnsembleMethods.routing("zooter", zooter));
-                if (o.knn() > 0) {
-                    add(perFold, "knn", EnsembleMethods.routing("knn", knn(train, zooter, o.router().labels(), o.knn())));
+                KindContext foldContext = context.withProvenance("fold", "fold-" + train.size());
+                String prefix = folds.size() > 1 ? "fold " + (fold.index() + 1) + ": " : "";
+                for (String name : o.methods()) {
+                    FittedRouter f = fit(RouterKinds.get(name), train, o, Map.of(), foldContext, log, name);
+                    add(perFold, name, EnsembleMethods.routing(name, f.router()));
+                    f.tuning().ifPresent(t -> chosen.computeIfAbsent(name, k -> new ArrayList<>()).add(prefix + t.describe()));
+                    if (f instanceof ZooterKind.Fitted z && z.tagger() != null) {
+                        String summary = z.tagger().summary();
+                        log.message("  tags " + tags + (summary.isEmpty() ? "" : ": " + summary));
+                        fitted.add(prefix + z.distinctTags() + " distinct tags" + (summary.isEmpty() ? "" : " (" + summary + ")"));
+                    }
                 }
                 if (o.hardLabel()) {
-                    add(perFold, "hard_label", EnsembleMethods.routing("hard_label",
-                            train(tagged, o.router().withLabels(o.router().labels().withHard(true)), miniLm, log, "hard labels")));
+                    add(perFold, "hard_label", EnsembleMethods.routing("hard_label", fit(new ZooterKind(), train, o,
+                            Map.of("hard", "true"), foldContext, log, "hard labels").router()));
                 }
                 for (double beta : o.betaSweep()) {
                     String name = "zooter_beta_" + formatBeta(beta);
                     sweepNames.put(beta, name);
-                    add(perFold, name, EnsembleMethods.routing(name,
-                            train(tagged, o.router().withLabels(o.router().labels().withBeta(beta)), miniLm, log, "beta " + beta)));
+                    add(perFold, name, EnsembleMethods.routing(name, fit(new ZooterKind(), train, o,
+                            Map.of("beta", String.valueOf(beta)), foldContext, log, "beta " + beta).router()));
                 }
             }
-            add(perFold, "rmr", EnsembleMethods.rewardRanking());
-            add(perFold, "oracle", EnsembleMethods.oracle());
         }
         List<EnsembleMethod> methods = new ArrayList<>();
         perFold.forEach((name, byFold) -> methods.add(folded(name, folds, byFold)));
+        // reference lines that read the test rows' scores: never a method to deploy
+        methods.add(EnsembleMethods.datasetOracle(test));
+        methods.add(EnsembleMethods.rewardRanking());
+        methods.add(EnsembleMethods.oracle());
         log.message("evaluating " + methods.size() + " methods on " + test.size() + " test queries");
         SuiteEvaluation evaluation = new SuiteEvaluation(test, suite.groupOfSubset());
         List<MethodResult> results = evaluation.evaluate(methods);
@@ -140,7 +168,12 @@ public final class BenchRunner {
         Map<String, String> recorded = new LinkedHashMap<>(settings);
         if (o.router() != null) {
             recorded.putIfAbsent("tags", tags.describe());
+            recorded.put("learned methods", String.join(", ", o.methods()) + (o.tune()
+                    ? "; settings chosen on a stratified " + Tuner.DEFAULT_VALIDATION + " hold-out of each fold's training rows"
+                    : "; default settings"));
         }
+        chosen.forEach((name, lines) -> recorded.put(name + " chosen on validation", String.join("; ", lines)));
+        recorded.put("dataset_oracle", "reference using test knowledge: per subset, the best model on that subset's test rows");
         if (!fitted.isEmpty()) {
             recorded.put("tags fitted", String.join("; ", fitted));
         }
@@ -148,8 +181,41 @@ public final class BenchRunner {
                 differences, entropy, recorded, rerun);
     }
 
-    private static long distinctTags(RewardDataset data) {
-        return data.records().stream().flatMap(r -> r.tags().stream()).distinct().count();
+    /**
+     * Fits one kind on a fold's training rows: its defaults, the router spec's seed (and, for Zooter, the spec itself;
+     * for kNN, its label temperature and normalisation), the options' fixed settings, then {@code changes}; tuned on
+     * validation when asked, over the grid settings not fixed.
+     */
+    private static <S extends KindSettings<S>> FittedRouter fit(RouterKind<S> kind, RewardDataset train, Options o,
+                                                                Map<String, String> changes, KindContext context, Listener log,
+                                                                String what) {
+        long t0 = System.nanoTime();
+        S s = kind.defaults();
+        RouterSpec spec = o.router();
+        if (s instanceof ZooterKind.Settings) {
+            @SuppressWarnings("unchecked")
+            S fromSpec = (S) new ZooterKind.Settings(spec);
+            s = fromSpec;
+        } else if (s.values().containsKey("tau")) {
+            s = s.with("tau", String.valueOf(spec.labels().tau()))
+                    .with("normalize", spec.labels().normalization().name().toLowerCase(Locale.ROOT));
+        }
+        s = s.with("seed", String.valueOf(spec.training().seed()));
+        Map<String, String> fixed = new LinkedHashMap<>(o.kindSettings().getOrDefault(kind.name(), Map.of()));
+        fixed.putAll(changes);
+        s = s.with(fixed);
+        Map<String, List<String>> grid = new LinkedHashMap<>();
+        if (o.tune()) {
+            kind.validationGrid().forEach((k, v) -> {
+                if (!fixed.containsKey(k)) {
+                    grid.put(k, v);
+                }
+            });
+        }
+        FittedRouter f = Tuner.tune(kind, s, grid, Tuner.DEFAULT_VALIDATION, train, context, null);
+        log.message(String.format(Locale.ROOT, "  %s: %s%s (%.1fs)", what, f.summary(),
+                f.tuning().map(t -> "; chosen on validation: " + t.describe()).orElse(""), (System.nanoTime() - t0) / 1e9));
+        return f;
     }
 
     private static void add(Map<String, List<EnsembleMethod>> perFold, String name, EnsembleMethod m) {
@@ -160,23 +226,6 @@ public final class BenchRunner {
     public static String formatBeta(double beta) {
         String s = String.format(Locale.ROOT, "%.2f", beta);
         return s.replaceAll("0+$", "").replaceAll("\\.$", ".0");
-    }
-
-    private static ZooterRouter train(RewardDataset train, RouterSpec spec, BertEncoder miniLm, Listener log, String what) {
-        long t0 = System.nanoTime();
-        TrainedRouter t = ZooterTrainer.train(train, spec, "fold", "fold-" + train.size(), null, log.training(), miniLm);
-        var best = t.result().curve().get(Math.max(0, t.result().bestEpoch() - 1));
-        log.message(String.format(Locale.ROOT, "  %s: kept epoch %d, validation KL %.4f, top-1 %.3f (%.1fs)", what,
-                best.epoch(), best.validationKl(), best.validationTop1(), (System.nanoTime() - t0) / 1e9));
-        return ZooterTrainer.cachedRouter(t);
-    }
-
-    /** kNN over the same encoder's embeddings, averaging the neighbours' un-enhanced labels s. */
-    private static KnnRouter knn(RewardDataset train, ZooterRouter zooter, LabelConfig labels, int k) {
-        TagEnhancedLabels plain = TagEnhancedLabels.fit(labels.withBeta(1).withHard(false), train.records());
-        double[][] y = train.records().stream().map(plain::label).toArray(double[][]::new);
-        INDArray x = zooter.embed(train.records().stream().map(RewardRecord::query).toList());
-        return new KnnRouter(train.models(), x, y, k, zooter::embed);
     }
 
     /** One method over all folds: each test record is answered by the method of the fold that tests it. */

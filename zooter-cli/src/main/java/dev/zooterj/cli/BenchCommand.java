@@ -33,9 +33,12 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark Zooter against every baseline the way the paper does: each single model, BMA (best on",
-                "average on the training rows), random (expected score), kNN, Zooter (MiniLM head mode, beta 0.3),",
-                "the hard-label ablation, an optional beta sweep, reward-model ranking (all N answer) and the oracle;",
-                "group averages, MTR, %%Uplift, bootstrap intervals of Zooter - BMA and the reward-entropy analysis.",
+                "average on the training rows), random (expected score), the learned router kinds of --methods (task_best,",
+                "cluster_best, knn, zooter: MiniLM head mode, beta 0.3; each kind's settings chosen on a validation hold-out of",
+                "the training rows unless --no-tune), the hard-label ablation, an optional beta sweep, and the reference lines",
+                "that use test knowledge: the dataset oracle (best model per subset on the test rows), reward-model ranking",
+                "(all N answer) and the oracle; group averages, MTR, %%Uplift, bootstrap intervals of Zooter - BMA and the",
+                "reward-entropy analysis.",
                 "Suites: paper-sim (simulated, always available), alpacaeval (two-judge protocol, k-fold),",
                 "routerdc (train -> test and out-of-distribution), jsonl (--data train.jsonl --eval test.jsonl)."})
 final class BenchCommand implements Callable<Integer> {
@@ -69,8 +72,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-hard-label", description = "Skip the hard-label ablation.")
     boolean noHardLabel;
 
-    @Option(names = "--knn", defaultValue = "10", description = "kNN router neighbours; 0 = none (default: ${DEFAULT-VALUE}).")
-    int knn;
+    @Option(names = "--methods", split = ",", paramLabel = "KIND",
+            description = "Learned router kinds to fit per fold (default: task_best,cluster_best,knn,zooter); kinds: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = KindNames.class)
+    List<String> methods;
+
+    @Option(names = "--no-tune", description = "Fit every kind with its default settings instead of choosing them on validation.")
+    boolean noTune;
+
+    @Option(names = "--set", paramLabel = "KIND.NAME=VALUE", description = "Fix one setting of a kind (not tuned), e.g. cluster_best.k=16 or knn.k=10; repeatable.")
+    List<String> sets;
+
+    @Option(names = "--knn", paramLabel = "K", description = "Shorthand for --set knn.k=K; 0 drops knn from --methods.")
+    Integer knn;
 
     @Option(names = "--no-router", description = "Baselines only (no router training).")
     boolean noRouter;
@@ -126,8 +140,18 @@ final class BenchCommand implements Callable<Integer> {
             o.println("tags: " + settings.get("tags"));
         }
         o.flush();
+        List<String> kinds = new ArrayList<>(methods == null ? BenchRunner.DEFAULT_METHODS : methods);
+        Map<String, Map<String, String>> fixed = KindNames.parseSets(sets);
+        if (knn != null) {
+            if (knn == 0) {
+                kinds.remove(dev.zooterj.nn.router.KnnKind.NAME);
+            } else {
+                fixed.computeIfAbsent(dev.zooterj.nn.router.KnnKind.NAME, k -> new LinkedHashMap<>()).put("k", String.valueOf(knn));
+            }
+        }
+        settings.put("methods", String.join(",", kinds) + (noTune ? " (default settings)" : " (settings chosen on validation)"));
         BenchResults results = BenchRunner.run(s, new BenchRunner.Options(router, betaSweep == null ? List.of() : betaSweep,
-                        !noHardLabel && router != null, router == null ? 0 : knn, seed, bootstrap, 5),
+                        !noHardLabel && router != null, kinds, !noTune, fixed, null, seed, bootstrap, 5),
                 settings, rerun(), line -> {
                     o.println(line);
                     o.flush();
@@ -136,6 +160,7 @@ final class BenchCommand implements Callable<Integer> {
         o.println((results.simulated() ? "SIMULATED data — " : "") + "suite " + results.suite() + ": group average of the subset metric; "
                 + "MTR = mean task rank among the candidates plus the method (lower is better); %Upl = share of subsets ranked first");
         o.println(ResultTable.format(results.groups(), results.methods()));
+        o.println("dataset_oracle (each subset's best model on its test rows), rmr and oracle use test knowledge: reference lines, not routers.");
         printExtras(o, results);
         if (out != null) {
             List<Path> files = ReportWriter.write(results, out);
@@ -146,6 +171,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     static void printExtras(PrintWriter o, BenchResults r) {
+        r.settings().forEach((k, v) -> {
+            if (k.endsWith(" chosen on validation")) {
+                o.println(k + ": " + v);
+            }
+        });
         MethodResult zooter = r.method("zooter");
         MethodResult bma = r.method("bma");
         MethodResult oracle = r.method("oracle");

@@ -9,9 +9,10 @@ import dev.zooterj.core.ensemble.EnsembleMethods;
 import dev.zooterj.core.progress.ProgressBar;
 import dev.zooterj.data.ReadOptions;
 import dev.zooterj.data.RewardDatasetReader;
-import dev.zooterj.nn.router.RouterStore;
+import dev.zooterj.core.routing.Router;
+import dev.zooterj.nn.router.KindContext;
+import dev.zooterj.nn.router.RouterKinds;
 import dev.zooterj.nn.router.ZooterRouter;
-import dev.zooterj.nn.router.ZooterTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,12 +63,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (trainData.size() == 0) {
             throw new IllegalArgumentException("BMA needs training rows: give --train FILE or rows with split 'train' in --data");
         }
-        RouterStore.Loaded loaded = RouterStore.load(router);
-        ZooterRouter r = loaded.router();
-        if (cache.dir() != null && "head".equals(loaded.manifest().path("mode").asText())) {
-            // a frozen pretrained encoder: its embeddings of these test queries may be cached already
-            r = r.withEmbeddingCache(cache.dir(), ZooterTrainer.MINILM_IDENTITY);
-            warmCache(r, test);
+        // a frozen pretrained encoder reads its embeddings of these test queries through the cache
+        Router r = RouterKinds.load(router, KindContext.miniLm(256, cache.dir()));
+        String kind = RouterKinds.kindOf(router);
+        if (r instanceof ZooterRouter z && cache.dir() != null) {
+            warmCache(z, test);
         }
         if (!r.models().equals(test.models())) {
             throw new IllegalArgumentException("the router's models " + r.models() + " differ from the data's " + test.models());
@@ -76,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
         test.models().forEach(m -> methods.add(EnsembleMethods.single(test.models(), m)));
         methods.add(EnsembleMethods.bestOnAverage(trainData));
         methods.add(EnsembleMethods.random(test.models()));
-        methods.add(EnsembleMethods.routing("zooter", r));
+        methods.add(EnsembleMethods.routing(kind, r));
         methods.add(EnsembleMethods.rewardRanking());
         methods.add(EnsembleMethods.oracle());
         Map<String, String> groups = SuiteEvaluation.singleGroup(test, "all");
@@ -85,7 +85,7 @@ final class EvaluateCommand implements Callable<Integer> {
         o.println("evaluated on " + test.size() + " rows in " + eval.subsets().size() + " subsets of " + input.data
                 + (split == null ? "" : " (split " + split + ")"));
         o.println();
-        printSubsetTable(o, eval.subsets(), results);
+        printSubsetTable(o, eval.subsets(), results, kind);
         o.println();
         o.println(ResultTable.format(eval.groups(), results));
         return 0;
@@ -103,7 +103,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static void printSubsetTable(PrintWriter o, List<String> subsets, List<MethodResult> results) {
+    private static void printSubsetTable(PrintWriter o, List<String> subsets, List<MethodResult> results, String kind) {
         int w = results.stream().mapToInt(r -> r.method().length()).max().orElse(8);
         StringBuilder head = new StringBuilder(Console.pad("method", w));
         for (String s : subsets) {
@@ -122,11 +122,11 @@ final class EvaluateCommand implements Callable<Integer> {
             line.append(String.format(Locale.ROOT, " %10.4f", sum / subsets.size()));
             o.println(line);
         }
-        Map<String, Double> share = new LinkedHashMap<>(results.stream().filter(r -> r.method().equals("zooter")).findFirst()
+        Map<String, Double> share = new LinkedHashMap<>(results.stream().filter(r -> r.method().equals(kind)).findFirst()
                 .map(MethodResult::routingShare).orElse(Map.of()));
         if (!share.isEmpty()) {
             o.println();
-            o.println("zooter routing share: " + share.entrySet().stream()
+            o.println(kind + " routing share: " + share.entrySet().stream()
                     .map(e -> e.getKey() + " " + Console.pct(e.getValue()).trim()).reduce((a, b) -> a + ", " + b).orElse(""));
         }
     }

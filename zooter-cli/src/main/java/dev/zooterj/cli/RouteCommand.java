@@ -7,8 +7,9 @@ import dev.zooterj.core.progress.ProgressBar;
 import dev.zooterj.core.routing.RoutingDecision;
 import dev.zooterj.data.AtomicFiles;
 import dev.zooterj.data.QueryReader;
-import dev.zooterj.nn.router.RouterStore;
-import dev.zooterj.nn.router.ZooterRouter;
+import dev.zooterj.core.routing.Router;
+import dev.zooterj.nn.router.KindContext;
+import dev.zooterj.nn.router.RouterKinds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
                 "the distribution and its entropy), or a JSONL file of {id, query} to decisions JSONL:",
                 "{\"id\": ..., \"model\": ..., \"distribution\": {model: p}, \"entropy\": ...}"})
 final class RouteCommand implements Callable<Integer> {
-    @Option(names = "--router", required = true, paramLabel = "ROUTER_DIR", description = "A directory written by 'zooter train'.")
+    @Option(names = "--router", required = true, paramLabel = "ROUTER_DIR", description = "A directory written by 'zooter train' (any kind).")
     Path router;
 
     @Option(names = {"--in", "--data"}, paramLabel = "FILE", description = "JSONL of queries (id and query or messages).")
@@ -51,7 +52,7 @@ final class RouteCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--in needs --out FILE for the decisions");
         }
         PrintWriter o = spec.commandLine().getOut();
-        ZooterRouter r = RouterStore.load(router).router();
+        Router r = RouterKinds.load(router, KindContext.miniLm(256, null));
         if (query != null) {
             RoutingDecision d = r.route(query);
             o.println("model: " + d.model());

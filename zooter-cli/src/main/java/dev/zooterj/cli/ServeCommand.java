@@ -8,7 +8,8 @@ import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendClient;
 import dev.zooterj.gateway.serve.GatewayConfig;
 import dev.zooterj.gateway.serve.GatewayServer;
-import dev.zooterj.nn.router.RouterStore;
+import dev.zooterj.nn.router.KindContext;
+import dev.zooterj.nn.router.RouterKinds;
 import dev.zooterj.nn.router.ZooterRouter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -135,7 +136,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withIdleTimeout(seconds("--idle-timeout", idleTimeout))
                 .withMaxConnectionsPerAddress(positive("--max-connections-per-address", maxConnectionsPerAddress));
         BackendsFile file = BackendsFile.load(backends);
-        ZooterRouter r = RouterStore.load(router).router();
+        dev.zooterj.core.routing.Router r = RouterKinds.load(router, KindContext.miniLm(256, null));
         List<String> missing = r.models().stream().filter(m -> file.find(m).isEmpty()).toList();
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("the router's models " + String.join(", ", missing) + " have no backend in "

@@ -7,10 +7,15 @@ import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.nn.encoder.BertConfig;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.io.Hashing;
-import dev.zooterj.nn.router.MiniLmEmbedder;
+import dev.zooterj.nn.router.FittedRouter;
+import dev.zooterj.nn.router.KindContext;
+import dev.zooterj.nn.router.KindSettings;
+import dev.zooterj.nn.router.RouterKind;
+import dev.zooterj.nn.router.RouterKinds;
 import dev.zooterj.nn.router.RouterSpec;
 import dev.zooterj.nn.router.RouterStore;
-import dev.zooterj.nn.router.TrainedRouter;
+import dev.zooterj.nn.router.Tuner;
+import dev.zooterj.nn.router.ZooterKind;
 import dev.zooterj.nn.router.ZooterTrainer;
 import dev.zooterj.nn.train.EpochStats;
 import dev.zooterj.nn.train.TrainingConfig;
@@ -23,11 +28,14 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a Zooter router: KL(s* ‖ softmax(head(encoder(q)))) on the dataset's labels, and save it",
+        description = {"Train a router of any kind (--kind; default zooter). Zooter: KL(s* ‖ softmax(head(encoder(q)))) on the dataset's labels, and save it",
                 "as a router directory (weights, settings, provenance, training curve), written atomically.",
                 "Modes: head (MiniLM frozen, embeddings cached on disk; fast), finetune (MiniLM layers train;",
                 "slow on a CPU), scratch (a small encoder from random init). A stratified --validation share is",
@@ -44,6 +52,16 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "ROUTER_DIR", description = "Router directory to write.")
     Path out;
+
+    @Option(names = "--kind", defaultValue = "zooter", completionCandidates = KindNames.class,
+            description = "Router kind: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The options below set zooter; --set sets any kind.")
+    String kind;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "One setting of the kind, e.g. k=16 (cluster_best, knn) or beta=0.1; repeatable.")
+    List<String> sets;
+
+    @Option(names = "--tune", description = "Choose the kind's validation grid (knn: k; cluster_best: k, alpha) on the --validation hold-out.")
+    boolean tune;
 
     @Option(names = "--split", paramLabel = "NAME", description = "Train only on rows whose split is NAME (e.g. train).")
     String split;
@@ -123,44 +141,70 @@ final class TrainCommand implements Callable<Integer> {
                     + "; pass --split train to keep evaluation rows out");
         }
         RouterSpec routerSpec = routerSpec();
-        LabelWarnings.warnIfFlat(o, data, routerSpec.labels());
         String sha = Hashing.sha256(input.data);
-        DatasetTagger tagger = null;
-        dev.zooterj.nn.encoder.BertEncoder miniLm = null;
-        if (!tags.equals(TagScheme.DATA)) {
-            MiniLmEmbedder embedder = tags.needsEmbeddings()
-                    ? new MiniLmEmbedder(routerSpec.maxTokens(), cache.dir(), null, new BarListener(System.err, o)) : null;
-            // Fitted on the rows the router trains on, not on its validation hold-out.
-            DatasetTagger.Fitted f = DatasetTagger.fitAndApply(data, ZooterTrainer.fittingRows(data, routerSpec), tags,
-                    embedder, seed, false);
-            data = f.data();
-            tagger = f.tagger();
-            String summary = tagger.summary();
-            o.println("tags " + tags + " fitted on the training share of the " + data.size() + " rows (not the validation"
-                    + " hold-out)" + (summary.isEmpty() ? "" : ": " + summary));
-            if (embedder != null && routerSpec.mode() == TrainingMode.HEAD) {
-                miniLm = embedder.loadedEncoder().orElse(null);
-            }
-        }
-        o.println("training a Zooter router on " + data.size() + " rows × " + data.models().size() + " models from " + input.data);
-        o.println("  " + routerSpec.describe());
-        o.flush();
+        RouterKind<?> k = RouterKinds.get(kind);
         Path checkpoints = out.toAbsolutePath().getParent().resolve("." + out.getFileName() + ".checkpoint");
-        TrainedRouter trained = ZooterTrainer.train(data, routerSpec, input.data.toString(), sha, checkpoints, new BarListener(System.err, o),
-                miniLm);
-        RouterStore.save(trained, out, tagger);
+        KindContext context = new KindContext(null, routerSpec.maxTokens(), cache.dir(), new BarListener(System.err, o), checkpoints,
+                input.data.toString(), sha, null);
+        if (k instanceof ZooterKind) {
+            LabelWarnings.warnIfFlat(o, data, routerSpec.labels());
+        }
+        o.println("training a " + kind + " router on " + data.size() + " rows × " + data.models().size() + " models from " + input.data);
+        FittedRouter trained = fit(k, data, routerSpec, context, o);
+        trained.save(out);
         deleteCheckpoints(checkpoints);
         o.println();
-        o.println("epoch  train KL   val KL  val top-1   seconds");
-        for (EpochStats s : trained.result().curve()) {
-            o.println(String.format(Locale.ROOT, "%5d  %8.4f  %7.4f  %8.3f  %8.1f%s", s.epoch(), s.trainLoss(), s.validationKl(),
-                    s.validationTop1(), s.seconds(), s.epoch() == trained.result().bestEpoch() ? "  ← kept" : ""));
+        if (trained instanceof ZooterKind.Fitted z) {
+            if (z.tagger() != null) {
+                String summary = z.tagger().summary();
+                o.println("tags " + tags + " fitted on the training share of the " + data.size() + " rows (not the validation"
+                        + " hold-out)" + (summary.isEmpty() ? "" : ": " + summary));
+            }
+            o.println("epoch  train KL   val KL  val top-1   seconds");
+            for (EpochStats s : z.trained().result().curve()) {
+                o.println(String.format(Locale.ROOT, "%5d  %8.4f  %7.4f  %8.3f  %8.1f%s", s.epoch(), s.trainLoss(), s.validationKl(),
+                        s.validationTop1(), s.seconds(), s.epoch() == z.trained().result().bestEpoch() ? "  ← kept" : ""));
+            }
+            if (z.trained().result().stoppedEarly()) {
+                o.println("stopped early: no better validation KL for " + patience + " epochs");
+            }
         }
-        if (trained.result().stoppedEarly()) {
-            o.println("stopped early: no better validation KL for " + patience + " epochs");
-        }
-        o.println("saved router to " + out + " (" + RouterStore.MANIFEST + " holds settings, provenance and this curve)");
+        o.println(trained.summary());
+        trained.tuning().ifPresent(t -> o.println("chosen on validation: " + t.describe()));
+        o.println("saved router to " + out + " (" + RouterStore.MANIFEST + " names the kind and holds settings and provenance)");
         return 0;
+    }
+
+    /** The kind's settings: Zooter's from the options above, any kind's defaults with --seed; then --set; tuned with --tune. */
+    private <S extends KindSettings<S>> FittedRouter fit(RouterKind<S> k, RewardDataset data, RouterSpec routerSpec, KindContext context,
+                                                         PrintWriter o) {
+        S s = k.defaults();
+        if (s instanceof ZooterKind.Settings) {
+            @SuppressWarnings("unchecked")
+            S fromOptions = (S) new ZooterKind.Settings(routerSpec);
+            s = fromOptions;
+        }
+        s = s.with("seed", String.valueOf(seed));
+        Map<String, String> fixed = KindNames.parseKindSets(kind, sets);
+        s = s.with(fixed);
+        o.println("  " + (s instanceof ZooterKind.Settings z ? z.spec().describe() : s.values()));
+        o.flush();
+        Map<String, List<String>> grid = new LinkedHashMap<>();
+        if (tune) {
+            k.validationGrid().forEach((name, values) -> {
+                if (!fixed.containsKey(name)) {
+                    grid.put(name, values);
+                }
+            });
+            if (grid.isEmpty()) {
+                o.println("note: --tune: " + kind + " has no settings to choose on validation" + (fixed.isEmpty() ? "" : " besides those --set fixes"));
+            }
+        }
+        return Tuner.tune(k, s, grid, validation > 0 ? validation : Tuner.DEFAULT_VALIDATION, data, context,
+                (settings, score, done, total) -> {
+                    o.println(String.format(Locale.ROOT, "  validation %d/%d: %s → %.4f", done, total, settings, score));
+                    o.flush();
+                });
     }
 
     RouterSpec routerSpec() {

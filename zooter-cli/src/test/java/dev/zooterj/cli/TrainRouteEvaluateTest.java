@@ -84,6 +84,45 @@ class TrainRouteEvaluateTest {
     }
 
     @Test
+    void anyKindTrainsRoutesAndEvaluatesTheSameWay() throws IOException {
+        Path sim = dir.resolve("sim");
+        Path clusters = dir.resolve("clusters");
+        CliRunner t = CliRunner.run("train", "--kind", "cluster_best", "--tune", "--set", "alpha=5", "--data",
+                sim.resolve("train.jsonl").toString(), "--out", clusters.toString(), "--max-tokens", "24", "--seed", "3",
+                "--cache", dir.resolve("cache").toString());
+        assertEquals(0, t.exitCode(), t.err());
+        assertTrue(t.out().contains("chosen on validation: k="), t.out());
+        JsonNode m = new ObjectMapper().readTree(clusters.resolve("router.json").toFile());
+        assertEquals("cluster_best", m.path("kind").asText());
+        assertEquals("5.0", m.path("settings").path("alpha").asText(), "--set fixes alpha; only k is tuned");
+        assertEquals(5, m.path("tuning").path("candidates").size());
+        assertEquals("3", m.path("settings").path("seed").asText());
+        assertEquals(24, m.path("embedder").path("maxTokens").asInt());
+
+        CliRunner one = CliRunner.run("route", "--router", clusters.toString(), "Solve 3x + 5 = 11 for x");
+        assertEquals(0, one.exitCode(), one.err());
+        assertTrue(one.out().startsWith("model: sim-"), one.out());
+        CliRunner e = CliRunner.run("evaluate", "--router", clusters.toString(), "--data", sim.resolve("eval.jsonl").toString(),
+                "--train", sim.resolve("train.jsonl").toString(), "--cache", dir.resolve("cache").toString());
+        assertEquals(0, e.exitCode(), e.err());
+        assertTrue(e.out().contains("cluster_best routing share"), e.out());
+    }
+
+    @Test
+    void anUnknownKindOrSettingIsOneLineNamingWhatExists() {
+        CliRunner k = CliRunner.run("train", "--kind", "magic", "--data", dir.resolve("sim/train.jsonl").toString(), "--out",
+                dir.resolve("x").toString());
+        assertEquals(1, k.exitCode());
+        assertEquals("zooter train: error: unknown router kind 'magic'; available kinds are [zooter, knn, task_best, cluster_best]",
+                k.err().strip());
+        CliRunner s = CliRunner.run("train", "--kind", "knn", "--set", "neighbours=3", "--data", dir.resolve("sim/train.jsonl").toString(),
+                "--out", dir.resolve("x").toString());
+        assertEquals(1, s.exitCode());
+        assertTrue(s.err().contains("--set neighbours=3: knn has no setting 'neighbours'; its settings are [k, target, tau, normalize, seed]"),
+                s.err());
+    }
+
+    @Test
     void aBadRouterDirectoryIsOneClearLine() {
         CliRunner r = CliRunner.run("route", "--router", dir.resolve("missing").toString(), "hello");
         assertEquals(1, r.exitCode());

@@ -15,6 +15,9 @@ import java.util.Map;
 final class MethodPalette {
     private static final Map<String, Color> NAMED = Map.of(
             "zooter", new Color(0xD62728),
+            "task_best", new Color(0x1F77B4),
+            "cluster_best", new Color(0x8C564B),
+            "dataset_oracle", new Color(0x98DF8A),
             "hard_label", new Color(0x9467BD),
             "knn", new Color(0x17BECF),
             "random", new Color(0x7F7F7F),

@@ -76,6 +76,9 @@ final class ResultsJson {
 
     private static ObjectNode method(MethodResult m) {
         ObjectNode o = MAPPER.createObjectNode();
+        if (ReportContent.USES_TEST_KNOWLEDGE.contains(m.method())) {
+            o.put("uses_test_knowledge", true);
+        }
         number(o, "average", m.average());
         number(o, "mtr", m.mtr());
         number(o, "uplift", m.uplift());

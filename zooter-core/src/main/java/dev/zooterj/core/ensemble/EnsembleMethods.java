@@ -87,6 +87,23 @@ public final class EnsembleMethods {
         return named("oracle", r -> new Selection(ProbabilityVectors.uniformOverArgmax(r.evaluationScores()), true));
     }
 
+    /**
+     * The dataset oracle: per subset, the model with the best mean evaluation score <b>on the rows given</b> (the test
+     * rows), used for every query of that subset. A reference line that uses test knowledge twice: the subset of each
+     * query, and which model is best on that subset's test rows. Rows of a subset not seen here get the overall best.
+     */
+    public static EnsembleMethod datasetOracle(RewardDataset test) {
+        java.util.Map<String, double[]> best = new java.util.HashMap<>();
+        test.bySubset().forEach((subset, rows) -> {
+            double[] oneHot = new double[test.models().size()];
+            oneHot[ProbabilityVectors.argmax(test.withRecords(rows).meanScores())] = 1;
+            best.put(subset, oneHot);
+        });
+        double[] overall = new double[test.models().size()];
+        overall[ProbabilityVectors.argmax(test.meanScores())] = 1;
+        return named("dataset_oracle", r -> new Selection(best.getOrDefault(r.subset() == null ? "" : r.subset(), overall).clone(), false));
+    }
+
     private static EnsembleMethod named(String name, java.util.function.Function<RewardRecord, Selection> f) {
         return new EnsembleMethod() {
             @Override

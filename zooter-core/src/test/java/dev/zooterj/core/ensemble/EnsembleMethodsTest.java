@@ -39,6 +39,24 @@ class EnsembleMethodsTest {
     }
 
     @Test
+    void datasetOracleUsesEachSubsetsBestModelOnTheRowsGiven() {
+        // subset s: b scores 1 on both rows; subset t: c best (mean 0.75 against a 0.5)
+        RewardDataset test = new RewardDataset(MODELS, List.of(
+                new RewardRecord("1", "q1", null, List.of(), "s", null, new double[]{9, 0, 0}, new double[]{0, 1, 0}, null),
+                new RewardRecord("2", "q2", null, List.of(), "s", null, new double[]{9, 0, 0}, new double[]{0, 1, 0.5}, null),
+                new RewardRecord("3", "q3", null, List.of(), "t", null, new double[]{9, 0, 0}, new double[]{1, 0, 0.5}, null),
+                new RewardRecord("4", "q4", null, List.of(), "t", null, new double[]{9, 0, 0}, new double[]{0, 0, 1}, null)));
+        EnsembleMethod d = EnsembleMethods.datasetOracle(test);
+        assertEquals("dataset_oracle", d.name());
+        List<Selection> s = d.selectAll(test.records());
+        double[] expected = {1, 1, 0.5, 1};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected[i], s.get(i).expectedScore(test.records().get(i).evaluationScores()), 1e-12);
+            assertEquals(1, s.get(i).generations());
+        }
+    }
+
+    @Test
     void bmaIsChosenOnTrainingScoresOnly() {
         RewardDataset train = new RewardDataset(MODELS, List.of(
                 rec("1", new double[]{9, 0, 0}, new double[]{0, 1, 0}, null),

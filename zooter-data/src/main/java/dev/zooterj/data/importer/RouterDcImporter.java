@@ -21,12 +21,22 @@ import java.util.Map;
 
 /**
  * Imports RouterDC's per-query correctness file ({@code routerdc_split2_model7.jsonl}: {@code source_file,
- * dataset, split, idx, question, scores}). The score (fraction of sampled answers correct) is both the
- * reward and the metric; {@code dataset} becomes the subset and the tag, {@code split} is kept, and the id is
- * {@code dataset/split/idx}.
+ * dataset, split, idx, question, scores}); {@code dataset} becomes the subset and the tag, {@code split} is kept, and
+ * the id is {@code dataset/split/idx}.
+ *
+ * <p>What a stored value means differs by task, and RouterDC's own evaluation treats them differently. The
+ * multiple-choice tasks ({@link #MULTIPLE_CHOICE}) store the length-normalised likelihood of the gold option when the
+ * model's argmax is correct and 0 otherwise; RouterDC's metric binarises them ({@code score > 0} → 1), i.e. accuracy.
+ * The generation tasks (gsm8k, humaneval, mbpp, javascript) store the fraction of 10 samples (T = 0.2) that are
+ * correct, used as is. So each row's {@code scores} is that metric, and its {@code rewards} the raw stored value: a
+ * graded correctness signal to train on.
  */
 public final class RouterDcImporter {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Tasks whose metric is accuracy: the stored value binarised ({@code > 0} → 1). MATH_prealgebra is 0/1 already. */
+    public static final java.util.Set<String> MULTIPLE_CHOICE = java.util.Set.of("mmlu", "cmmlu", "arc_challenge", "arc_easy",
+            "ceval", "MATH_prealgebra");
 
     public record Result(RewardDataset dataset, ReadReport report) {
     }
@@ -79,7 +89,7 @@ public final class RouterDcImporter {
                     if (first != null) {
                         throw new DatasetFormatException(file, n, "idx", "duplicate id '" + id + "' (first on line " + first + ")");
                     }
-                    records.add(new RewardRecord(id, question, null, List.of(dataset), dataset, split, v, null, null));
+                    records.add(new RewardRecord(id, question, null, List.of(dataset), dataset, split, v, metric(dataset, v), null));
                     report.rowKept();
                 } catch (DatasetFormatException e) {
                     if (!lenient) {
@@ -95,6 +105,18 @@ public final class RouterDcImporter {
             throw new DatasetFormatException(file, 0, null, "no valid rows");
         }
         return new Result(new RewardDataset(models, records), report);
+    }
+
+    /** RouterDC's metric for one row: binarised for the multiple-choice tasks, the raw value otherwise. */
+    static double[] metric(String dataset, double[] raw) {
+        if (!MULTIPLE_CHOICE.contains(dataset)) {
+            return raw.clone();
+        }
+        double[] out = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = raw[i] > 0 ? 1 : 0;
+        }
+        return out;
     }
 
     private static String text(Path file, long n, JsonNode node, String field) {

@@ -28,6 +28,23 @@ class RouterDcImporterTest {
         assertEquals("test", r.dataset().records().get(1).split());
         assertEquals(List.of("gsm8k"), r.dataset().records().get(1).tags());
         assertArrayEquals(new double[]{0.0, 0.5}, r.dataset().records().get(1).rewards());
+        // a generation task: the metric is the stored fraction of correct samples, as is
+        assertArrayEquals(new double[]{0.0, 0.5}, r.dataset().records().get(1).scores());
+    }
+
+    @Test
+    void multipleChoiceScoresAreBinarisedAndRewardsKeepTheRawValue() throws IOException {
+        Path f = dir.resolve("r.jsonl");
+        Files.write(f, List.of(
+                "{\"dataset\":\"mmlu\",\"split\":\"test\",\"idx\":0,\"question\":\"q\",\"scores\":{\"a\":0.31,\"b\":0.0,\"c\":1e-9}}",
+                "{\"dataset\":\"ceval\",\"split\":\"ood_test\",\"idx\":0,\"question\":\"q\",\"scores\":{\"a\":0.0,\"b\":0.72,\"c\":0.0}}",
+                "{\"dataset\":\"mbpp\",\"split\":\"ood_test\",\"idx\":0,\"question\":\"q\",\"scores\":{\"a\":0.3,\"b\":0.0,\"c\":1.0}}"));
+        var d = RouterDcImporter.importData(f, false).dataset();
+        assertArrayEquals(new double[]{1, 0, 1}, d.records().get(0).scores());
+        assertArrayEquals(new double[]{0.31, 0.0, 1e-9}, d.records().get(0).rewards());
+        assertArrayEquals(new double[]{0, 1, 0}, d.records().get(1).scores());
+        assertArrayEquals(new double[]{0.3, 0.0, 1.0}, d.records().get(2).scores());
+        assertArrayEquals(new double[]{0.3, 0.0, 1.0}, d.records().get(2).rewards());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.zooterj.nn.router;
 
+import dev.zooterj.core.routing.Estimate;
+import dev.zooterj.core.routing.Estimator;
+import dev.zooterj.core.routing.Policy;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.RoutingDecision;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,15 +13,17 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * k-nearest-neighbour routing on the same embeddings as Zooter: the distribution is the mean training label
- * of the k training queries most cosine-similar to the query. A strong, training-free baseline.
+ * k-nearest-neighbour routing on the same embeddings as Zooter: the estimate is the mean target of the k training
+ * queries most cosine-similar to the query — their labels (a distribution) or their scores (expected scores) — and
+ * the pick its argmax. A strong, training-free baseline.
  */
-public final class KnnRouter implements Router {
+public final class KnnRouter implements Router, Estimator {
     private final List<String> models;
     private final INDArray unitTraining;       // (n, D), rows L2-normalised
     private final double[][] labels;           // (n, N)
     private final int k;
     private final Function<List<String>, INDArray> embed;
+    private final Estimate.Kind kind;
 
     /**
      * @param trainingEmbeddings embeddings of the training queries [n, D]
@@ -27,6 +32,16 @@ public final class KnnRouter implements Router {
      */
     public KnnRouter(List<String> models, INDArray trainingEmbeddings, double[][] labels, int k,
                      Function<List<String>, INDArray> embed) {
+        this(models, trainingEmbeddings, labels, k, embed, Estimate.Kind.DISTRIBUTION);
+    }
+
+    /**
+     * @param targets per training query, a distribution ({@code kind} DISTRIBUTION) or scores (EXPECTED_SCORES), [n][N]
+     */
+    public KnnRouter(List<String> models, INDArray trainingEmbeddings, double[][] targets, int k,
+                     Function<List<String>, INDArray> embed, Estimate.Kind kind) {
+        double[][] labels = targets;
+        this.kind = kind;
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -58,8 +73,13 @@ public final class KnnRouter implements Router {
 
     @Override
     public List<RoutingDecision> route(List<String> queries) {
+        return estimate(queries).stream().map(Policy.ARGMAX::decide).toList();
+    }
+
+    @Override
+    public List<Estimate> estimate(List<String> queries) {
         INDArray sims = normalised(embed.apply(queries)).mmul(unitTraining.transpose());   // (q, n)
-        List<RoutingDecision> out = new ArrayList<>(queries.size());
+        List<Estimate> out = new ArrayList<>(queries.size());
         for (int q = 0; q < queries.size(); q++) {
             float[] row = sims.getRow(q).toFloatVector();
             double[] dist = new double[models.size()];
@@ -68,7 +88,7 @@ public final class KnnRouter implements Router {
                     dist[m] += labels[i][m] / k;
                 }
             }
-            out.add(RoutingDecision.argmax(models, dist));
+            out.add(new Estimate(models, dist, kind));
         }
         return out;
     }

@@ -53,7 +53,7 @@ public final class RouterStore {
     public static final String HEAD = "head.bin";
     public static final String ENCODER = "encoder.bin";
     public static final String TAGGER = "tagger.bin";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private RouterStore() {
     }
@@ -74,6 +74,14 @@ public final class RouterStore {
      * @param tagger the fitted tagger; required when the spec's scheme is fitted (cluster, keywords), else may be null
      */
     public static void save(TrainedRouter trained, Path dir, DatasetTagger tagger) {
+        save(trained, dir, tagger, null);
+    }
+
+    /**
+     * As {@link #save(TrainedRouter, Path, DatasetTagger)}, with more top-level fields for {@value #MANIFEST} (the
+     * {@link ZooterKind} adds its settings and how they were chosen).
+     */
+    static void save(TrainedRouter trained, Path dir, DatasetTagger tagger, ObjectNode extra) {
         TagScheme scheme = trained.spec().tags();
         if (tagger != null && !tagger.scheme().equals(scheme)) {
             throw new IllegalArgumentException("the tagger is for tags " + tagger.scheme() + " but the router was trained with tags " + scheme);
@@ -96,6 +104,9 @@ public final class RouterStore {
                 tagger.save(tmp.resolve(TAGGER));
             }
             ObjectNode m = manifest(trained, encoderTrained);
+            if (extra != null) {
+                m.setAll(extra);
+            }
             ObjectNode tags = m.putObject("tags");
             tags.put("scheme", scheme.toString());
             if (withTagger) {
@@ -125,6 +136,7 @@ public final class RouterStore {
         ZooterRouter r = t.router();
         ObjectNode m = JSON.createObjectNode();
         m.put("format", FORMAT);
+        m.put("kind", ZooterKind.NAME);
         ArrayNode models = m.putArray("models");
         r.models().forEach(models::add);
         ObjectNode enc = m.putObject("encoder");
@@ -184,6 +196,10 @@ public final class RouterStore {
         String format = m.path("format").asText();
         if (!FORMAT.equals(format)) {
             throw new IllegalArgumentException(manifestFile + ": format '" + format + "', this version reads " + FORMAT);
+        }
+        String kind = m.path("kind").asText(ZooterKind.NAME);
+        if (!ZooterKind.NAME.equals(kind)) {
+            throw new IllegalArgumentException(dir + " holds a " + kind + " router, not a zooter one: load it with RouterKinds.load");
         }
         List<String> models = models(m, manifestFile);
         WordPieceTokenizer tokenizer = WordPieceTokenizer.miniLm();
@@ -263,7 +279,7 @@ public final class RouterStore {
     }
 
     /** The parsed {@value #MANIFEST} of a router directory, or a one-line error saying what is missing or broken. */
-    private static JsonNode manifest(Path dir) {
+    static JsonNode manifest(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("router directory " + dir + " not found");
@@ -316,7 +332,7 @@ public final class RouterStore {
         return Optional.of(t);
     }
 
-    private static Path verified(Path dir, JsonNode m, String name) {
+    static Path verified(Path dir, JsonNode m, String name) {
         Path f = dir.resolve(name);
         if (!Files.isRegularFile(f)) {
             throw new IllegalArgumentException(dir + ": " + name + " is missing");
@@ -330,7 +346,7 @@ public final class RouterStore {
         return f;
     }
 
-    private static void replaceDirectory(Path tmp, Path dir) throws IOException {
+    static void replaceDirectory(Path tmp, Path dir) throws IOException {
         Path old = null;
         if (Files.exists(dir)) {
             if (!Files.isRegularFile(dir.resolve(MANIFEST)) && !isEmptyDirectory(dir)) {
@@ -354,7 +370,7 @@ public final class RouterStore {
         }
     }
 
-    private static void deleteQuietly(Path p) {
+    static void deleteQuietly(Path p) {
         if (!Files.exists(p)) {
             return;
         }

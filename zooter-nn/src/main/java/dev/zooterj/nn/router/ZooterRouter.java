@@ -1,6 +1,9 @@
 package dev.zooterj.nn.router;
 
 import dev.zooterj.core.label.ProbabilityVectors;
+import dev.zooterj.core.routing.Estimate;
+import dev.zooterj.core.routing.Estimator;
+import dev.zooterj.core.routing.Policy;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.RoutingDecision;
 import dev.zooterj.nn.encoder.TextEncoder;
@@ -22,7 +25,7 @@ import java.util.List;
  * by length so each is padded only to its own longest query. Thread-safe: inference reads the weights and
  * allocates its own arrays.
  */
-public final class ZooterRouter implements Router {
+public final class ZooterRouter implements Router, Estimator {
     /** Queries per encoder batch when routing many. */
     public static final int BATCH = 32;
 
@@ -78,11 +81,17 @@ public final class ZooterRouter implements Router {
 
     @Override
     public List<RoutingDecision> route(List<String> queries) {
+        return estimate(queries).stream().map(Policy.ARGMAX::decide).toList();
+    }
+
+    /** Z(q): the head's softmax distribution over the models. */
+    @Override
+    public List<Estimate> estimate(List<String> queries) {
         INDArray logits = head.logits(embed(queries));
         double[][] z = logits.castTo(DataType.DOUBLE).toDoubleMatrix();
-        List<RoutingDecision> out = new ArrayList<>(queries.size());
+        List<Estimate> out = new ArrayList<>(queries.size());
         for (double[] row : z) {
-            out.add(RoutingDecision.argmax(models, ProbabilityVectors.softmax(row, 1)));
+            out.add(Estimate.distribution(models, ProbabilityVectors.softmax(row, 1)));
         }
         return out;
     }

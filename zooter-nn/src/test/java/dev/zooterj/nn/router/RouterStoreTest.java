@@ -53,6 +53,34 @@ class RouterStoreTest {
     }
 
     @Test
+    void aRouterSavedBeforeKindsExistedLoadsAsZooter() throws IOException {
+        Path p = saved("legacy");
+        com.fasterxml.jackson.databind.node.ObjectNode m =
+                (com.fasterxml.jackson.databind.node.ObjectNode) RouterStore.JSON.readTree(p.resolve(RouterStore.MANIFEST).toFile());
+        assertEquals("zooter", m.path("kind").asText());
+        m.remove("kind");
+        Files.writeString(p.resolve(RouterStore.MANIFEST), m.toString());
+        assertEquals("zooter", RouterKinds.kindOf(p));
+        dev.zooterj.core.routing.Router r = RouterKinds.load(p, KindContext.miniLm(16, null));
+        assertTrue(r instanceof ZooterRouter, r.getClass().toString());
+        assertEquals(trained.router().route(queries), r.route(queries));
+    }
+
+    @Test
+    void theZooterKindFitsSavesAndLoadsThroughTheRegistry() throws IOException {
+        SimulatedZoo zoo = SimulatedZoo.generate(SimulatedZoo.Config.defaults().withTrainingQueries(40).withQueriesPerSubset(1));
+        FittedRouter f = new ZooterKind().fit(zoo.training(), new ZooterKind.Settings(tinySpec(7)).with("beta", "0.5"),
+                KindContext.miniLm(16, null));
+        Path p = dir.resolve("kind");
+        f.save(p);
+        String manifest = Files.readString(p.resolve(RouterStore.MANIFEST));
+        assertTrue(manifest.contains("\"kind\" : \"zooter\""), manifest);
+        assertTrue(manifest.contains("\"beta\" : \"0.5\""), manifest);
+        assertEquals(0.5, RouterStore.labels(RouterStore.load(p).manifest()).beta());
+        assertEquals(f.router().route(queries), RouterKinds.load(p, KindContext.miniLm(16, null)).route(queries));
+    }
+
+    @Test
     void saveThenLoadRoutesIdenticallyAndKeepsProvenance() {
         Path p = saved("ok");
         RouterStore.Loaded loaded = RouterStore.load(p);

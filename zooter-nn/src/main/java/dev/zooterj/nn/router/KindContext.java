@@ -1,0 +1,143 @@
+package dev.zooterj.nn.router;
+
+import dev.zooterj.data.tags.TextEmbedder;
+import dev.zooterj.nn.encoder.BertEncoder;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What fitting and loading routers need besides rows and settings: the frozen text embedder the embedding-based kinds
+ * share (MiniLM through the on-disk cache by default), progress listeners, where checkpoints go, and provenance.
+ *
+ * @param embedder       frozen embeddings for kNN, task and cluster kinds; null = pretrained MiniLM at {@code maxTokens}
+ *                       through {@code embeddingCache}, loaded when first needed
+ * @param maxTokens      tokens kept per query by the default embedder
+ * @param embeddingCache on-disk embedding cache (null: none)
+ * @param listener       progress of embedding and training (may be null)
+ * @param checkpoints    where the zooter kind keeps resumable checkpoints (null: none)
+ * @param datasetName    the training file, for provenance
+ * @param datasetSha256  its SHA-256, for provenance
+ * @param frozenMiniLm   an already loaded MiniLM to share between head-mode trainings (null: load when needed)
+ */
+public record KindContext(TextEmbedder embedder, int maxTokens, Path embeddingCache, ZooterTrainer.Listener listener,
+                          Path checkpoints, String datasetName, String datasetSha256, BertEncoder frozenMiniLm) {
+    public KindContext {
+        listener = listener != null ? listener : new ZooterTrainer.Listener() { };
+        datasetName = datasetName != null ? datasetName : "rows";
+        datasetSha256 = datasetSha256 != null ? datasetSha256 : "";
+        if (embedder == null) {
+            embedder = new MemoizingEmbedder(new MiniLmEmbedder(maxTokens, embeddingCache, frozenMiniLm, listener));
+        } else if (!(embedder instanceof MemoizingEmbedder)) {
+            embedder = new MemoizingEmbedder(embedder);
+        }
+    }
+
+    /** MiniLM embeddings at {@code maxTokens} through {@code cache}; no checkpoints, no listener. */
+    public static KindContext miniLm(int maxTokens, Path cache) {
+        return new KindContext(null, maxTokens, cache, null, null, null, null, null);
+    }
+
+    /** A context embedding with {@code embedder} (tests use a tiny one). */
+    public static KindContext of(TextEmbedder embedder) {
+        return new KindContext(embedder, embedder.maxTokens(), null, null, null, null, null, null);
+    }
+
+    public KindContext withCheckpoints(Path dir) {
+        return new KindContext(embedder, maxTokens, embeddingCache, listener, dir, datasetName, datasetSha256, frozenMiniLm);
+    }
+
+    public KindContext withProvenance(String name, String sha256) {
+        return new KindContext(embedder, maxTokens, embeddingCache, listener, checkpoints, name, sha256, frozenMiniLm);
+    }
+
+    /**
+     * The embedder a saved router needs: this context's when identity and max tokens match, else the pretrained MiniLM
+     * at the saved max tokens when that is what the router names.
+     *
+     * @throws IllegalArgumentException when the router was fitted on embeddings this build cannot produce
+     */
+    public TextEmbedder embedderFor(String identity, int savedMaxTokens, Path where) {
+        if (embedder.encoder().equals(identity) && embedder.maxTokens() == savedMaxTokens) {
+            return embedder;
+        }
+        MiniLmEmbedder miniLm = new MiniLmEmbedder(savedMaxTokens, embeddingCache, frozenMiniLm, null);
+        if (miniLm.encoder().equals(identity)) {
+            return new MemoizingEmbedder(miniLm);
+        }
+        throw new IllegalArgumentException(where + ": the router was fitted on embeddings of " + identity
+                + ", which this build cannot produce (it has " + miniLm.encoder() + ")");
+    }
+
+    /**
+     * Remembers every text's vector in memory, so the several fits of a bench fold or a tuning grid embed each query
+     * once; thread-safe (embedding itself is serialised, as the MiniLM embedder is not thread-safe).
+     */
+    static final class MemoizingEmbedder implements TextEmbedder {
+        private final TextEmbedder inner;
+        /** Texts remembered at most (about 77 MB of 384-d vectors); then the memory starts afresh, so serving stays bounded. */
+        private static final int CAPACITY = 50_000;
+        private final Map<String, float[]> memo = new ConcurrentHashMap<>();
+
+        MemoizingEmbedder(TextEmbedder inner) {
+            this.inner = Objects.requireNonNull(inner);
+        }
+
+        @Override
+        public String encoder() {
+            return inner.encoder();
+        }
+
+        @Override
+        public int maxTokens() {
+            return inner.maxTokens();
+        }
+
+        @Override
+        public int dimension() {
+            return inner.dimension();
+        }
+
+        @Override
+        public float[][] embed(List<String> texts) {
+            List<String> missing = texts.stream().filter(t -> !memo.containsKey(t)).distinct().toList();
+            if (!missing.isEmpty()) {
+                synchronized (this) {
+                    List<String> still = missing.stream().filter(t -> !memo.containsKey(t)).toList();
+                    if (!still.isEmpty()) {
+                        if (memo.size() + still.size() > CAPACITY) {
+                            memo.clear();
+                        }
+                        float[][] v = inner.embed(still);
+                        for (int i = 0; i < v.length; i++) {
+                            memo.put(still.get(i), v[i]);
+                        }
+                    }
+                }
+            }
+            float[][] out = new float[texts.size()][];
+            List<String> evicted = new java.util.ArrayList<>();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = memo.get(texts.get(i));
+                if (out[i] == null) {
+                    evicted.add(texts.get(i));
+                }
+            }
+            if (!evicted.isEmpty()) {   // cleared by a concurrent caller over capacity: embed those directly
+                float[][] v;
+                synchronized (this) {
+                    v = inner.embed(evicted);
+                }
+                for (int i = 0, j = 0; i < out.length; i++) {
+                    if (out[i] == null) {
+                        out[i] = v[j++];
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}

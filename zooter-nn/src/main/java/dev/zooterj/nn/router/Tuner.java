@@ -1,0 +1,96 @@
+package dev.zooterj.nn.router;
+
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.routing.RoutingMetric;
+import dev.zooterj.data.Splits;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses any kind's settings on validation, as scikit-learn's {@code GridSearchCV} with one hold-out: a stratified
+ * share of the training rows (by subset, seeded with the settings' seed) is held out, every combination of the grid is
+ * fitted on the rest and scored on it by {@link RoutingMetric#macroMean} (the macro mean over subsets that test reports
+ * use), and the best — the first in grid order on a tie — is refitted on all the training rows. Only the rows given are
+ * read: test rows never take part.
+ */
+public final class Tuner {
+    /** Held-out share of the training rows, by default. */
+    public static final double DEFAULT_VALIDATION = 0.1;
+
+    /** Progress: one line per candidate. */
+    public interface Listener {
+        void candidate(Map<String, String> settings, double score, int done, int total);
+    }
+
+    private Tuner() {
+    }
+
+    /** Tunes the kind's own {@link RouterKind#validationGrid()}; with an empty grid, a plain fit. */
+    public static <S extends KindSettings<S>> FittedRouter tune(RouterKind<S> kind, S base, RewardDataset train, KindContext context,
+                                                                Listener listener) {
+        return tune(kind, base, kind.validationGrid(), DEFAULT_VALIDATION, train, context, listener);
+    }
+
+    public static <S extends KindSettings<S>> FittedRouter tune(RouterKind<S> kind, S base, Map<String, List<String>> grid,
+                                                                double validationFraction, RewardDataset train, KindContext context,
+                                                                Listener listener) {
+        if (grid.isEmpty()) {
+            return kind.fit(train, base, context);
+        }
+        List<Map<String, String>> combinations = combinations(grid);
+        Splits.TrainValTest split = Splits.trainValTest(train, validationFraction, 0, base.seed());
+        if (split.validation().size() == 0 || split.train().size() == 0) {
+            throw new IllegalArgumentException(kind.name() + ": " + train.size() + " training rows are too few to hold out a "
+                    + validationFraction + " validation share");
+        }
+        List<Tuning.Candidate> rows = new ArrayList<>();
+        int best = -1;
+        for (Map<String, String> c : combinations) {
+            double score;
+            String note = "";
+            try {
+                FittedRouter f = kind.fit(split.train(), base.with(c), context);
+                score = RoutingMetric.macroMean(f.router(), split.validation());
+            } catch (IllegalArgumentException e) {
+                score = Double.NaN;
+                note = e.getMessage();
+            }
+            rows.add(new Tuning.Candidate(c, score, note));
+            if (Double.isFinite(score) && (best < 0 || score > rows.get(best).score() + 1e-12)) {
+                best = rows.size() - 1;
+            }
+            if (listener != null) {
+                listener.candidate(c, score, rows.size(), combinations.size());
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException(kind.name() + ": no setting of the grid " + grid + " could be fitted: " + rows.get(0).note());
+        }
+        Tuning tuning = new Tuning(grid, rows, best, validationFraction, split.validation().size(), base.seed());
+        return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
+    }
+
+    /** Every combination of the grid's values, the last setting varying fastest. */
+    static List<Map<String, String>> combinations(Map<String, List<String>> grid) {
+        List<Map<String, String>> out = new ArrayList<>();
+        out.add(new LinkedHashMap<>());
+        for (Map.Entry<String, List<String>> e : grid.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                throw new IllegalArgumentException("grid setting '" + e.getKey() + "' has no values");
+            }
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> partial : out) {
+                for (String v : e.getValue()) {
+                    Map<String, String> m = new LinkedHashMap<>(partial);
+                    m.put(e.getKey(), v);
+                    next.add(m);
+                }
+            }
+            out = next;
+        }
+        return out;
+    }
+}

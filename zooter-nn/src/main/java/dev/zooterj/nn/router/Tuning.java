@@ -1,0 +1,39 @@
+package dev.zooterj.nn.router;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a router's settings were chosen: every candidate of the grid fitted on the training rows minus a stratified
+ * validation hold-out, scored there by the routing metric (the macro mean over subsets of the routed model's
+ * evaluation score), the best kept (the first on a tie) and refitted on all the training rows.
+ *
+ * @param grid               setting → candidate values
+ * @param candidates         one row per combination, in grid order
+ * @param chosen             index of the kept candidate
+ * @param validationFraction share of the training rows held out
+ * @param validationRows     rows held out
+ * @param seed               seed of the hold-out
+ */
+public record Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction,
+                     int validationRows, long seed) {
+    /**
+     * @param settings the grid's settings for this candidate
+     * @param score    validation macro mean, NaN when the candidate could not be fitted
+     * @param note     why it could not be fitted, else empty
+     */
+    public record Candidate(Map<String, String> settings, double score, String note) {
+    }
+
+    public Candidate best() {
+        return candidates.get(chosen);
+    }
+
+    /** "k=50 (validation 0.5432 of 6 candidates)". */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        best().settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        return sb + String.format(java.util.Locale.ROOT, " (validation %.4f, best of %d on %d held-out rows)",
+                best().score(), candidates.size(), validationRows);
+    }
+}

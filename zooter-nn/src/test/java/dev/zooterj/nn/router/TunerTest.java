@@ -1,0 +1,74 @@
+package dev.zooterj.nn.router;
+
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.data.RewardRecord;
+import dev.zooterj.core.routing.RoutingMetric;
+import dev.zooterj.data.Splits;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TunerTest {
+    static final RewardDataset TRAIN = KindFixtures.rows("tr-", "train", 20, 20, 20);
+
+    @Test
+    void combinationsVaryTheLastSettingFastest() {
+        Map<String, List<String>> grid = new java.util.LinkedHashMap<>();
+        grid.put("k", List.of("1", "2"));
+        grid.put("alpha", List.of("0", "5"));
+        assertEquals(List.of(Map.of("k", "1", "alpha", "0"), Map.of("k", "1", "alpha", "5"), Map.of("k", "2", "alpha", "0"),
+                Map.of("k", "2", "alpha", "5")), Tuner.combinations(grid));
+    }
+
+    @Test
+    void theChoiceIsTheBestValidationScoreAndEveryCandidateIsRecorded() {
+        ClusterBestKind kind = new ClusterBestKind();
+        Map<String, List<String>> grid = new java.util.LinkedHashMap<>();
+        grid.put("k", List.of("1", "3"));
+        grid.put("alpha", List.of("0", "1000"));
+        FittedRouter f = Tuner.tune(kind, kind.defaults(), grid, 0.25, TRAIN, KindFixtures.context(), null);
+        Tuning t = f.tuning().orElseThrow();
+        assertEquals(4, t.candidates().size());
+        // recompute each candidate's validation score by hand on the same hold-out
+        Splits.TrainValTest split = Splits.trainValTest(TRAIN, 0.25, 0, 42);
+        assertEquals(split.validation().size(), t.validationRows());
+        for (Tuning.Candidate c : t.candidates()) {
+            var r = kind.fit(split.train(), kind.defaults().with(c.settings()), KindFixtures.context()).router();
+            assertEquals(RoutingMetric.macroMean(r, split.validation()), c.score(), 1e-12, c.settings().toString());
+        }
+        // only k = 3 without shrinkage separates the topics: every routed answer scores 1
+        assertEquals(Map.of("k", "3", "alpha", "0"), t.best().settings());
+        assertEquals(1.0, t.best().score(), 1e-12);
+        assertTrue(t.candidates().get(0).score() < 1, "k = 1 routes every topic to one model");
+        // refitted on all the training rows with the chosen settings
+        assertEquals(3, ((ClusterBestKind.Settings) f.settings()).k());
+    }
+
+    @Test
+    void aCandidateThatCannotBeFittedIsRecordedAndSkipped() {
+        KnnKind kind = new KnnKind();
+        ClusterBestKind clusters = new ClusterBestKind();
+        FittedRouter f = Tuner.tune(clusters, clusters.defaults().with("alpha", "0"), Map.of("k", List.of("3", "500")), 0.25, TRAIN,
+                KindFixtures.context(), null);
+        Tuning t = f.tuning().orElseThrow();
+        assertTrue(Double.isNaN(t.candidates().get(1).score()));
+        assertTrue(t.candidates().get(1).note().contains("500 clusters"), t.candidates().get(1).note());
+        assertEquals(0, t.chosen());
+        assertEquals(10, kind.defaults().k());
+    }
+
+    @Test
+    void theTunedRouterDependsOnTheTrainingRowsOnly() {
+        // the tuner is given training rows only; two runs with the same rows and seed give the same choice and router
+        KnnKind kind = new KnnKind();
+        FittedRouter a = Tuner.tune(kind, kind.defaults(), TRAIN, KindFixtures.context(), null);
+        FittedRouter b = Tuner.tune(kind, kind.defaults(), TRAIN, KindFixtures.context(), null);
+        assertEquals(a.tuning().orElseThrow().candidates(), b.tuning().orElseThrow().candidates());
+        List<String> q = KindFixtures.rows("te-", "test", 2, 2, 2).records().stream().map(RewardRecord::query).toList();
+        assertEquals(a.router().route(q), b.router().route(q));
+    }
+}

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
                 LabelsCommand.class,
                 TrainCommand.class,
                 RouteCommand.class,
+                CalibrateCommand.class,
                 EvaluateCommand.class,
                 BenchCommand.class,
                 InfoCommand.class,

@@ -207,7 +207,8 @@ public final class BenchRunner {
             double[] ms = first.meanScores();
             double costRange = java.util.Arrays.stream(mc).max().orElse(1) - java.util.Arrays.stream(mc).min().orElse(0);
             double scoreRange = java.util.Arrays.stream(ms).max().orElse(1) - java.util.Arrays.stream(ms).min().orElse(0);
-            double scale = costRange > 0 ? scoreRange / costRange : 0;
+            // a weight of 1 multiple trades the single models' whole score range for their whole cost range
+            double scale = costRange > 0 ? (scoreRange > 0 ? scoreRange : 1) / costRange : 0;
             SWEEP_MULTIPLES.forEach(m -> lambdas.add(m * scale));
         }
         // per fold: the base router's estimator and its calibrated cost-aware policy (for the pair curve)
@@ -405,8 +406,9 @@ public final class BenchRunner {
             foldEstimators.add(estimator);
             foldPolicies.add(policy);
             if (sweepCost) {
-                for (double lambda : lambdas) {
-                    String name = "cost_" + lambda;
+                for (int i = 0; i < lambdas.size(); i++) {
+                    double lambda = lambdas.get(i);
+                    String name = "cost_" + i;
                     add(sweepPerFold, name, EnsembleMethods.rerank(name, estimator, policy.withLambda(lambda)));
                 }
             }

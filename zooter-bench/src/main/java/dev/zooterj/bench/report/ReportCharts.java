@@ -217,12 +217,13 @@ final class ReportCharts {
             return null;
         }
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title("Quality vs LLM generations per query: route, rerank, or both", r))
+                .title(title("Quality vs generations per query: route, rerank, or both", r))
                 .xAxisTitle("LLM generations per query (mean)").yAxisTitle("average score (higher is better)").build();
         style(chart.getStyler());
         chart.getStyler().setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.000");
         Map<String, Color> colors = MethodPalette.of(r);
-        XYSeries line = chart.addSeries("route-or-rerank (sets from the router, best answer by reward)",
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        XYSeries line = chart.addSeries("route-or-rerank: router's top-k, best by reward",
                 rerank.stream().mapToDouble(MethodResult::generationsPerQuery).toArray(),
                 rerank.stream().mapToDouble(MethodResult::average).toArray());
         line.setMarker(SeriesMarkers.CIRCLE);
@@ -246,7 +247,7 @@ final class ReportCharts {
             if (r.method("rmr") != null) {
                 withEnds.add(r.method("rmr"));
             }
-            XYSeries f = chart.addSeries("fixed best-k sets chosen on training rows (BMA … RMR)",
+            XYSeries f = chart.addSeries("fixed best-k sets (training rows): BMA … RMR",
                     withEnds.stream().mapToDouble(MethodResult::generationsPerQuery).toArray(),
                     withEnds.stream().mapToDouble(MethodResult::average).toArray());
             f.setMarker(SeriesMarkers.SQUARE);
@@ -257,7 +258,7 @@ final class ReportCharts {
         double xMax = r.models().size();
         List<Double> ys = new ArrayList<>();
         chart.getSeriesMap().values().forEach(s -> Arrays.stream(s.getYData()).forEach(ys::add));
-        for (String ref : List.of("oracle", "bma")) {
+        for (String ref : List.of("bma")) {
             MethodResult m = r.method(ref);
             if (m != null && Double.isFinite(m.average())) {
                 XYSeries l = chart.addSeries(ref + " (" + Numbers.fixed(m.average(), 3) + ")", new double[]{1, xMax},
@@ -274,7 +275,8 @@ final class ReportCharts {
                     m.generationsPerQuery(), m.average());
         }
         for (MethodResult m : fixed) {
-            labels.add(m.method() + " " + Numbers.fixed(m.average(), 3), m.generationsPerQuery(), m.average());
+            labels.add("best" + m.method().replaceAll("\\D", "") + " " + Numbers.fixed(m.average(), 3), m.generationsPerQuery(),
+                    m.average());
         }
         MethodResult rmr = r.method("rmr");
         if (rmr != null) {
@@ -286,8 +288,8 @@ final class ReportCharts {
         return new Planned(chart, "Average score against mean LLM generations per query. Red: route-or-rerank, the "
                 + "router's top candidates generate (one when it is confident, more when not; the rule fitted on "
                 + "validation per budget) and the reward model keeps the best answer; labels give the budget. Blue: "
-                + "a fixed set of the k models whose reranking scores best on the training rows. Dotted: BMA and the "
-                + "oracle.");
+                + "a fixed set of the k models whose reranking scores best on the training rows, from BMA (1) to RMR "
+                + "(N). Dotted: BMA.");
     }
 
     /** The cost knob: the router's sweep over λ beside the single models and their non-decreasing hull. */
@@ -300,10 +302,10 @@ final class ReportCharts {
                 .title(title("Quality vs cost: the router's cost knob and the single models", r))
                 .xAxisTitle("mean cost per query (the records' cost unit)").yAxisTitle("average score (higher is better)").build();
         style(chart.getStyler());
-        chart.getStyler().setYAxisDecimalPattern("0.000");
+        chart.getStyler().setYAxisDecimalPattern("0.000").setLegendPosition(Styler.LegendPosition.InsideSE);
         List<BenchResults.CostPoint> router = new ArrayList<>(c.points().get(c.router()));
         router.sort(java.util.Comparator.comparingDouble(BenchResults.CostPoint::cost));
-        XYSeries line = chart.addSeries(c.router() + " with cost weight λ swept (AIQ " + Numbers.fixed(c.aiq().get(c.router()), 3) + ")",
+        XYSeries line = chart.addSeries(c.router() + ", cost weight λ swept (AIQ " + Numbers.fixed(c.aiq().get(c.router()), 3) + ")",
                 router.stream().mapToDouble(BenchResults.CostPoint::cost).toArray(),
                 router.stream().mapToDouble(BenchResults.CostPoint::quality).toArray());
         line.setMarker(SeriesMarkers.CIRCLE);
@@ -320,7 +322,7 @@ final class ReportCharts {
         List<dev.zooterj.core.ensemble.TradeoffMetrics.Point> hull = new ArrayList<>(
                 dev.zooterj.core.ensemble.TradeoffMetrics.nonDecreasingHull(singles));
         hull.add(new dev.zooterj.core.ensemble.TradeoffMetrics.Point(c.maxCost(), hull.get(hull.size() - 1).y()));
-        XYSeries h = chart.addSeries("single models' hull: best mix of single models (AIQ "
+        XYSeries h = chart.addSeries("best mix of single models (AIQ "
                         + Numbers.fixed(c.aiq().get("single_models"), 3) + ")",
                 hull.stream().mapToDouble(dev.zooterj.core.ensemble.TradeoffMetrics.Point::x).toArray(),
                 hull.stream().mapToDouble(dev.zooterj.core.ensemble.TradeoffMetrics.Point::y).toArray());

@@ -302,7 +302,7 @@ final class ReportCharts {
                 .title(title("Quality vs cost: the router's cost knob and the single models", r))
                 .xAxisTitle("mean cost per query (the records' cost unit)").yAxisTitle("average score (higher is better)").build();
         style(chart.getStyler());
-        chart.getStyler().setYAxisDecimalPattern("0.000").setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setYAxisDecimalPattern("0.000").setLegendPosition(Styler.LegendPosition.OutsideS);
         List<BenchResults.CostPoint> router = new ArrayList<>(c.points().get(c.router()));
         router.sort(java.util.Comparator.comparingDouble(BenchResults.CostPoint::cost));
         XYSeries line = chart.addSeries(c.router() + ", cost weight λ swept (AIQ " + Numbers.fixed(c.aiq().get(c.router()), 3) + ")",
@@ -313,7 +313,9 @@ final class ReportCharts {
         line.setMarkerColor(new Color(0xD62728));
         line.setLineWidth(2.2f);
         List<dev.zooterj.core.ensemble.TradeoffMetrics.Point> singles = new ArrayList<>();
-        PointLabels labels = new PointLabels(new Font(SANS, Font.PLAIN, 11), 0, c.maxCost() * 1.1);
+        double lo = c.points().values().stream().flatMap(List::stream).mapToDouble(BenchResults.CostPoint::cost).min().orElse(0);
+        PointLabels labels = new PointLabels(new Font(SANS, Font.PLAIN, 11), Math.max(0, lo - 0.08 * (c.maxCost() - lo)),
+                c.maxCost() + 0.12 * (c.maxCost() - lo));
         for (String m : r.models()) {
             BenchResults.CostPoint p = c.points().get(m).get(0);
             singles.add(new dev.zooterj.core.ensemble.TradeoffMetrics.Point(p.cost(), p.quality()));
@@ -336,7 +338,9 @@ final class ReportCharts {
         pts.setMarker(SeriesMarkers.DIAMOND);
         pts.setMarkerColor(new Color(0x1F77B4));
         chart.addAnnotation(labels);
-        chart.getStyler().setXAxisMin(0.0).setXAxisMax(c.maxCost() * 1.1);
+        double minCost = c.points().values().stream().flatMap(List::stream).mapToDouble(BenchResults.CostPoint::cost).min().orElse(0);
+        double span = Math.max(c.maxCost() - minCost, 1e-9);
+        chart.getStyler().setXAxisMin(Math.max(0, minCost - 0.08 * span)).setXAxisMax(c.maxCost() + 0.12 * span);
         return new Planned(chart, "Average score against mean cost per query. Red: the router choosing argmax of "
                 + "expected quality − λ·cost, one point per λ (λ = 0 on the right). Grey dashed: the best any random "
                 + "mix of single models reaches (their non-decreasing convex hull). AIQ (RouterBench) is the area under "

@@ -19,11 +19,58 @@ import java.util.Map;
  * @param entropyBins    the reward-entropy analysis (paper Figure 3): bins of H(s) with the RMR score in each
  * @param settings       label, training and encoder settings, seeds, folds — what re-running needs
  * @param rerun          the command line that reproduces this run
+ * @param costSweep      the quality/cost sweep of the cost-aware router beside the single models, or null
  */
 public record BenchResults(String suite, boolean simulated, String source, List<String> models,
                            Map<String, String> groupOfSubset, List<MethodResult> methods, Map<Double, Double> betaSweep,
                            Map<String, Interval> differences, List<EntropyBin> entropyBins, Map<String, String> settings,
-                           String rerun) {
+                           String rerun, CostSweep costSweep) {
+
+    public BenchResults(String suite, boolean simulated, String source, List<String> models,
+                        Map<String, String> groupOfSubset, List<MethodResult> methods, Map<Double, Double> betaSweep,
+                        Map<String, Interval> differences, List<EntropyBin> entropyBins, Map<String, String> settings,
+                        String rerun) {
+        this(suite, simulated, source, models, groupOfSubset, methods, betaSweep, differences, entropyBins, settings, rerun, null);
+    }
+
+    /** The same results with a cost sweep. */
+    public BenchResults withCostSweep(CostSweep sweep) {
+        return new BenchResults(suite, simulated, source, models, groupOfSubset, methods, betaSweep, differences,
+                entropyBins, settings, rerun, sweep);
+    }
+
+    /**
+     * Quality against mean cost per query.
+     *
+     * @param router   the router kind whose cost-aware policy was swept
+     * @param points   method → its (cost, quality) points: the router's sweep (one point per λ, with λ), each single model
+     * @param aiq      method → RouterBench's AIQ ({@code router}: the sweep; {@code single_models}: the single models' hull)
+     * @param maxCost  the largest cost of all points (AIQ's normaliser)
+     * @param pair     the strong/weak comparison (RouteLLM's metrics), or null
+     */
+    public record CostSweep(String router, Map<String, List<CostPoint>> points, Map<String, Double> aiq, double maxCost,
+                            PairCurve pair) {
+    }
+
+    /** One operating point: mean cost per query, average quality (as {@link MethodResult#average()}), λ (NaN if none). */
+    public record CostPoint(double cost, double quality, double lambda) {
+    }
+
+    /**
+     * RouteLLM's two-model view: quality against the share of queries sent to the strong model.
+     *
+     * @param strong  the strong model (best mean score on the first fold's training rows)
+     * @param weak    the weak model (cheapest on those rows, or named)
+     * @param curve   (share of strong calls, quality) points, quality = mean score over all test rows
+     * @param strongQuality the strong model's mean score on the same rows
+     * @param weakQuality   the weak model's
+     * @param apgr    APGR
+     * @param cpt50   CPT(50%)
+     * @param cpt80   CPT(80%)
+     */
+    public record PairCurve(String strong, String weak, List<double[]> curve, double strongQuality, double weakQuality,
+                            double apgr, double cpt50, double cpt80) {
+    }
 
     /** A bootstrap confidence interval of a mean difference. */
     public record Interval(double estimate, double low, double high, double level, int resamples) {

@@ -90,10 +90,79 @@ public final class BenchRunner {
         }
     }
 
+    /** Route-or-rerank budgets {@code bench} reports by default; the number of candidates N is added. */
+    public static final List<Double> DEFAULT_BUDGETS = List.of(1.0, 1.25, 1.5, 2.0, 3.0);
+
+    /** Cost weights of the sweep, as multiples of the first fold's (score range / cost range) of the single models. */
+    public static final List<Double> SWEEP_MULTIPLES = sweepMultiples();
+
+    /** 0, then 40 steps from 0.01 to 100, evenly spaced in log scale. */
+    private static List<Double> sweepMultiples() {
+        List<Double> out = new ArrayList<>();
+        out.add(0.0);
+        for (int i = 0; i < 40; i++) {
+            out.add(Math.pow(10, -2 + 4.0 * i / 39));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The points between one generation and N: route-or-rerank, fixed best-k sets, the quality/cost knob.
+     *
+     * @param rerank      report route-or-rerank and the fixed best-k sets (needs rewards on the test rows, which the
+     *                    dataset contract guarantees)
+     * @param budgets     mean generations per query of the rerank curve (N is added)
+     * @param kind        the router kind whose estimates pick the sets and drive the cost knob (null: zooter when fitted,
+     *                    else the first of the methods)
+     * @param innerFolds  k of the k-fold inside each fold's training rows that gives validation estimates (every training
+     *                    row is estimated by a router that did not train on it) for the rerank rule and the calibration
+     * @param costSweep   sweep the cost weight (null: when the test rows carry cost)
+     * @param costWeight  also report the router with this cost weight λ as method {@code cost_weighted} (null: none)
+     * @param pair        strong, weak model for RouteLLM's metrics (null: strong = best on the first fold's training rows,
+     *                    weak = the cheapest there)
+     */
+    public record Spectrum(boolean rerank, List<Double> budgets, String kind, int innerFolds, Boolean costSweep,
+                           Double costWeight, List<String> pair) {
+        public Spectrum {
+            budgets = List.copyOf(budgets);
+            for (double b : budgets) {
+                if (!(b >= 1)) {
+                    throw new IllegalArgumentException("--budgets: a budget is at least 1 generation per query, got " + b);
+                }
+            }
+            if (innerFolds < 2) {
+                throw new IllegalArgumentException("--rerank-folds must be at least 2, got " + innerFolds);
+            }
+            if (costWeight != null && !(costWeight >= 0)) {
+                throw new IllegalArgumentException("--cost-weight must be >= 0, got " + costWeight);
+            }
+            if (pair != null && pair.size() != 2) {
+                throw new IllegalArgumentException("--pair takes two models, STRONG,WEAK; got " + pair);
+            }
+            if (kind != null) {
+                RouterKinds.get(kind);
+            }
+        }
+
+        public static Spectrum defaults() {
+            return new Spectrum(true, DEFAULT_BUDGETS, null, 5, null, null, null);
+        }
+
+        /** Nothing between one generation and N (the runner before issue 11). */
+        public static Spectrum none() {
+            return new Spectrum(false, List.of(), null, 5, false, null, null);
+        }
+    }
+
     private BenchRunner() {
     }
 
     public static BenchResults run(BenchmarkSuite suite, Options o, Map<String, String> settings, String rerun, Listener log) {
+        return run(suite, o, Spectrum.none(), settings, rerun, log);
+    }
+
+    public static BenchResults run(BenchmarkSuite suite, Options o, Spectrum sp, Map<String, String> settings, String rerun,
+                                   Listener log) {
         List<BenchmarkSuite.Fold> folds = suite.folds();
         List<String> models = folds.get(0).test().models();
         List<RewardRecord> allTest = new ArrayList<>();
@@ -111,11 +180,55 @@ public final class BenchRunner {
         TagScheme tags = o.router() == null ? TagScheme.DATA : o.router().tags();
         List<String> fitted = new ArrayList<>();
         Map<String, List<String>> chosen = new LinkedHashMap<>();
+        String baseKind = sp.kind() != null ? sp.kind() : o.methods().contains(ZooterKind.NAME) ? ZooterKind.NAME
+                : o.methods().isEmpty() ? null : o.methods().get(0);
+        if (baseKind != null && !o.methods().contains(baseKind)) {
+            throw new IllegalArgumentException("--rerank-kind " + baseKind + " is not among --methods " + o.methods());
+        }
+        boolean hasCost = test.records().stream().allMatch(r -> r.cost() != null);
+        boolean sweepCost = baseKind != null && hasCost && (sp.costSweep() == null || sp.costSweep());
+        if (Boolean.TRUE.equals(sp.costSweep()) && !hasCost) {
+            throw new IllegalArgumentException("--cost-sweep: the suite's test rows carry no cost");
+        }
+        if (sp.costWeight() != null && !hasCost) {
+            throw new IllegalArgumentException("--cost-weight: the suite's test rows carry no cost");
+        }
+        List<Double> budgets = new ArrayList<>();
+        for (double b : sp.budgets()) {
+            if (b < models.size() && !budgets.contains(b)) {
+                budgets.add(b);
+            }
+        }
+        budgets.add((double) models.size());
+        List<Double> lambdas = new ArrayList<>();
+        if (sweepCost) {
+            RewardDataset first = folds.get(0).train();
+            double[] mc = dev.zooterj.core.ensemble.QualityCalibration.meanCost(first.records(), models.size());
+            double[] ms = first.meanScores();
+            double costRange = java.util.Arrays.stream(mc).max().orElse(1) - java.util.Arrays.stream(mc).min().orElse(0);
+            double scoreRange = java.util.Arrays.stream(ms).max().orElse(1) - java.util.Arrays.stream(ms).min().orElse(0);
+            // a weight of 1 multiple trades the single models' whole score range for their whole cost range
+            double scale = costRange > 0 ? (scoreRange > 0 ? scoreRange : 1) / costRange : 0;
+            SWEEP_MULTIPLES.forEach(m -> lambdas.add(m * scale));
+        }
+        // per fold: the base router's estimator and its calibrated cost-aware policy (for the pair curve)
+        List<dev.zooterj.core.routing.Estimator> foldEstimators = new ArrayList<>();
+        List<dev.zooterj.core.routing.CostAwarePolicy> foldPolicies = new ArrayList<>();
+        Map<String, List<EnsembleMethod>> sweepPerFold = new LinkedHashMap<>();
         for (BenchmarkSuite.Fold fold : folds) {
             RewardDataset train = fold.train();
             models.forEach(m -> add(perFold, m, EnsembleMethods.single(models, m)));
             add(perFold, "bma", EnsembleMethods.bestOnAverage(train));
             add(perFold, "random", EnsembleMethods.random(models));
+            if (sp.rerank()) {
+                for (int k = 2; k < models.size(); k++) {
+                    List<String> set = EnsembleMethods.bestFixedSet(train, k);
+                    String name = "best" + k + "_fixed";
+                    add(perFold, name, EnsembleMethods.fixedSet(name, models, set));
+                    chosen.computeIfAbsent(name, x -> new ArrayList<>()).add((folds.size() > 1 ? "fold " + (fold.index() + 1)
+                            + ": " : "") + String.join("+", set));
+                }
+            }
             if (o.router() != null) {
                 log.message(String.format(Locale.ROOT, "fold %d/%d: training on %d rows, testing %d", fold.index() + 1,
                         folds.size(), train.size(), fold.test().size()));
@@ -124,6 +237,10 @@ public final class BenchRunner {
                 for (String name : o.methods()) {
                     FittedRouter f = fit(RouterKinds.get(name), train, o, Map.of(), foldContext, log, name);
                     add(perFold, name, EnsembleMethods.routing(name, f.router()));
+                    if (name.equals(baseKind) && (sp.rerank() || sweepCost || sp.costWeight() != null)) {
+                        spectrum(f, train, sp, budgets, lambdas, sweepCost, foldContext, prefix, perFold, sweepPerFold, chosen,
+                                foldEstimators, foldPolicies, log);
+                    }
                     f.tuning().ifPresent(t -> chosen.computeIfAbsent(name, k -> new ArrayList<>()).add(prefix + t.describe()));
                     if (f instanceof ZooterKind.Fitted z && z.tagger() != null) {
                         String summary = z.tagger().summary();
@@ -152,6 +269,14 @@ public final class BenchRunner {
         log.message("evaluating " + methods.size() + " methods on " + test.size() + " test queries");
         SuiteEvaluation evaluation = new SuiteEvaluation(test, suite.groupOfSubset());
         List<MethodResult> results = evaluation.evaluate(methods);
+        BenchResults.CostSweep costSweep = null;
+        if (sweepCost && !sweepPerFold.isEmpty()) {
+            List<EnsembleMethod> sweepMethods = new ArrayList<>();
+            sweepPerFold.forEach((name, byFold) -> sweepMethods.add(folded(name, folds, byFold)));
+            log.message("cost sweep: " + sweepMethods.size() + " cost weights of " + baseKind);
+            costSweep = costSweep(baseKind, evaluation.evaluate(sweepMethods), lambdas, results, models, test, folds,
+                    foldEstimators, foldPolicies, sp.pair(), o.methods().isEmpty() ? null : folds.get(0).train());
+        }
 
         Map<Double, Double> sweep = new LinkedHashMap<>();
         sweepNames.forEach((beta, name) -> results.stream().filter(r -> r.method().equals(name)).findFirst()
@@ -177,8 +302,18 @@ public final class BenchRunner {
         if (!fitted.isEmpty()) {
             recorded.put("tags fitted", String.join("; ", fitted));
         }
+        if (baseKind != null && (sp.rerank() || sweepCost)) {
+            recorded.put("route-or-rerank", "sets from " + baseKind + "'s estimates; the rule and threshold per budget chosen on "
+                    + sp.innerFolds() + "-fold out-of-fold estimates of each fold's training rows; the set's answers compared by "
+                    + "the rows' rewards, the kept answer graded by the scores");
+        }
+        if (sweepCost) {
+            recorded.put("cost knob", baseKind + ": argmax of expected quality - lambda * mean training cost per model; "
+                    + "expected quality per model = a + b * estimate, least squares on the out-of-fold estimates "
+                    + "(identity for expected-score estimates)");
+        }
         return new BenchResults(suite.name(), suite.simulated(), suite.source(), models, groups, results, sweep,
-                differences, entropy, recorded, rerun);
+                differences, entropy, recorded, rerun, costSweep);
     }
 
     /**
@@ -216,6 +351,224 @@ public final class BenchRunner {
         log.message(String.format(Locale.ROOT, "  %s: %s%s (%.1fs)", what, f.summary(),
                 f.tuning().map(t -> "; chosen on validation: " + t.describe()).orElse(""), (System.nanoTime() - t0) / 1e9));
         return f;
+    }
+
+    /** A budget as it appears in method names: 1 → "1", 1.25 → "1.25". */
+    public static String formatBudget(double b) {
+        return b == Math.rint(b) ? String.valueOf((long) b) : BigDecimalText.of(b);
+    }
+
+    private static final class BigDecimalText {
+        static String of(double b) {
+            return new java.math.BigDecimal(Double.toString(b)).stripTrailingZeros().toPlainString();
+        }
+    }
+
+    /**
+     * One fold's route-or-rerank methods and cost-aware router: out-of-fold estimates of the training rows (the kind
+     * refitted with the fold router's settings on k−1 inner folds, estimating the held-out one), a rule per budget
+     * chosen on them, and the quality calibration of the cost knob.
+     */
+    private static void spectrum(FittedRouter f, RewardDataset train, Spectrum sp, List<Double> budgets, List<Double> lambdas,
+                                 boolean sweepCost, KindContext context, String prefix,
+                                 Map<String, List<EnsembleMethod>> perFold, Map<String, List<EnsembleMethod>> sweepPerFold,
+                                 Map<String, List<String>> chosen, List<dev.zooterj.core.routing.Estimator> foldEstimators,
+                                 List<dev.zooterj.core.routing.CostAwarePolicy> foldPolicies, Listener log) {
+        long t0 = System.nanoTime();
+        List<dev.zooterj.core.routing.Estimate> oof = outOfFold(f, train, sp.innerFolds(), context);
+        dev.zooterj.core.routing.Estimator estimator = dev.zooterj.core.routing.Estimators.of(f.router());
+        double[] meanCost = dev.zooterj.core.ensemble.QualityCalibration.meanCost(train.records(), train.models().size());
+        if (sp.rerank()) {
+            // two orders for the sets, chosen per budget on validation: the router's own values, or its values mapped to
+            // expected scores by the calibration (which also knows each model's base rate under the metric)
+            dev.zooterj.core.routing.CostAwarePolicy cal = dev.zooterj.core.ensemble.QualityCalibration.fit(oof, train.records(),
+                    new double[train.models().size()], 0);
+            dev.zooterj.core.routing.Estimator calibrated = calibrated(estimator, cal);
+            List<dev.zooterj.core.routing.Estimate> oofCal = oof.stream().map(e -> dev.zooterj.core.routing.Estimate
+                    .expectedScores(e.models(), cal.expectedQuality(e))).toList();
+            dev.zooterj.core.ensemble.RerankFitter raw = new dev.zooterj.core.ensemble.RerankFitter(oof, train.records());
+            dev.zooterj.core.ensemble.RerankFitter byScore = new dev.zooterj.core.ensemble.RerankFitter(oofCal, train.records());
+            for (double b : budgets) {
+                dev.zooterj.core.ensemble.RerankFitter.Fit fr = raw.fit(b);
+                dev.zooterj.core.ensemble.RerankFitter.Fit fc = byScore.fit(b);
+                boolean useCal = fc.score() > fr.score() + 1e-12;
+                dev.zooterj.core.ensemble.RerankFitter.Fit fit = useCal ? fc : fr;
+                String name = "rerank_" + formatBudget(b);
+                add(perFold, name, EnsembleMethods.rerank(name, useCal ? calibrated : estimator,
+                        new dev.zooterj.core.routing.RerankPolicy(fit.rule())));
+                chosen.computeIfAbsent(name, x -> new ArrayList<>()).add(prefix + (useCal ? "by calibrated expected score: "
+                        : "by the router's estimate: ") + fit.describe());
+            }
+        }
+        if (meanCost != null) {
+            dev.zooterj.core.routing.CostAwarePolicy policy = dev.zooterj.core.ensemble.QualityCalibration.fit(oof,
+                    train.records(), meanCost, 0);
+            foldEstimators.add(estimator);
+            foldPolicies.add(policy);
+            if (sweepCost) {
+                for (int i = 0; i < lambdas.size(); i++) {
+                    double lambda = lambdas.get(i);
+                    String name = "cost_" + i;
+                    add(sweepPerFold, name, EnsembleMethods.rerank(name, estimator, policy.withLambda(lambda)));
+                }
+            }
+            if (sp.costWeight() != null) {
+                add(perFold, "cost_weighted", EnsembleMethods.rerank("cost_weighted", estimator, policy.withLambda(sp.costWeight())));
+            }
+        }
+        log.message(String.format(Locale.ROOT, "  route-or-rerank and cost knob of %s: %d-fold validation estimates (%.1fs)",
+                f.kind(), sp.innerFolds(), (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The estimator's values mapped to expected scores by a calibration. */
+    private static dev.zooterj.core.routing.Estimator calibrated(dev.zooterj.core.routing.Estimator e,
+                                                                 dev.zooterj.core.routing.CostAwarePolicy cal) {
+        return new dev.zooterj.core.routing.Estimator() {
+            @Override
+            public List<String> models() {
+                return e.models();
+            }
+
+            @Override
+            public List<dev.zooterj.core.routing.Estimate> estimate(List<String> queries) {
+                return e.estimate(queries).stream().map(x -> dev.zooterj.core.routing.Estimate.expectedScores(x.models(),
+                        cal.expectedQuality(x))).toList();
+            }
+        };
+    }
+
+    /** Every training row estimated by the kind refitted (same settings, no tuning) on the other inner folds. */
+    private static List<dev.zooterj.core.routing.Estimate> outOfFold(FittedRouter f, RewardDataset train, int k,
+                                                                       KindContext context) {
+        RouterKind<?> kind = RouterKinds.get(f.kind());
+        Map<String, dev.zooterj.core.routing.Estimate> byId = new HashMap<>();
+        long seed = f.settings().values().containsKey("seed") ? Long.parseLong(f.settings().values().get("seed")) : 42;
+        for (dev.zooterj.data.Splits.Fold inner : dev.zooterj.data.Splits.kFold(train, k, seed)) {
+            FittedRouter g = refit(kind, f.settings(), inner.train(), context.withProvenance("fold", "inner-" + inner.train().size()));
+            List<RewardRecord> rows = inner.test().records();
+            List<dev.zooterj.core.routing.Estimate> es = dev.zooterj.core.routing.Estimators.of(g.router())
+                    .estimate(rows.stream().map(RewardRecord::query).toList());
+            for (int i = 0; i < rows.size(); i++) {
+                byId.put(rows.get(i).id(), es.get(i));
+            }
+        }
+        return train.records().stream().map(r -> byId.get(r.id())).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S extends KindSettings<S>> FittedRouter refit(RouterKind<S> kind, KindSettings<?> settings,
+                                                                  RewardDataset train, KindContext context) {
+        return kind.fit(train, (S) settings, context);
+    }
+
+    private static BenchResults.CostSweep costSweep(String kind, List<MethodResult> sweep, List<Double> lambdas,
+                                                    List<MethodResult> results, List<String> models, RewardDataset test,
+                                                    List<BenchmarkSuite.Fold> folds,
+                                                    List<dev.zooterj.core.routing.Estimator> estimators,
+                                                    List<dev.zooterj.core.routing.CostAwarePolicy> policies,
+                                                    List<String> pairOption, RewardDataset firstTrain) {
+        Map<String, List<BenchResults.CostPoint>> points = new LinkedHashMap<>();
+        List<BenchResults.CostPoint> router = new ArrayList<>();
+        for (int i = 0; i < sweep.size(); i++) {
+            router.add(new BenchResults.CostPoint(sweep.get(i).costPerQuery(), sweep.get(i).average(), lambdas.get(i)));
+        }
+        points.put(kind, router);
+        List<BenchResults.CostPoint> singles = new ArrayList<>();
+        for (String m : models) {
+            MethodResult r = results.stream().filter(x -> x.method().equals(m)).findFirst().orElseThrow();
+            BenchResults.CostPoint p = new BenchResults.CostPoint(r.costPerQuery(), r.average(), Double.NaN);
+            points.put(m, List.of(p));
+            singles.add(p);
+        }
+        double maxCost = points.values().stream().flatMap(List::stream).mapToDouble(BenchResults.CostPoint::cost).max().orElse(1);
+        Map<String, Double> aiq = new LinkedHashMap<>();
+        aiq.put(kind, dev.zooterj.core.ensemble.TradeoffMetrics.aiq(toPoints(router), maxCost));
+        aiq.put("single_models", dev.zooterj.core.ensemble.TradeoffMetrics.aiq(toPoints(singles), maxCost));
+        return new BenchResults.CostSweep(kind, points, aiq, maxCost, pairCurve(models, test, folds, estimators, policies,
+                pairOption, firstTrain));
+    }
+
+    private static List<dev.zooterj.core.ensemble.TradeoffMetrics.Point> toPoints(List<BenchResults.CostPoint> ps) {
+        return ps.stream().map(p -> new dev.zooterj.core.ensemble.TradeoffMetrics.Point(p.cost(), p.quality())).toList();
+    }
+
+    /**
+     * RouteLLM's view on a strong and a weak model: each test row gets d = expected quality(strong) − expected
+     * quality(weak) from its fold's calibrated router; the rows with the largest d go to the strong model, for shares
+     * 0, 0.1, …, 1 of the rows (ties broken by row order); quality is the mean score over all test rows.
+     */
+    private static BenchResults.PairCurve pairCurve(List<String> models, RewardDataset test, List<BenchmarkSuite.Fold> folds,
+                                                    List<dev.zooterj.core.routing.Estimator> estimators,
+                                                    List<dev.zooterj.core.routing.CostAwarePolicy> policies,
+                                                    List<String> pairOption, RewardDataset firstTrain) {
+        if (estimators.size() != folds.size() || models.size() < 2) {
+            return null;
+        }
+        String strong;
+        String weak;
+        if (pairOption != null) {
+            strong = pairOption.get(0);
+            weak = pairOption.get(1);
+            for (String m : pairOption) {
+                if (!models.contains(m)) {
+                    throw new IllegalArgumentException("--pair: '" + m + "' is not a candidate; candidates: " + models);
+                }
+            }
+        } else {
+            strong = EnsembleMethods.bestOnAverageModel(firstTrain);
+            double[] mc = dev.zooterj.core.ensemble.QualityCalibration.meanCost(firstTrain.records(), models.size());
+            int w = -1;
+            for (int m = 0; m < models.size(); m++) {
+                if (!models.get(m).equals(strong) && (w < 0 || mc[m] < mc[w])) {
+                    w = m;
+                }
+            }
+            weak = models.get(w);
+        }
+        int s = models.indexOf(strong);
+        int w = models.indexOf(weak);
+        List<RewardRecord> rows = test.records();
+        double[] d = new double[rows.size()];
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            index.put(rows.get(i).id(), i);
+        }
+        for (int f = 0; f < folds.size(); f++) {
+            List<RewardRecord> fr = folds.get(f).test().records();
+            List<dev.zooterj.core.routing.Estimate> es = estimators.get(f).estimate(fr.stream().map(RewardRecord::query).toList());
+            for (int i = 0; i < fr.size(); i++) {
+                double[] q = policies.get(f).expectedQuality(es.get(i));
+                d[index.get(fr.get(i).id())] = q[s] - q[w];
+            }
+        }
+        Integer[] order = new Integer[rows.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> d[a] != d[b] ? Double.compare(d[b], d[a]) : Integer.compare(a, b));
+        double strongQ = 0;
+        double weakQ = 0;
+        for (RewardRecord r : rows) {
+            strongQ += r.evaluationScores()[s] / rows.size();
+            weakQ += r.evaluationScores()[w] / rows.size();
+        }
+        List<double[]> curve = new ArrayList<>();
+        List<dev.zooterj.core.ensemble.TradeoffMetrics.Point> pts = new ArrayList<>();
+        for (int step = 0; step <= 10; step++) {
+            int nStrong = (int) Math.round(rows.size() * step / 10.0);
+            double q = 0;
+            for (int j = 0; j < rows.size(); j++) {
+                double[] sc = rows.get(order[j]).evaluationScores();
+                q += (j < nStrong ? sc[s] : sc[w]) / rows.size();
+            }
+            double share = (double) nStrong / rows.size();
+            curve.add(new double[] {share, q});
+            pts.add(new dev.zooterj.core.ensemble.TradeoffMetrics.Point(share, q));
+        }
+        return new BenchResults.PairCurve(strong, weak, curve, strongQ, weakQ,
+                dev.zooterj.core.ensemble.TradeoffMetrics.apgr(pts, weakQ, strongQ),
+                dev.zooterj.core.ensemble.TradeoffMetrics.cpt(pts, weakQ, strongQ, 0.5),
+                dev.zooterj.core.ensemble.TradeoffMetrics.cpt(pts, weakQ, strongQ, 0.8));
     }
 
     private static void add(Map<String, List<EnsembleMethod>> perFold, String name, EnsembleMethod m) {

@@ -116,6 +116,33 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--per-subset", defaultValue = "40", description = "paper-sim: simulated queries per subset (default: ${DEFAULT-VALUE}).")
     int perSubset;
 
+    @Option(names = "--no-rerank", description = "Skip route-or-rerank and the fixed best-k sets (reported by default: the suite's rows carry rewards).")
+    boolean noRerank;
+
+    @Option(names = "--budgets", split = ",", paramLabel = "B",
+            description = "Route-or-rerank: mean generations per query of each point (default: 1,1.25,1.5,2,3; N is always added).")
+    List<Double> budgets;
+
+    @Option(names = "--rerank-kind", paramLabel = "KIND",
+            description = "The router kind whose estimates pick the sets and drive the cost knob (default: zooter when fitted, else the first of --methods).")
+    String rerankKind;
+
+    @Option(names = "--rerank-folds", defaultValue = "5",
+            description = "k of the k-fold inside each fold's training rows that gives the validation estimates for the rerank rule and the cost calibration (default: ${DEFAULT-VALUE}).")
+    int rerankFolds;
+
+    @Option(names = "--cost-sweep", negatable = true, paramLabel = "",
+            description = "Sweep the cost weight and report quality vs cost, AIQ, and RouteLLM's APGR/CPT for a strong/weak pair (default: on when the test rows carry cost).")
+    Boolean costSweep;
+
+    @Option(names = "--cost-weight", paramLabel = "LAMBDA",
+            description = "Also report the router picking argmax of expected quality - LAMBDA * mean cost (method cost_weighted).")
+    Double costWeight;
+
+    @Option(names = "--pair", split = ",", paramLabel = "MODEL",
+            description = "STRONG,WEAK for RouteLLM's APGR and CPT (default: strong = best on the first fold's training rows, weak = the cheapest there).")
+    List<String> pair;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -150,8 +177,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         settings.put("methods", String.join(",", kinds) + (noTune ? " (default settings)" : " (settings chosen on validation)"));
+        BenchRunner.Spectrum spectrum = new BenchRunner.Spectrum(!noRerank, budgets == null ? BenchRunner.DEFAULT_BUDGETS : budgets,
+                rerankKind, rerankFolds, costSweep, costWeight, pair);
         BenchResults results = BenchRunner.run(s, new BenchRunner.Options(router, betaSweep == null ? List.of() : betaSweep,
-                        !noHardLabel && router != null, kinds, !noTune, fixed, null, seed, bootstrap, 5),
+                        !noHardLabel && router != null, kinds, !noTune, fixed, null, seed, bootstrap, 5), spectrum,
                 settings, rerun(), line -> {
                     o.println(line);
                     o.flush();
@@ -193,6 +222,28 @@ final class BenchCommand implements Callable<Integer> {
             o.println("beta sweep (All MTR, lower is better): " + r.betaSweep().entrySet().stream()
                     .map(e -> String.format(Locale.ROOT, "β=%s %.2f", BenchRunner.formatBeta(e.getKey()), e.getValue()))
                     .reduce((a, b) -> a + ", " + b).orElse(""));
+        }
+        List<MethodResult> spectrum = r.methods().stream().filter(m -> m.method().startsWith("rerank_")
+                || m.method().matches("best\\d+_fixed") || m.method().equals("rmr")).toList();
+        if (spectrum.stream().anyMatch(m -> m.method().startsWith("rerank_"))) {
+            o.println("quality vs generations per query (route-or-rerank; the set's answers compared by the rewards, graded by the scores):");
+            for (MethodResult m : spectrum) {
+                o.println(String.format(Locale.ROOT, "  %-14s %.4f at %.2f generations/query", m.method(), m.average(),
+                        m.generationsPerQuery()));
+            }
+        }
+        if (r.costSweep() != null) {
+            BenchResults.CostSweep c = r.costSweep();
+            o.println("quality vs mean cost per query (" + c.router() + ", cost weight swept):");
+            for (BenchResults.CostPoint p : c.points().get(c.router())) {
+                o.println(String.format(Locale.ROOT, "  lambda %-10.4g cost %10.2f quality %.4f", p.lambda(), p.cost(), p.quality()));
+            }
+            c.aiq().forEach((k, v) -> o.println(String.format(Locale.ROOT, "AIQ %s: %.4f (largest cost %.2f)", k, v, c.maxCost())));
+            if (c.pair() != null) {
+                BenchResults.PairCurve p = c.pair();
+                o.println(String.format(Locale.ROOT, "strong %s (%.4f) / weak %s (%.4f): APGR %.3f, CPT(50%%) %.1f%%, CPT(80%%) %.1f%%",
+                        p.strong(), p.strongQuality(), p.weak(), p.weakQuality(), p.apgr(), 100 * p.cpt50(), 100 * p.cpt80()));
+            }
         }
         if (!r.entropyBins().isEmpty()) {
             o.println("reward entropy H(s) bins → queries, RMR / oracle / zooter score (normalised 0–1):");

@@ -40,6 +40,13 @@ final class RouteCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "QUERY", description = "A single query to route.")
     String query;
 
+    @Option(names = "--cost-weight", paramLabel = "LAMBDA",
+            description = "Pick argmax of the router's estimate - LAMBDA * cost (costs from --costs or the router's calibration).")
+    Double costWeight;
+
+    @Option(names = "--costs", split = ",", paramLabel = "MODEL=COST", description = "Cost per query of every model, for --cost-weight.")
+    Map<String, Double> costs;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +59,10 @@ final class RouteCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--in needs --out FILE for the decisions");
         }
         PrintWriter o = spec.commandLine().getOut();
-        Router r = RouterKinds.load(router, KindContext.miniLm(256, null));
+        Router r = Calibration.apply(RouterKinds.load(router, KindContext.miniLm(256, null)), router, costWeight, costs);
+        if (Calibration.read(router) != null && costWeight == null) {
+            System.err.println("applying the calibration in " + router.resolve(Calibration.FILE));
+        }
         if (query != null) {
             RoutingDecision d = r.route(query);
             o.println("model: " + d.model());

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
                 LabelsCommand.class,
                 TrainCommand.class,
                 RouteCommand.class,
+                CalibrateCommand.class,
                 EvaluateCommand.class,
                 BenchCommand.class,
                 InfoCommand.class,

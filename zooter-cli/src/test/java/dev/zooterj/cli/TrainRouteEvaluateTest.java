@@ -109,6 +109,55 @@ class TrainRouteEvaluateTest {
     }
 
     @Test
+    void calibrateSetsTheShareOfTrafficAndRouteAppliesIt() throws IOException {
+        Path copy = dir.resolve("calibrated");
+        Files.createDirectories(copy);
+        try (var files = Files.list(router)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path queries = dir.resolve("sim/eval.jsonl");
+        JsonNode models = new ObjectMapper().readTree(router.resolve("router.json").toFile()).path("models");
+        String target = models.get(models.size() - 1).asText();
+        CliRunner c = CliRunner.run("calibrate", "--router", copy.toString(), "--data", queries.toString(), "--share", "0.25",
+                "--model", target);
+        assertEquals(0, c.exitCode(), c.err());
+        JsonNode stored = new ObjectMapper().readTree(copy.resolve("calibration.json").toFile());
+        assertEquals("share", stored.path("policy").asText());
+        assertEquals(stored, new ObjectMapper().readTree(copy.resolve("router.json").toFile()).path("calibration"),
+                "router.json records the calibration");
+        Path out = dir.resolve("calibrated-decisions.jsonl");
+        CliRunner r = CliRunner.run("route", "--router", copy.toString(), "--in", queries.toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        long toTarget = lines.stream().filter(l -> l.contains("\"model\":\"" + target + "\"")).count();
+        assertEquals(stored.path("measured_share").asDouble(), (double) toTarget / lines.size(), 1e-12);
+        assertEquals(0.25, (double) toTarget / lines.size(), 1.5 / lines.size(), "a quarter of the traffic, up to ties");
+
+        // a mean cost: every model costs 1 except the target, which costs 10
+        StringBuilder costs = new StringBuilder();
+        for (JsonNode m : models) {
+            costs.append(costs.length() == 0 ? "" : ",").append(m.asText()).append('=').append(m.asText().equals(target) ? 10 : 1);
+        }
+        CliRunner mc = CliRunner.run("calibrate", "--router", copy.toString(), "--data", queries.toString(), "--mean-cost", "1",
+                "--costs", costs.toString());
+        assertEquals(0, mc.exitCode(), mc.err());
+        JsonNode cost = new ObjectMapper().readTree(copy.resolve("calibration.json").toFile());
+        assertEquals(1.0, cost.path("measured_mean_cost").asDouble(), 1e-12, "nothing goes to the dear model");
+        CliRunner r2 = CliRunner.run("route", "--router", copy.toString(), "--in", queries.toString(), "--out", out.toString());
+        assertEquals(0, r2.exitCode(), r2.err());
+        assertTrue(Files.readAllLines(out).stream().noneMatch(l -> l.contains("\"model\":\"" + target + "\"")));
+
+        CliRunner bad = CliRunner.run("calibrate", "--router", copy.toString(), "--data", queries.toString(), "--share", "0.3",
+                "--model", "nobody");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("--model: 'nobody' is not one of the router's models"), bad.err());
+        CliRunner noCosts = CliRunner.run("route", "--router", router.toString(), "--cost-weight", "0.5", "hello");
+        assertTrue(noCosts.err().contains("--cost-weight needs per-model costs"), noCosts.err());
+    }
+
+    @Test
     void anUnknownKindOrSettingIsOneLineNamingWhatExists() {
         CliRunner k = CliRunner.run("train", "--kind", "magic", "--data", dir.resolve("sim/train.jsonl").toString(), "--out",
                 dir.resolve("x").toString());

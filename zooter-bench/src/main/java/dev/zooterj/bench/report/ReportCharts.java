@@ -58,7 +58,9 @@ final class ReportCharts {
         QUALITY_VS_COST("quality_vs_cost.png"),
         BETA_SWEEP("beta_sweep.png"),
         ROUTING_SHARE("routing_share.png"),
-        ENTROPY_VS_SCORE("entropy_vs_score.png");
+        ENTROPY_VS_SCORE("entropy_vs_score.png"),
+        GENERATIONS_CURVE("quality_vs_generations.png"),
+        COST_SWEEP("cost_sweep.png");
 
         final String file;
 
@@ -86,6 +88,8 @@ final class ReportCharts {
         put(planned, Kind.BETA_SWEEP, betaSweep(results));
         put(planned, Kind.ROUTING_SHARE, routingShare(results));
         put(planned, Kind.ENTROPY_VS_SCORE, entropyVsScore(results));
+        put(planned, Kind.GENERATIONS_CURVE, generationsCurve(results));
+        put(planned, Kind.COST_SWEEP, costSweep(results));
         Map<Kind, Drawn> out = new EnumMap<>(Kind.class);
         planned.forEach((kind, p) -> {
             Path path = dir.resolve(kind.file);
@@ -200,6 +204,147 @@ final class ReportCharts {
                 + (cost ? "its mean cost per query" : "the LLM generations it needs per query (1 for a router, N when "
                 + "every candidate answers)") + "; the β-sweep routers are left out.";
         return new Planned(chart, caption);
+    }
+
+    /**
+     * Route-or-rerank: average score against generations per query, the rerank curve as a line, the fixed best-k sets
+     * as a second line, and the router (1), BMA, RMR (N) and the oracle as labelled points.
+     */
+    private static Planned generationsCurve(BenchResults r) {
+        List<MethodResult> rerank = r.methods().stream().filter(m -> m.method().startsWith("rerank_"))
+                .sorted(java.util.Comparator.comparingDouble(MethodResult::generationsPerQuery)).toList();
+        if (rerank.isEmpty()) {
+            return null;
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title("Quality vs generations per query: route, rerank, or both", r))
+                .xAxisTitle("LLM generations per query (mean)").yAxisTitle("average score (higher is better)").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.000");
+        Map<String, Color> colors = MethodPalette.of(r);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        XYSeries line = chart.addSeries("route-or-rerank: router's top-k, best by reward",
+                rerank.stream().mapToDouble(MethodResult::generationsPerQuery).toArray(),
+                rerank.stream().mapToDouble(MethodResult::average).toArray());
+        line.setMarker(SeriesMarkers.CIRCLE);
+        line.setLineColor(new Color(0xD62728));
+        line.setMarkerColor(new Color(0xD62728));
+        line.setLineWidth(2.4f);
+        List<MethodResult> fixed = new ArrayList<>();
+        for (int k = 2; k < r.models().size(); k++) {
+            MethodResult m = r.method("best" + k + "_fixed");
+            if (m != null) {
+                fixed.add(m);
+            }
+        }
+        if (!fixed.isEmpty()) {
+            List<MethodResult> withEnds = new ArrayList<>();
+            MethodResult bma = r.method("bma");
+            if (bma != null) {
+                withEnds.add(bma);
+            }
+            withEnds.addAll(fixed);
+            if (r.method("rmr") != null) {
+                withEnds.add(r.method("rmr"));
+            }
+            XYSeries f = chart.addSeries("fixed best-k sets (training rows): BMA … RMR",
+                    withEnds.stream().mapToDouble(MethodResult::generationsPerQuery).toArray(),
+                    withEnds.stream().mapToDouble(MethodResult::average).toArray());
+            f.setMarker(SeriesMarkers.SQUARE);
+            f.setLineStyle(SeriesLines.DASH_DASH);
+            f.setLineColor(new Color(0x1F77B4));
+            f.setMarkerColor(new Color(0x1F77B4));
+        }
+        double xMax = r.models().size();
+        List<Double> ys = new ArrayList<>();
+        chart.getSeriesMap().values().forEach(s -> Arrays.stream(s.getYData()).forEach(ys::add));
+        for (String ref : List.of("bma")) {
+            MethodResult m = r.method(ref);
+            if (m != null && Double.isFinite(m.average())) {
+                XYSeries l = chart.addSeries(ref + " (" + Numbers.fixed(m.average(), 3) + ")", new double[]{1, xMax},
+                        new double[]{m.average(), m.average()});
+                l.setMarker(SeriesMarkers.NONE);
+                l.setLineStyle(SeriesLines.DOT_DOT);
+                l.setLineColor(colors.getOrDefault(ref, Color.GRAY));
+                ys.add(m.average());
+            }
+        }
+        PointLabels labels = new PointLabels(new Font(SANS, Font.PLAIN, 11), 0.8, xMax + 0.2);
+        for (MethodResult m : rerank) {
+            labels.add(m.method().substring("rerank_".length()) + ": " + Numbers.fixed(m.average(), 3),
+                    m.generationsPerQuery(), m.average());
+        }
+        for (MethodResult m : fixed) {
+            labels.add("best" + m.method().replaceAll("\\D", "") + " " + Numbers.fixed(m.average(), 3), m.generationsPerQuery(),
+                    m.average());
+        }
+        MethodResult rmr = r.method("rmr");
+        if (rmr != null) {
+            labels.add("RMR " + Numbers.fixed(rmr.average(), 3), rmr.generationsPerQuery(), rmr.average());
+        }
+        chart.addAnnotation(labels);
+        double[] yr = padded(ys.stream().mapToDouble(Double::doubleValue).toArray(), 0.06);
+        chart.getStyler().setXAxisMin(0.8).setXAxisMax(xMax + 0.2).setYAxisMin(yr[0]).setYAxisMax(yr[1]);
+        return new Planned(chart, "Average score against mean LLM generations per query. Red: route-or-rerank, the "
+                + "router's top candidates generate (one when it is confident, more when not; the rule fitted on "
+                + "validation per budget) and the reward model keeps the best answer; labels give the budget. Blue: "
+                + "a fixed set of the k models whose reranking scores best on the training rows, from BMA (1) to RMR "
+                + "(N). Dotted: BMA.");
+    }
+
+    /** The cost knob: the router's sweep over λ beside the single models and their non-decreasing hull. */
+    private static Planned costSweep(BenchResults r) {
+        BenchResults.CostSweep c = r.costSweep();
+        if (c == null) {
+            return null;
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title("Quality vs cost: the router's cost knob and the single models", r))
+                .xAxisTitle("mean cost per query (the records' cost unit)").yAxisTitle("average score (higher is better)").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisDecimalPattern("0.000").setLegendPosition(Styler.LegendPosition.OutsideS);
+        List<BenchResults.CostPoint> router = new ArrayList<>(c.points().get(c.router()));
+        router.sort(java.util.Comparator.comparingDouble(BenchResults.CostPoint::cost));
+        XYSeries line = chart.addSeries(c.router() + ", cost weight λ swept (AIQ " + Numbers.fixed(c.aiq().get(c.router()), 3) + ")",
+                router.stream().mapToDouble(BenchResults.CostPoint::cost).toArray(),
+                router.stream().mapToDouble(BenchResults.CostPoint::quality).toArray());
+        line.setMarker(SeriesMarkers.CIRCLE);
+        line.setLineColor(new Color(0xD62728));
+        line.setMarkerColor(new Color(0xD62728));
+        line.setLineWidth(2.2f);
+        List<dev.zooterj.core.ensemble.TradeoffMetrics.Point> singles = new ArrayList<>();
+        double lo = c.points().values().stream().flatMap(List::stream).mapToDouble(BenchResults.CostPoint::cost).min().orElse(0);
+        PointLabels labels = new PointLabels(new Font(SANS, Font.PLAIN, 11), Math.max(0, lo - 0.08 * (c.maxCost() - lo)),
+                c.maxCost() + 0.12 * (c.maxCost() - lo));
+        for (String m : r.models()) {
+            BenchResults.CostPoint p = c.points().get(m).get(0);
+            singles.add(new dev.zooterj.core.ensemble.TradeoffMetrics.Point(p.cost(), p.quality()));
+            labels.add(m, p.cost(), p.quality());
+        }
+        List<dev.zooterj.core.ensemble.TradeoffMetrics.Point> hull = new ArrayList<>(
+                dev.zooterj.core.ensemble.TradeoffMetrics.nonDecreasingHull(singles));
+        hull.add(new dev.zooterj.core.ensemble.TradeoffMetrics.Point(c.maxCost(), hull.get(hull.size() - 1).y()));
+        XYSeries h = chart.addSeries("best mix of single models (AIQ "
+                        + Numbers.fixed(c.aiq().get("single_models"), 3) + ")",
+                hull.stream().mapToDouble(dev.zooterj.core.ensemble.TradeoffMetrics.Point::x).toArray(),
+                hull.stream().mapToDouble(dev.zooterj.core.ensemble.TradeoffMetrics.Point::y).toArray());
+        h.setMarker(SeriesMarkers.NONE);
+        h.setLineStyle(SeriesLines.DASH_DASH);
+        h.setLineColor(new Color(0x555555));
+        XYSeries pts = chart.addSeries("single models",
+                singles.stream().mapToDouble(dev.zooterj.core.ensemble.TradeoffMetrics.Point::x).toArray(),
+                singles.stream().mapToDouble(dev.zooterj.core.ensemble.TradeoffMetrics.Point::y).toArray());
+        pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        pts.setMarker(SeriesMarkers.DIAMOND);
+        pts.setMarkerColor(new Color(0x1F77B4));
+        chart.addAnnotation(labels);
+        double minCost = c.points().values().stream().flatMap(List::stream).mapToDouble(BenchResults.CostPoint::cost).min().orElse(0);
+        double span = Math.max(c.maxCost() - minCost, 1e-9);
+        chart.getStyler().setXAxisMin(Math.max(0, minCost - 0.08 * span)).setXAxisMax(c.maxCost() + 0.12 * span);
+        return new Planned(chart, "Average score against mean cost per query. Red: the router choosing argmax of "
+                + "expected quality − λ·cost, one point per λ (λ = 0 on the right). Grey dashed: the best any random "
+                + "mix of single models reaches (their non-decreasing convex hull). AIQ (RouterBench) is the area under "
+                + "each curve's hull, held flat to the largest cost, divided by that cost: higher is better.");
     }
 
     /** All-MTR of Zooter per β, with BMA and the hard-label ablation as reference lines. */

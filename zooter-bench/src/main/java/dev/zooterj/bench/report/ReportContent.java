@@ -29,6 +29,7 @@ final class ReportContent {
         betaSweep(doc, r, charts);
         routingShare(doc, r, charts);
         entropy(doc, r, charts);
+        spectrum(doc, r, charts);
 
         doc.section("Settings");
         if (r.settings().isEmpty()) {
@@ -194,6 +195,47 @@ final class ReportContent {
                         + "subset. The paper (Figure 3) finds RMR scores higher where the entropy is low: a high "
                         + "entropy means the reward model is unsure which answer is best.");
         figure(doc, charts, ReportCharts.Kind.ENTROPY_VS_SCORE);
+    }
+
+    /** Route-or-rerank and the cost knob: the points between one generation and N, and quality against cost. */
+    private static void spectrum(ReportDocument.Builder doc, BenchResults r,
+                                 Map<ReportCharts.Kind, ReportCharts.Drawn> charts) {
+        List<MethodResult> points = r.methods().stream().filter(m -> m.method().startsWith("rerank_")
+                || m.method().matches("best\\d+_fixed") || m.method().equals("rmr") || m.method().equals("bma")).toList();
+        if (points.stream().anyMatch(m -> m.method().startsWith("rerank_"))) {
+            doc.section("Route or rerank: quality vs generations per query");
+            List<List<String>> rows = new ArrayList<>();
+            for (MethodResult m : points) {
+                String rule = r.settings().getOrDefault(m.method() + " chosen on validation", "");
+                rows.add(List.of(m.method(), Numbers.fixed(m.average(), 4), Numbers.fixed(m.generationsPerQuery(), 2),
+                        Double.isFinite(m.costPerQuery()) ? Numbers.fixed(m.costPerQuery(), 1) : "", text(rule)));
+            }
+            doc.table(List.of("method", "average", "generations/query", "cost/query", "chosen on training rows"), rows,
+                    "rerank_B: the router's top candidates generate, as many as its confidence rule gives (chosen per fold "
+                            + "on out-of-fold estimates of the training rows so that the mean stays within B), and the "
+                            + "answer with the highest reward is kept. bestK_fixed: the K models whose reranking scores best "
+                            + "on the training rows always answer. rmr: all N answer.");
+            figure(doc, charts, ReportCharts.Kind.GENERATIONS_CURVE);
+        }
+        BenchResults.CostSweep c = r.costSweep();
+        if (c != null) {
+            doc.section("The cost knob: quality vs cost");
+            List<List<String>> rows = new ArrayList<>();
+            for (BenchResults.CostPoint p : c.points().get(c.router())) {
+                rows.add(List.of(Numbers.fixed(p.lambda(), 6), Numbers.fixed(p.cost(), 1), Numbers.fixed(p.quality(), 4)));
+            }
+            doc.table(List.of("λ", "cost/query", "average"), rows, c.router() + " picking argmax of expected quality − λ·cost. "
+                    + "AIQ " + c.router() + ": " + Numbers.fixed(c.aiq().get(c.router()), 4) + "; single models' hull: "
+                    + Numbers.fixed(c.aiq().get("single_models"), 4) + " (largest cost " + Numbers.fixed(c.maxCost(), 1) + ").");
+            if (c.pair() != null) {
+                BenchResults.PairCurve p = c.pair();
+                doc.paragraph("RouteLLM's metrics for strong " + p.strong() + " (" + Numbers.fixed(p.strongQuality(), 4)
+                        + ") and weak " + p.weak() + " (" + Numbers.fixed(p.weakQuality(), 4) + "): APGR "
+                        + Numbers.fixed(p.apgr(), 3) + ", CPT(50%) " + Numbers.fixed(100 * p.cpt50(), 1) + "%, CPT(80%) "
+                        + Numbers.fixed(100 * p.cpt80(), 1) + "% (share of queries sent to the strong model).");
+            }
+            figure(doc, charts, ReportCharts.Kind.COST_SWEEP);
+        }
     }
 
     private static void figure(ReportDocument.Builder doc, Map<ReportCharts.Kind, ReportCharts.Drawn> charts,

@@ -19,7 +19,12 @@ import java.io.UncheckedIOException;
  *                     "subsets": {SUBSET: score}, "generations_per_query": x,
  *                     "cost_per_query": x (only when known), "routing_share": {MODEL: share}, "candidate": str}},
  *  "source", "settings", "rerun", "beta_sweep": {"0.3": allMtr}, "differences": {GROUP: interval},
- *  "entropy_bins": [..]}
+ *  "entropy_bins": [..],
+ *  "cost_sweep" (when the sweep ran): {"router": kind, "max_cost": x, "points": {METHOD: [{"cost", "quality", "lambda"}]},
+ *                 "aiq": {METHOD: x, "single_models": x},
+ *                 "pair": {"strong", "weak", "strong_quality", "weak_quality", "apgr", "cpt50", "cpt80", "curve": [..]}}}
+ * Route-or-rerank points are methods of their own ({@code rerank_1.5}, {@code best3_fixed}) with their average and
+ * generations_per_query.
  * </pre>
  * Non-finite numbers are written as {@code null}: JSON has no NaN.
  */
@@ -71,7 +76,48 @@ final class ResultsJson {
             number(o, "oracle", b.oracle());
             number(o, "zooter", b.zooter());
         }
+        if (r.costSweep() != null) {
+            root.set("cost_sweep", costSweep(r.costSweep()));
+        }
         return root;
+    }
+
+    private static ObjectNode costSweep(BenchResults.CostSweep c) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("router", c.router());
+        number(o, "max_cost", c.maxCost());
+        ObjectNode points = o.putObject("points");
+        c.points().forEach((name, ps) -> {
+            ArrayNode a = points.putArray(name);
+            for (BenchResults.CostPoint p : ps) {
+                ObjectNode po = a.addObject();
+                number(po, "cost", p.cost());
+                number(po, "quality", p.quality());
+                if (Double.isFinite(p.lambda())) {
+                    po.put("lambda", p.lambda());
+                }
+            }
+        });
+        ObjectNode aiq = o.putObject("aiq");
+        c.aiq().forEach((k, v) -> number(aiq, k, v));
+        if (c.pair() != null) {
+            BenchResults.PairCurve p = c.pair();
+            ObjectNode po = o.putObject("pair");
+            po.put("strong", p.strong());
+            po.put("weak", p.weak());
+            number(po, "strong_quality", p.strongQuality());
+            number(po, "weak_quality", p.weakQuality());
+            number(po, "apgr", p.apgr());
+            number(po, "cpt50", p.cpt50());
+            number(po, "cpt80", p.cpt80());
+            ArrayNode curve = po.putArray("curve");
+            for (double[] xy : p.curve()) {
+                ObjectNode pt = curve.addObject();
+                number(pt, "strong_share", xy[0]);
+                number(pt, "quality", xy[1]);
+            }
+        }
+        return o;
     }
 
     private static ObjectNode method(MethodResult m) {

@@ -3,7 +3,10 @@ package dev.zooterj.core.ensemble;
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.data.RewardRecord;
 import dev.zooterj.core.label.ProbabilityVectors;
+import dev.zooterj.core.routing.Estimate;
+import dev.zooterj.core.routing.Estimator;
 import dev.zooterj.core.routing.FixedModelRouter;
+import dev.zooterj.core.routing.Policy;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.RoutingDecision;
 
@@ -39,6 +42,122 @@ public final class EnsembleMethods {
                 return out;
             }
         };
+    }
+
+    /**
+     * Route-or-rerank: the policy's set generates (the router's top candidates by its estimate) and the answer with the
+     * highest reward among them is returned (ties split evenly). With a one-model set it is the router's pick.
+     */
+    public static EnsembleMethod rerank(String name, Estimator estimator, Policy policy) {
+        return new EnsembleMethod() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Selection select(RewardRecord record) {
+                return selectAll(List.of(record)).get(0);
+            }
+
+            @Override
+            public List<Selection> selectAll(List<RewardRecord> records) {
+                List<Estimate> es = estimator.estimate(records.stream().map(RewardRecord::query).toList());
+                List<Selection> out = new ArrayList<>(es.size());
+                for (int i = 0; i < es.size(); i++) {
+                    RoutingDecision d = policy.decide(es.get(i));
+                    out.add(d.generations() == 1 ? toSelection(d) : Selection.bestOfSet(d.set(), records.get(i).rewards()));
+                }
+                return out;
+            }
+        };
+    }
+
+    /** A fixed set of candidates always answers; the answer with the highest reward is returned (RMR over the set). */
+    public static EnsembleMethod fixedSet(String name, List<String> models, List<String> set) {
+        int[] idx = set.stream().mapToInt(m -> {
+            int i = models.indexOf(m);
+            if (i < 0) {
+                throw new IllegalArgumentException("model '" + m + "' of the set is not a candidate; candidates: " + models);
+            }
+            return i;
+        }).toArray();
+        return named(name, r -> Selection.bestOfSet(idx, r.rewards()));
+    }
+
+    /**
+     * The k candidates whose reward-model ranking over the rows given (training rows) scores best by the evaluation
+     * scores; every k-subset is tried (at most {@code maxSubsets}, else greedy growth from the best single model).
+     * On a tie the first subset in lexicographic index order wins.
+     */
+    public static List<String> bestFixedSet(RewardDataset training, int k) {
+        int n = training.models().size();
+        if (k < 1 || k > n) {
+            throw new IllegalArgumentException("set size " + k + " outside 1.." + n);
+        }
+        List<RewardRecord> rows = training.records();
+        java.util.function.ToDoubleFunction<int[]> value = set -> {
+            double s = 0;
+            for (RewardRecord r : rows) {
+                s += Selection.bestOfSet(set, r.rewards()).expectedScore(r.evaluationScores());
+            }
+            return s / rows.size();
+        };
+        int[] best = null;
+        double bestValue = Double.NEGATIVE_INFINITY;
+        if (binomial(n, k) <= 20_000) {
+            int[] c = new int[k];
+            for (int i = 0; i < k; i++) {
+                c[i] = i;
+            }
+            while (true) {
+                double v = value.applyAsDouble(c);
+                if (v > bestValue + 1e-12) {
+                    bestValue = v;
+                    best = c.clone();
+                }
+                int i = k - 1;
+                while (i >= 0 && c[i] == n - k + i) {
+                    i--;
+                }
+                if (i < 0) {
+                    break;
+                }
+                c[i]++;
+                for (int j = i + 1; j < k; j++) {
+                    c[j] = c[j - 1] + 1;
+                }
+            }
+        } else {
+            List<Integer> chosen = new ArrayList<>();
+            while (chosen.size() < k) {
+                int add = -1;
+                double addValue = Double.NEGATIVE_INFINITY;
+                for (int m = 0; m < n; m++) {
+                    if (chosen.contains(m)) {
+                        continue;
+                    }
+                    List<Integer> t = new ArrayList<>(chosen);
+                    t.add(m);
+                    double v = value.applyAsDouble(t.stream().mapToInt(Integer::intValue).toArray());
+                    if (v > addValue + 1e-12) {
+                        addValue = v;
+                        add = m;
+                    }
+                }
+                chosen.add(add);
+            }
+            best = chosen.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return Arrays.stream(best).mapToObj(training.models()::get).toList();
+    }
+
+    private static double binomial(int n, int k) {
+        double b = 1;
+        for (int i = 1; i <= k; i++) {
+            b = b * (n - k + i) / i;
+        }
+        return b;
     }
 
     private static Selection toSelection(RoutingDecision d) {

@@ -3,8 +3,9 @@ package dev.zooterj.core.routing;
 import dev.zooterj.core.label.ProbabilityVectors;
 
 /**
- * What is done with a router's {@link Estimate}: today, pick the candidate with the highest value. A policy that
- * picks a set to rerank, or weighs cost, implements this interface and works with every router kind unchanged.
+ * What is done with a router's {@link Estimate}: pick the candidate with the highest value ({@link #ARGMAX}), a set to
+ * rerank ({@link RerankPolicy}), the best quality for the cost ({@link CostAwarePolicy}) or a calibrated threshold
+ * ({@link BiasPolicy}). Every policy works with every router kind unchanged.
  * Implementations are thread-safe.
  */
 @FunctionalInterface

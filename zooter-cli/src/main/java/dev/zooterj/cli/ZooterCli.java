@@ -17,6 +17,8 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 RouteCommand.class,
                 EvaluateCommand.class,
+                ExportCommand.class,
+                ImportDl4jCommand.class,
                 BenchCommand.class,
                 InfoCommand.class,
                 SplitCommand.class,

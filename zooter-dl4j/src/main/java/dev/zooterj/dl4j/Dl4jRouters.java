@@ -55,7 +55,7 @@ public final class Dl4jRouters {
      * @param seed          the seed the training used
      * @param labels        the label settings the network was trained on (null when unknown)
      */
-    public record Provenance(String source, String sourceSha256, String dataset, String datasetSha256, int rows, long seed,
+    record Provenance(String source, String sourceSha256, String dataset, String datasetSha256, int rows, long seed,
                              LabelConfig labels) {
         public Provenance {
             source = source == null ? "" : source;
@@ -66,8 +66,8 @@ public final class Dl4jRouters {
     }
 
     /** What the network's inputs are: the identity, max tokens and dimension of the embedder that produced them. */
-    public record EmbedderSpec(String encoder, int maxTokens, int dimension) {
-        public static EmbedderSpec of(TextEmbedder e) {
+    record EmbedderSpec(String encoder, int maxTokens, int dimension) {
+        static EmbedderSpec of(TextEmbedder e) {
             return new EmbedderSpec(e.encoder(), e.maxTokens(), e.dimension());
         }
     }

@@ -12,7 +12,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -261,6 +263,14 @@ public final class RewardDataSetIterator implements DataSetIterator {
     /** Completed epochs: how many times {@link #reset()} was called. */
     public int epoch() {
         return epoch;
+    }
+
+    /**
+     * The same examples as a {@link MultiDataSetIterator} (one input, one output; the features mask, if any, goes
+     * along), for a {@code ComputationGraph}. It shares this iterator's position: use one or the other.
+     */
+    public MultiDataSetIterator asMultiDataSetIterator() {
+        return new MultiDataSetIteratorAdapter(this);
     }
 
     // ----- DataSetIterator -----

@@ -213,6 +213,23 @@ class RewardDataSetIteratorTest {
     }
 
     @Test
+    void theMultiDataSetViewCarriesTheSameExamples() {
+        RewardDataSetIterator a = RewardDataSetIterator.builder(train).embeddings(EMBEDDER).batch(10).seed(9).build();
+        RewardDataSetIterator b = RewardDataSetIterator.builder(train).embeddings(EMBEDDER).batch(10).seed(9).build();
+        var multi = b.asMultiDataSetIterator();
+        int batches = 0;
+        while (a.hasNext()) {
+            DataSet x = a.next();
+            org.nd4j.linalg.dataset.api.MultiDataSet y = multi.next();
+            assertEquals(x.getFeatures(), y.getFeatures(0));
+            assertEquals(x.getLabels(), y.getLabels(0));
+            batches++;
+        }
+        assertFalse(multi.hasNext());
+        assertEquals((train.size() + 9) / 10, batches);
+    }
+
+    @Test
     void badSettingsAreRefusedWithAMessage() {
         assertThrows(IllegalStateException.class, () -> RewardDataSetIterator.builder(train).build());
         assertThrows(IllegalArgumentException.class, () -> RewardDataSetIterator.builder(train).batch(0));

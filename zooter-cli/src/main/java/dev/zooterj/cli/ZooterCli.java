@@ -26,6 +26,8 @@ import java.nio.charset.StandardCharsets;
                 RouteCommand.class,
                 CalibrateCommand.class,
                 EvaluateCommand.class,
+                ExportCommand.class,
+                ImportDl4jCommand.class,
                 BenchCommand.class,
                 InfoCommand.class,
                 SplitCommand.class,

@@ -12,7 +12,9 @@ import java.util.Map;
  * The registry of learned router kinds: the one place a routing method is added. {@code train --kind}, {@code route},
  * {@code evaluate}, {@code bench --methods} and {@code serve} find kinds here by name, and load any router directory
  * through {@link #load(Path, KindContext)}, which reads the kind from {@code router.json} (routers saved before kinds
- * existed have none and are {@code zooter} routers).
+ * existed have none and are {@code zooter} routers). Kinds of other modules register through {@link java.util.ServiceLoader}:
+ * a class implementing {@link RouterKind} with a public no-argument constructor, named in
+ * {@code META-INF/services/dev.zooterj.nn.router.RouterKind}.
  */
 public final class RouterKinds {
     private static final Map<String, RouterKind<?>> KINDS = new LinkedHashMap<>();
@@ -22,6 +24,10 @@ public final class RouterKinds {
         register(new KnnKind());
         register(new TaskBestKind());
         register(new ClusterBestKind());
+        // kinds of other modules on the class path (zooter-dl4j's dl4j), in class-path order
+        for (RouterKind<?> k : java.util.ServiceLoader.load(RouterKind.class, RouterKinds.class.getClassLoader())) {
+            register(k);
+        }
     }
 
     private RouterKinds() {

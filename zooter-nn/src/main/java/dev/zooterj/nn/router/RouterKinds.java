@@ -22,6 +22,9 @@ public final class RouterKinds {
         register(new KnnKind());
         register(new TaskBestKind());
         register(new ClusterBestKind());
+        register(new ExpectedScoreKind());
+        register(new HierarchicalKind());
+        register(new AutoKind());
     }
 
     private RouterKinds() {

@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * the loss is the binary cross-entropy against scores in [0, 1] (a score of 0.7 is a soft target); with
  * {@link Loss#MSE} the outputs are the scores and the loss is half the squared error. Trained by mini-batch AdamW with
  * an L2 penalty (l2 / 2)·‖W‖² on the weight matrices; the gradients are written out (no graph executor). The output
- * biases start at each model's mean training score, so an untrained head predicts "the best model on average".
+ * weights start at zero and the output biases at each model's mean training score, so an untrained head predicts "the
+ * best model on average".
  */
 public final class ExpectedScoreHead {
     /** How outputs relate to scores. */
@@ -105,7 +106,9 @@ public final class ExpectedScoreHead {
             p.put(W1, xavier(rng, d, hidden));
             p.put(B1, Nd4j.zeros(DataType.FLOAT, hidden));
         }
-        p.put(W2, xavier(rng, top, models));
+        // the output layer starts at zero: the untrained head predicts each model's mean score (a linear head's fit is
+        // then convex from a deterministic start)
+        p.put(W2, Nd4j.zeros(DataType.FLOAT, top, models));
         float[] bias = new float[models];
         for (double[] row : y) {
             for (int m = 0; m < models; m++) {

@@ -113,7 +113,8 @@ class TrainRouteEvaluateTest {
         CliRunner k = CliRunner.run("train", "--kind", "magic", "--data", dir.resolve("sim/train.jsonl").toString(), "--out",
                 dir.resolve("x").toString());
         assertEquals(1, k.exitCode());
-        assertEquals("zooter train: error: unknown router kind 'magic'; available kinds are [zooter, knn, task_best, cluster_best]",
+        assertEquals("zooter train: error: unknown router kind 'magic'; available kinds are [zooter, knn, task_best, cluster_best, "
+                + "expected_score, hierarchical, auto]",
                 k.err().strip());
         CliRunner s = CliRunner.run("train", "--kind", "knn", "--set", "neighbours=3", "--data", dir.resolve("sim/train.jsonl").toString(),
                 "--out", dir.resolve("x").toString());

@@ -59,7 +59,8 @@ public final class BenchRunner {
     }
 
     /** The learned kinds {@code bench} fits by default, in report order. */
-    public static final List<String> DEFAULT_METHODS = List.of(TaskBestKind.NAME, ClusterBestKind.NAME, KnnKind.NAME, ZooterKind.NAME);
+    public static final List<String> DEFAULT_METHODS = List.of(TaskBestKind.NAME, ClusterBestKind.NAME, KnnKind.NAME, ZooterKind.NAME,
+            dev.zooterj.nn.router.ExpectedScoreKind.NAME, dev.zooterj.nn.router.HierarchicalKind.NAME, dev.zooterj.nn.router.AutoKind.NAME);
 
     /**
      * @param router       the Zooter router spec (labels, training, encoder; its seed seeds every kind); null = no learned routers
@@ -339,15 +340,8 @@ public final class BenchRunner {
         Map<String, String> fixed = new LinkedHashMap<>(o.kindSettings().getOrDefault(kind.name(), Map.of()));
         fixed.putAll(changes);
         s = s.with(fixed);
-        Map<String, List<String>> grid = new LinkedHashMap<>();
-        if (o.tune()) {
-            kind.validationGrid().forEach((k, v) -> {
-                if (!fixed.containsKey(k)) {
-                    grid.put(k, v);
-                }
-            });
-        }
-        FittedRouter f = Tuner.tune(kind, s, grid, Tuner.DEFAULT_VALIDATION, train, context, null);
+        List<Map<String, List<String>>> stages = o.tune() ? Tuner.stagesWithout(kind, fixed.keySet()) : List.of();
+        FittedRouter f = Tuner.tuneStages(kind, s, stages, Tuner.DEFAULT_VALIDATION, train, context, null);
         log.message(String.format(Locale.ROOT, "  %s: %s%s (%.1fs)", what, f.summary(),
                 f.tuning().map(t -> "; chosen on validation: " + t.describe()).orElse(""), (System.nanoTime() - t0) / 1e9));
         return f;

@@ -35,7 +35,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a router of any kind (--kind; default zooter). Zooter: KL(s* ‖ softmax(head(encoder(q)))) on the dataset's labels, and save it",
+        description = {"Train a router of any kind (--kind; default auto: the best kind on validation). Zooter: KL(s* ‖ softmax(head(encoder(q)))) on the dataset's labels, and save it",
                 "as a router directory (weights, settings, provenance, training curve), written atomically.",
                 "Modes: head (MiniLM frozen, embeddings cached on disk; fast), finetune (MiniLM layers train;",
                 "slow on a CPU), scratch (a small encoder from random init). A stratified --validation share is",
@@ -53,9 +53,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "ROUTER_DIR", description = "Router directory to write.")
     Path out;
 
-    @Option(names = "--kind", defaultValue = "zooter", completionCandidates = KindNames.class,
-            description = "Router kind: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The options below set zooter; --set sets any kind.")
+    @Option(names = "--kind", completionCandidates = KindNames.class,
+            description = "Router kind: ${COMPLETION-CANDIDATES} (default: auto, the best kind on the --validation hold-out; "
+                    + "zooter when a Zooter option below is given). The options below set zooter; --set sets any kind.")
     String kind;
+
+    /** Options that only set Zooter: giving one without --kind trains a zooter router. */
+    static final java.util.Set<String> ZOOTER_OPTIONS = java.util.Set.of("--encoder", "--mode", "--epochs", "--batch", "--lr",
+            "--weight-decay", "--warmup", "--clip", "--patience", "--max-tokens", "--head-hidden", "--train-word-embeddings",
+            "--scratch-layers", "--scratch-hidden", "--tags", "--tau", "--beta", "--normalize", "--hard-labels");
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "One setting of the kind, e.g. k=16 (cluster_best, knn) or beta=0.1; repeatable.")
     List<String> sets;
@@ -140,6 +146,13 @@ final class TrainCommand implements Callable<Integer> {
                     + " all of them" + (tags.equals(TagScheme.DATA) ? "" : ", and fitting " + tags + " tags on them")
                     + "; pass --split train to keep evaluation rows out");
         }
+        if (kind == null) {
+            boolean zooterOption = spec.commandLine().getParseResult().matchedOptions().stream()
+                    .anyMatch(opt -> ZOOTER_OPTIONS.contains(opt.longestName()));
+            kind = zooterOption ? dev.zooterj.nn.router.ZooterKind.NAME : dev.zooterj.nn.router.AutoKind.NAME;
+            o.println("kind: " + kind + (zooterOption ? " (a Zooter option was given)"
+                    : " (the default: each candidate kind tuned, the best on the validation hold-out kept)"));
+        }
         RouterSpec routerSpec = routerSpec();
         String sha = Hashing.sha256(input.data);
         RouterKind<?> k = RouterKinds.get(kind);
@@ -189,18 +202,13 @@ final class TrainCommand implements Callable<Integer> {
         s = s.with(fixed);
         o.println("  " + (s instanceof ZooterKind.Settings z ? z.spec().describe() : s.values()));
         o.flush();
-        Map<String, List<String>> grid = new LinkedHashMap<>();
+        List<Map<String, List<String>>> stages = tune ? Tuner.stagesWithout(k, fixed.keySet()) : List.of();
         if (tune) {
-            k.validationGrid().forEach((name, values) -> {
-                if (!fixed.containsKey(name)) {
-                    grid.put(name, values);
-                }
-            });
-            if (grid.isEmpty()) {
+            if (stages.isEmpty() && !List.of("auto", "hierarchical").contains(kind)) {
                 o.println("note: --tune: " + kind + " has no settings to choose on validation" + (fixed.isEmpty() ? "" : " besides those --set fixes"));
             }
         }
-        return Tuner.tune(k, s, grid, validation > 0 ? validation : Tuner.DEFAULT_VALIDATION, data, context,
+        return Tuner.tuneStages(k, s, stages, validation > 0 ? validation : Tuner.DEFAULT_VALIDATION, data, context,
                 (settings, score, done, total) -> {
                     o.println(String.format(Locale.ROOT, "  validation %d/%d: %s → %.4f", done, total, settings, score));
                     o.flush();

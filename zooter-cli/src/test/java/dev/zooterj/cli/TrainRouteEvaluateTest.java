@@ -95,7 +95,7 @@ class TrainRouteEvaluateTest {
         JsonNode m = new ObjectMapper().readTree(clusters.resolve("router.json").toFile());
         assertEquals("cluster_best", m.path("kind").asText());
         assertEquals("5.0", m.path("settings").path("alpha").asText(), "--set fixes alpha; only k is tuned");
-        assertEquals(5, m.path("tuning").path("candidates").size());
+        assertEquals(6, m.path("tuning").path("candidates").size(), "k in {1, 4, 8, 16, 32, 64}");
         assertEquals("3", m.path("settings").path("seed").asText());
         assertEquals(24, m.path("embedder").path("maxTokens").asInt());
 
@@ -162,7 +162,8 @@ class TrainRouteEvaluateTest {
         CliRunner k = CliRunner.run("train", "--kind", "magic", "--data", dir.resolve("sim/train.jsonl").toString(), "--out",
                 dir.resolve("x").toString());
         assertEquals(1, k.exitCode());
-        assertEquals("zooter train: error: unknown router kind 'magic'; available kinds are [zooter, knn, task_best, cluster_best, dl4j]",
+        assertEquals("zooter train: error: unknown router kind 'magic'; available kinds are [zooter, knn, task_best, cluster_best, "
+                + "expected_score, hierarchical, auto, dl4j]",
                 k.err().strip());
         CliRunner s = CliRunner.run("train", "--kind", "knn", "--set", "neighbours=3", "--data", dir.resolve("sim/train.jsonl").toString(),
                 "--out", dir.resolve("x").toString());

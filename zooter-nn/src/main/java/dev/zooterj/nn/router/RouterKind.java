@@ -35,6 +35,16 @@ public interface RouterKind<S extends KindSettings<S>> {
      */
     Map<String, List<String>> validationGrid();
 
+    /**
+     * The validation grid as stages searched one after another by {@link Tuner#tuneStages} (the best of a stage is
+     * fixed before the next is searched); by default one stage, the whole {@link #validationGrid()}. A kind whose
+     * full product would be too slow to fit (Zooter) splits it here.
+     */
+    default List<Map<String, List<String>>> validationStages() {
+        Map<String, List<String>> g = validationGrid();
+        return g.isEmpty() ? List.of() : List.of(g);
+    }
+
     FittedRouter fit(RewardDataset train, S settings, KindContext context);
 
     /** Loads a router this kind saved to {@code dir}; {@code manifest} is its parsed {@code router.json}. */

@@ -24,6 +24,9 @@ public final class RouterKinds {
         register(new KnnKind());
         register(new TaskBestKind());
         register(new ClusterBestKind());
+        register(new ExpectedScoreKind());
+        register(new HierarchicalKind());
+        register(new AutoKind());
         // kinds of other modules on the class path (zooter-dl4j's dl4j), in class-path order
         for (RouterKind<?> k : java.util.ServiceLoader.load(RouterKind.class, RouterKinds.class.getClassLoader())) {
             register(k);

@@ -73,6 +73,110 @@ public final class Tuner {
         return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
     }
 
+    /**
+     * Chooses settings stage by stage on one hold-out (a coordinate search, cheaper than the full product of the
+     * stages' grids): every combination of the first stage's grid is fitted on the training rows minus the hold-out and
+     * scored on it, the best is kept, then the next stage's grid is searched with the earlier choices fixed, and so on;
+     * the final choice is refitted on all the training rows. A combination already scored is not fitted again. The
+     * recorded grid is the union of the stages; each candidate lists every setting chosen so far and its own values.
+     * Stages whose settings are all absent (fixed by the caller, say) are skipped; with none left, a plain fit.
+     */
+    public static <S extends KindSettings<S>> FittedRouter tuneStages(RouterKind<S> kind, S base, List<Map<String, List<String>>> stages,
+                                                                      double validationFraction, RewardDataset train,
+                                                                      KindContext context, Listener listener) {
+        List<Map<String, List<String>>> live = stages.stream().filter(g -> !g.isEmpty()).toList();
+        if (live.isEmpty()) {
+            return kind.fit(train, base, context);
+        }
+        if (live.size() == 1) {
+            return tune(kind, base, live.get(0), validationFraction, train, context, listener);
+        }
+        Splits.TrainValTest split = Splits.trainValTest(train, validationFraction, 0, base.seed());
+        if (split.validation().size() == 0 || split.train().size() == 0) {
+            throw new IllegalArgumentException(kind.name() + ": " + train.size() + " training rows are too few to hold out a "
+                    + validationFraction + " validation share");
+        }
+        Map<String, List<String>> union = new LinkedHashMap<>();
+        int total = 0;
+        for (Map<String, List<String>> g : live) {
+            g.forEach((k, v) -> union.merge(k, v, (a, b) -> {
+                List<String> m = new ArrayList<>(a);
+                b.stream().filter(x -> !m.contains(x)).forEach(m::add);
+                return m;
+            }));
+            total += combinations(g).size();
+        }
+        List<Tuning.Candidate> rows = new ArrayList<>();
+        Map<Object, Integer> seen = new java.util.HashMap<>();
+        Map<String, String> chosen = new LinkedHashMap<>();
+        int best = -1;
+        int done = 0;
+        for (Map<String, List<String>> g : live) {
+            int stageBest = -1;
+            for (Map<String, String> c : combinations(g)) {
+                Map<String, String> full = new LinkedHashMap<>(chosen);
+                full.putAll(c);
+                done++;
+                Object key;
+                try {
+                    key = base.with(full).values();   // the same settings however the grid spells them
+                } catch (IllegalArgumentException e) {
+                    key = full;
+                }
+                Integer earlier = seen.get(key);
+                int index;
+                if (earlier != null) {
+                    index = earlier;
+                } else {
+                    double score;
+                    String note = "";
+                    try {
+                        FittedRouter f = kind.fit(split.train(), base.with(full), context);
+                        score = RoutingMetric.macroMean(f.router(), split.validation());
+                    } catch (IllegalArgumentException e) {
+                        score = Double.NaN;
+                        note = e.getMessage();
+                    }
+                    rows.add(new Tuning.Candidate(new LinkedHashMap<>(full), score, note));
+                    index = rows.size() - 1;
+                    seen.put(key, index);
+                    if (listener != null) {
+                        listener.candidate(full, score, done, total);
+                    }
+                }
+                double score = rows.get(index).score();
+                if (Double.isFinite(score) && (stageBest < 0 || score > rows.get(stageBest).score() + 1e-12)) {
+                    stageBest = index;
+                }
+            }
+            if (stageBest < 0) {
+                throw new IllegalArgumentException(kind.name() + ": no setting of the grid " + g + " could be fitted: "
+                        + rows.get(rows.size() - 1).note());
+            }
+            chosen = new LinkedHashMap<>(rows.get(stageBest).settings());
+            best = stageBest;
+        }
+        Tuning tuning = new Tuning(union, rows, best, validationFraction, split.validation().size(), base.seed());
+        return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
+    }
+
+    /** The kind's {@link RouterKind#validationStages()} without the settings in {@code fixed}; empty stages dropped. */
+    public static List<Map<String, List<String>>> stagesWithout(RouterKind<?> kind, java.util.Set<String> fixed) {
+        List<Map<String, List<String>>> out = new ArrayList<>();
+        for (Map<String, List<String>> g : kind.validationStages()) {
+            Map<String, List<String>> m = new LinkedHashMap<>();
+            g.forEach((k, v) -> {
+                if (!fixed.contains(k)) {
+                    m.put(k, v);
+                }
+            });
+            if (!m.isEmpty()) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     /** Every combination of the grid's values, the last setting varying fastest. */
     static List<Map<String, String>> combinations(Map<String, List<String>> grid) {
         List<Map<String, String>> out = new ArrayList<>();

@@ -127,9 +127,25 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
                 TrainingConfig.headDefaults(), 256, false, null, TagScheme.DATA));
     }
 
+    /**
+     * τ (small values included: τ = 1 on rewards in [0, 1] gives nearly uniform labels) × normalisation, then β, then
+     * the head (linear or a 256-wide MLP), then epochs; searched in that order by {@link Tuner#tuneStages}, at most 17
+     * head-mode fits on cached embeddings.
+     */
+    @Override
+    public List<Map<String, List<String>>> validationStages() {
+        Map<String, List<String>> labels = new LinkedHashMap<>();
+        labels.put("tau", List.of("0.01", "0.03", "0.1", "0.3", "1.0"));
+        labels.put("normalize", List.of("none", "standardize"));
+        return List.of(labels, Map.of("beta", List.of("0.0", "0.3", "1.0")), Map.of("head-hidden", List.of("0", "256")),
+                Map.of("epochs", List.of("10", "30")));
+    }
+
     @Override
     public Map<String, List<String>> validationGrid() {
-        return Map.of();
+        Map<String, List<String>> g = new LinkedHashMap<>();
+        validationStages().forEach(g::putAll);
+        return g;
     }
 
     @Override

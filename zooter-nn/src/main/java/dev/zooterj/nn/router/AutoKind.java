@@ -1,0 +1,228 @@
+package dev.zooterj.nn.router;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zooterj.core.data.RewardDataset;
+import dev.zooterj.core.routing.Router;
+import dev.zooterj.core.routing.RoutingMetric;
+import dev.zooterj.data.AtomicFiles;
+import dev.zooterj.data.Splits;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The default router: the best of several kinds on validation. A stratified share of the training rows is held out;
+ * every candidate kind is tuned on its own grid ({@link Tuner#tuneStages}, a nested hold-out) on the rest and scored on
+ * the held-out share by the routing metric (the macro mean over subsets); the best kind is refitted on all the training
+ * rows with the settings it chose. Test rows never take part. The candidates include the baselines a user tries first
+ * ({@code task_best}, {@code cluster_best}, {@code knn}), so on validation the default is at least as good as each.
+ *
+ * <p>Saved as a directory whose {@code router.json} (kind {@code auto}) records the table of candidates, with the
+ * chosen router in {@code chosen/}.
+ */
+public final class AutoKind implements RouterKind<AutoKind.Settings> {
+    public static final String NAME = "auto";
+    static final String CHOSEN_DIR = "chosen";
+    /** The kinds tried by default. */
+    public static final List<String> DEFAULT_CANDIDATES = List.of(TaskBestKind.NAME, ClusterBestKind.NAME, KnnKind.NAME,
+            ZooterKind.NAME, ExpectedScoreKind.NAME, HierarchicalKind.NAME);
+
+    /**
+     * @param candidates kinds to choose among
+     * @param validation held-out share of the training rows
+     * @param seed       seeds the hold-out and every candidate
+     */
+    public record Settings(List<String> candidates, double validation, long seed) implements KindSettings<Settings> {
+        public Settings {
+            candidates = List.copyOf(candidates);
+            if (candidates.isEmpty()) {
+                throw new IllegalArgumentException("setting 'candidates': expected at least one kind");
+            }
+        }
+
+        @Override
+        public Map<String, String> values() {
+            Map<String, String> v = new LinkedHashMap<>();
+            v.put("candidates", String.join(",", candidates));
+            v.put("validation", String.valueOf(validation));
+            v.put("seed", String.valueOf(seed));
+            return v;
+        }
+
+        @Override
+        public Settings with(String name, String value) {
+            return switch (name) {
+                case "candidates" -> {
+                    List<String> c = Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+                    for (String k : c) {
+                        if (k.equals(NAME) || !RouterKinds.names().contains(k)) {
+                            throw new IllegalArgumentException("setting 'candidates': unknown or unusable kind '" + k + "'; expected some of "
+                                    + RouterKinds.names().stream().filter(n -> !n.equals(NAME)).toList());
+                        }
+                    }
+                    yield new Settings(c, validation, seed);
+                }
+                case "validation" -> new Settings(candidates, KindSettings.parseDouble(name, value, 0.01, 0.9), seed);
+                case "seed" -> new Settings(candidates, validation, KindSettings.parseLong(name, value));
+                default -> throw KindSettings.unknown(NAME, name, values());
+            };
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "the best on a validation hold-out of " + DEFAULT_CANDIDATES + ", each tuned on its own grid (the default)";
+    }
+
+    @Override
+    public Settings defaults() {
+        return new Settings(DEFAULT_CANDIDATES, 0.1, 42);
+    }
+
+    @Override
+    public Map<String, List<String>> validationGrid() {
+        return Map.of();
+    }
+
+    @Override
+    public FittedRouter fit(RewardDataset train, Settings s, KindContext context) {
+        Splits.TrainValTest split = Splits.trainValTest(train, s.validation(), 0, s.seed());
+        if (split.validation().size() == 0 || split.train().size() == 0) {
+            throw new IllegalArgumentException("auto: " + train.size() + " training rows are too few to hold out a " + s.validation()
+                    + " validation share");
+        }
+        List<Tuning.Candidate> rows = new ArrayList<>();
+        List<FittedRouter> fits = new ArrayList<>();
+        int best = -1;
+        for (String name : s.candidates()) {
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put("kind", name);
+            double score;
+            String note = "";
+            FittedRouter f = null;
+            try {
+                f = tuned(RouterKinds.get(name), split.train(), s.seed(), context);
+                score = RoutingMetric.macroMean(f.router(), split.validation());
+                c.put("settings", f.tuning().map(t -> chosenOnly(t)).orElse("defaults"));
+            } catch (IllegalArgumentException e) {
+                score = Double.NaN;
+                note = e.getMessage();
+            }
+            rows.add(new Tuning.Candidate(c, score, note));
+            fits.add(f);
+            if (Double.isFinite(score) && (best < 0 || score > rows.get(best).score() + 1e-12)) {
+                best = rows.size() - 1;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException("auto: no candidate kind could be fitted: " + rows.get(0).note());
+        }
+        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, s.validation(), split.validation().size(), s.seed());
+        FittedRouter winner = fits.get(best);
+        FittedRouter refit = RouterKinds.get(winner.kind()).fit(train, winner.settings().values(), context);
+        if (winner.tuning().isPresent()) {
+            refit = refit.withTuning(winner.tuning().get());
+        }
+        return new Fitted(refit, s, tuning);
+    }
+
+    private static String chosenOnly(Tuning t) {
+        StringBuilder sb = new StringBuilder();
+        t.best().settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    private static <S extends KindSettings<S>> FittedRouter tuned(RouterKind<S> kind, RewardDataset rows, long seed, KindContext context) {
+        S base = kind.defaults().with("seed", String.valueOf(seed));
+        return Tuner.tuneStages(kind, base, kind.validationStages(), Tuner.DEFAULT_VALIDATION, rows, context, null);
+    }
+
+    @Override
+    public Router load(Path dir, JsonNode manifest, KindContext context) {
+        return RouterKinds.load(dir.resolve(CHOSEN_DIR), context);
+    }
+
+    /** The kind chosen by an auto router saved in {@code dir}. */
+    public static String chosenKind(Path dir) {
+        return RouterKinds.kindOf(dir.resolve(CHOSEN_DIR));
+    }
+
+    /**
+     * @param chosen the winner, refitted on all the training rows
+     * @param table  the candidates' validation scores
+     */
+    public record Fitted(FittedRouter chosen, Settings settings, Tuning table) implements FittedRouter {
+        @Override
+        public String kind() {
+            return NAME;
+        }
+
+        @Override
+        public Router router() {
+            return chosen.router();
+        }
+
+        @Override
+        public String summary() {
+            StringBuilder sb = new StringBuilder("chose " + chosen.kind() + " on validation (");
+            for (int i = 0; i < table.candidates().size(); i++) {
+                Tuning.Candidate c = table.candidates().get(i);
+                sb.append(i == 0 ? "" : ", ").append(c.settings().get("kind")).append(' ')
+                        .append(Double.isFinite(c.score()) ? String.format(Locale.ROOT, "%.4f", c.score()) : "failed");
+            }
+            return sb.append("); ").append(chosen.summary()).toString();
+        }
+
+        @Override
+        public Optional<Tuning> tuning() {
+            return Optional.of(table);
+        }
+
+        @Override
+        public FittedRouter withTuning(Tuning tuning) {
+            return new Fitted(chosen, settings, tuning);
+        }
+
+        @Override
+        public void save(Path dir) {
+            Path parent = dir.toAbsolutePath().getParent();
+            Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
+            try {
+                Files.createDirectories(tmp);
+                chosen.save(tmp.resolve(CHOSEN_DIR));
+                ObjectNode m = RouterStore.JSON.createObjectNode();
+                m.put("format", RouterStore.FORMAT);
+                m.put("kind", NAME);
+                m.put("chosen", chosen.kind());
+                chosen.router().models().forEach(m.putArray("models")::add);
+                m.setAll(EmbeddingRouterStore.settingsAndTuning(this));
+                ObjectNode p = m.putObject("provenance");
+                p.put("seed", settings.seed());
+                p.put("createdAt", java.time.Instant.now().toString());
+                p.put("zooterVersion", Versions.zooter());
+                AtomicFiles.writeString(tmp.resolve(RouterStore.MANIFEST), RouterStore.JSON.writeValueAsString(m));
+                RouterStore.replaceDirectory(tmp, dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save router to " + dir + ": " + e.getMessage(), e);
+            } finally {
+                RouterStore.deleteQuietly(tmp);
+            }
+        }
+    }
+}

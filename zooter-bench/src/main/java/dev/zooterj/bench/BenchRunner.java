@@ -11,9 +11,9 @@ import dev.zooterj.core.label.ProbabilityVectors;
 import dev.zooterj.core.label.TagEnhancedLabels;
 import dev.zooterj.data.tags.DatasetTagger;
 import dev.zooterj.data.tags.TagScheme;
-import dev.zooterj.nn.encoder.BertEncoder;
 import dev.zooterj.nn.router.KnnRouter;
-import dev.zooterj.nn.router.MiniLmEmbedder;
+import dev.zooterj.nn.router.EncoderEmbedder;
+import dev.zooterj.nn.router.FrozenEncoder;
 import dev.zooterj.nn.router.RouterSpec;
 import dev.zooterj.nn.router.TrainedRouter;
 import dev.zooterj.nn.router.ZooterRouter;
@@ -75,8 +75,9 @@ public final class BenchRunner {
 
         // method name → per-fold method, in report order
         Map<String, List<EnsembleMethod>> perFold = new LinkedHashMap<>();
-        BertEncoder miniLm = o.router() != null && RouterSpec.MINILM.equals(o.router().encoder())
-                && o.router().mode() == TrainingMode.HEAD ? BertEncoder.miniLm() : null;
+        // One frozen encoder for every fold and method; its weights are read only if some query is not cached.
+        FrozenEncoder frozen = o.router() != null && !RouterSpec.SCRATCH.equals(o.router().encoder())
+                ? FrozenEncoder.of(o.router().encoder()) : null;
         Map<Double, String> sweepNames = new LinkedHashMap<>();
         TagScheme tags = o.router() == null ? TagScheme.DATA : o.router().tags();
         List<String> fitted = new ArrayList<>();
@@ -92,7 +93,8 @@ public final class BenchRunner {
                 if (!tags.equals(TagScheme.DATA)) {
                     // Fitted on the rows the routers train on, not on their validation hold-out.
                     DatasetTagger.Fitted f = DatasetTagger.fitAndApply(train, ZooterTrainer.fittingRows(train, o.router()), tags,
-                            new MiniLmEmbedder(o.router().maxTokens(), o.router().embeddingCache(), miniLm, log.training()),
+                            new EncoderEmbedder(frozen != null ? frozen : FrozenEncoder.of(FrozenEncoder.DEFAULT),
+                                    o.router().maxTokens(), o.router().embeddingCache(), log.training()),
                             o.router().training().seed(), false);
                     tagged = f.data();
                     String summary = f.tagger().summary();
@@ -100,20 +102,20 @@ public final class BenchRunner {
                     fitted.add((folds.size() > 1 ? "fold " + (fold.index() + 1) + ": " : "")
                             + distinctTags(tagged) + " distinct tags" + (summary.isEmpty() ? "" : " (" + summary + ")"));
                 }
-                ZooterRouter zooter = train(tagged, o.router(), miniLm, log, "zooter");
+                ZooterRouter zooter = train(tagged, o.router(), frozen, log, "zooter");
                 add(perFold, "zooter", EnsembleMethods.routing("zooter", zooter));
                 if (o.knn() > 0) {
                     add(perFold, "knn", EnsembleMethods.routing("knn", knn(train, zooter, o.router().labels(), o.knn())));
                 }
                 if (o.hardLabel()) {
                     add(perFold, "hard_label", EnsembleMethods.routing("hard_label",
-                            train(tagged, o.router().withLabels(o.router().labels().withHard(true)), miniLm, log, "hard labels")));
+                            train(tagged, o.router().withLabels(o.router().labels().withHard(true)), frozen, log, "hard labels")));
                 }
                 for (double beta : o.betaSweep()) {
                     String name = "zooter_beta_" + formatBeta(beta);
                     sweepNames.put(beta, name);
                     add(perFold, name, EnsembleMethods.routing(name,
-                            train(tagged, o.router().withLabels(o.router().labels().withBeta(beta)), miniLm, log, "beta " + beta)));
+                            train(tagged, o.router().withLabels(o.router().labels().withBeta(beta)), frozen, log, "beta " + beta)));
                 }
             }
             add(perFold, "rmr", EnsembleMethods.rewardRanking());
@@ -162,9 +164,9 @@ public final class BenchRunner {
         return s.replaceAll("0+$", "").replaceAll("\\.$", ".0");
     }
 
-    private static ZooterRouter train(RewardDataset train, RouterSpec spec, BertEncoder miniLm, Listener log, String what) {
+    private static ZooterRouter train(RewardDataset train, RouterSpec spec, FrozenEncoder frozen, Listener log, String what) {
         long t0 = System.nanoTime();
-        TrainedRouter t = ZooterTrainer.train(train, spec, "fold", "fold-" + train.size(), null, log.training(), miniLm);
+        TrainedRouter t = ZooterTrainer.train(train, spec, "fold", "fold-" + train.size(), null, log.training(), frozen);
         var best = t.result().curve().get(Math.max(0, t.result().bestEpoch() - 1));
         log.message(String.format(Locale.ROOT, "  %s: kept epoch %d, validation KL %.4f, top-1 %.3f (%.1fs)", what,
                 best.epoch(), best.validationKl(), best.validationTop1(), (System.nanoTime() - t0) / 1e9));

@@ -66,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ZooterRouter r = loaded.router();
         if (cache.dir() != null && "head".equals(loaded.manifest().path("mode").asText())) {
             // a frozen pretrained encoder: its embeddings of these test queries may be cached already
-            r = r.withEmbeddingCache(cache.dir(), ZooterTrainer.MINILM_IDENTITY);
+            r = r.withEmbeddingCache(cache.dir(), RouterStore.frozenWeightsIdentity(loaded.manifest()));
             warmCache(r, test);
         }
         if (!r.models().equals(test.models())) {

@@ -7,7 +7,8 @@ import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.nn.encoder.BertConfig;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.io.Hashing;
-import dev.zooterj.nn.router.MiniLmEmbedder;
+import dev.zooterj.nn.router.EncoderEmbedder;
+import dev.zooterj.nn.router.FrozenEncoder;
 import dev.zooterj.nn.router.RouterSpec;
 import dev.zooterj.nn.router.RouterStore;
 import dev.zooterj.nn.router.TrainedRouter;
@@ -48,7 +49,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "NAME", description = "Train only on rows whose split is NAME (e.g. train).")
     String split;
 
-    @Option(names = "--encoder", defaultValue = "minilm", description = "minilm (pretrained all-MiniLM-L6-v2) or scratch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--encoder", defaultValue = "minilm", paramLabel = "NAME",
+            description = "Pretrained encoder: minilm (all-MiniLM-L6-v2), bge-small-en, bge-small-zh (Chinese), e5-small, "
+                    + "or two joined by '+' (e.g. minilm+bge-small-zh: vectors concatenated, head mode only); or scratch "
+                    + "(default: ${DEFAULT-VALUE}).")
     String encoder;
 
     @Option(names = "--mode", description = "head, finetune or scratch (default: head for minilm, scratch for scratch).")
@@ -126,10 +130,11 @@ final class TrainCommand implements Callable<Integer> {
         LabelWarnings.warnIfFlat(o, data, routerSpec.labels());
         String sha = Hashing.sha256(input.data);
         DatasetTagger tagger = null;
-        dev.zooterj.nn.encoder.BertEncoder miniLm = null;
+        FrozenEncoder frozen = RouterSpec.SCRATCH.equals(routerSpec.encoder()) ? null : FrozenEncoder.of(routerSpec.encoder());
         if (!tags.equals(TagScheme.DATA)) {
-            MiniLmEmbedder embedder = tags.needsEmbeddings()
-                    ? new MiniLmEmbedder(routerSpec.maxTokens(), cache.dir(), null, new BarListener(System.err, o)) : null;
+            EncoderEmbedder embedder = tags.needsEmbeddings()
+                    ? new EncoderEmbedder(frozen != null ? frozen : FrozenEncoder.of(FrozenEncoder.DEFAULT),
+                            Math.min(routerSpec.maxTokens(), FrozenEncoder.MAX_POSITIONS), cache.dir(), new BarListener(System.err, o)) : null;
             // Fitted on the rows the router trains on, not on its validation hold-out.
             DatasetTagger.Fitted f = DatasetTagger.fitAndApply(data, ZooterTrainer.fittingRows(data, routerSpec), tags,
                     embedder, seed, false);
@@ -138,16 +143,13 @@ final class TrainCommand implements Callable<Integer> {
             String summary = tagger.summary();
             o.println("tags " + tags + " fitted on the training share of the " + data.size() + " rows (not the validation"
                     + " hold-out)" + (summary.isEmpty() ? "" : ": " + summary));
-            if (embedder != null && routerSpec.mode() == TrainingMode.HEAD) {
-                miniLm = embedder.loadedEncoder().orElse(null);
-            }
         }
         o.println("training a Zooter router on " + data.size() + " rows × " + data.models().size() + " models from " + input.data);
         o.println("  " + routerSpec.describe());
         o.flush();
         Path checkpoints = out.toAbsolutePath().getParent().resolve("." + out.getFileName() + ".checkpoint");
         TrainedRouter trained = ZooterTrainer.train(data, routerSpec, input.data.toString(), sha, checkpoints, new BarListener(System.err, o),
-                miniLm);
+                frozen);
         RouterStore.save(trained, out, tagger);
         deleteCheckpoints(checkpoints);
         o.println();

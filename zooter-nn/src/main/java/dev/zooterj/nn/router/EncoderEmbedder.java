@@ -71,9 +71,8 @@ public final class EncoderEmbedder implements TextEmbedder {
             listener.embeddingStarted(texts.size());
             out = encoder.embed(texts, maxTokens, progress);
         } else {
-            EmbeddingCache cache = EmbeddingCache.open(cacheDir, encoder(), dimension());
-            listener.embeddingStarted(cache.countMissing(texts, maxTokens));
-            out = cache.embed(texts, maxTokens, missing -> encoder.embed(missing, maxTokens, progress));
+            listener.embeddingStarted(encoder.countMissing(cacheDir, texts, maxTokens));
+            out = encoder.embedCached(cacheDir, texts, maxTokens, progress);
         }
         return out.toFloatMatrix();
     }

@@ -97,7 +97,10 @@ public final class FrozenEncoder {
         return models.stream().map(PretrainedModel::identity).collect(Collectors.joining("+"));
     }
 
-    /** Weights, conventions and tokenizers: what cached embeddings are keyed by. */
+    /**
+     * Weights, conventions and tokenizers: what router.json and fitted taggers record. (Cached embeddings are kept per
+     * model, {@link #caches}; for a single model the key is this identity.)
+     */
     public String identity() {
         return weightsIdentity() + "|" + tokenizerIdentity();
     }
@@ -156,6 +159,35 @@ public final class FrozenEncoder {
                     + " encoders; only a single encoder can be fine-tuned");
         }
         return models.get(0).load();
+    }
+
+    /** One cache per model in {@code dir}, keyed by that model's identity and tokenizer (shared with it alone). */
+    public List<EmbeddingCache> caches(java.nio.file.Path dir) {
+        List<EmbeddingCache> list = new ArrayList<>();
+        for (PretrainedModel m : models) {
+            list.add(EmbeddingCache.open(dir, m.identity() + "|" + tokenizer(m).identity(), m.hidden()));
+        }
+        return list;
+    }
+
+    /** Texts not cached yet in {@code dir}, summed over the models (what {@link #embedCached} will compute). */
+    public int countMissing(java.nio.file.Path dir, List<String> texts, int maxTokens) {
+        return caches(dir).stream().mapToInt(c -> c.countMissing(texts, maxTokens)).sum();
+    }
+
+    /**
+     * As {@link #embed}, through the per-model caches in {@code dir}: a combination reads and fills the same cache
+     * files as its parts used alone. The weights are read only if something is missing.
+     */
+    public INDArray embedCached(java.nio.file.Path dir, List<String> texts, int maxTokens, ZooterRouter.BatchListener listener) {
+        List<EmbeddingCache> caches = caches(dir);
+        List<INDArray> parts = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            int index = i;
+            parts.add(caches.get(i).embed(texts, maxTokens,
+                    missing -> ZooterRouter.embed(missing, List.of(components().get(index)), maxTokens, listener)));
+        }
+        return parts.size() == 1 ? parts.get(0) : org.nd4j.linalg.factory.Nd4j.hstack(parts.toArray(INDArray[]::new));
     }
 
     /** Pooled (and concatenated) embeddings [n, dimension()] of {@code texts}, in order. */

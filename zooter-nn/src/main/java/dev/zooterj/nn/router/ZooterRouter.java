@@ -46,7 +46,7 @@ public final class ZooterRouter implements Router {
     private final List<Component> components;
     private final RoutingHead head;
     private final int maxTokens;
-    private final EmbeddingCache cache;
+    private final List<EmbeddingCache> caches;     // one per component, or null
 
     public ZooterRouter(List<String> models, WordPieceTokenizer tokenizer, TextEncoder encoder, RoutingHead head, int maxTokens) {
         this(models, List.of(new Component(tokenizer, encoder, "")), head, maxTokens, null);
@@ -58,7 +58,7 @@ public final class ZooterRouter implements Router {
     }
 
     private ZooterRouter(List<String> models, List<Component> components, RoutingHead head, int maxTokens,
-                         EmbeddingCache cache) {
+                         List<EmbeddingCache> caches) {
         if (components.isEmpty()) {
             throw new IllegalArgumentException("a router needs at least one encoder");
         }
@@ -73,7 +73,7 @@ public final class ZooterRouter implements Router {
         this.components = List.copyOf(components);
         this.head = head;
         this.maxTokens = maxTokens;
-        this.cache = cache;
+        this.caches = caches == null ? null : List.copyOf(caches);
     }
 
     private static int dimension(List<Component> components) {
@@ -84,13 +84,35 @@ public final class ZooterRouter implements Router {
      * The same router reading and writing pooled embeddings through an on-disk cache, for repeated evaluations
      * of a frozen encoder over the same queries. Only for a frozen pretrained encoder: {@code encoderIdentity}
      * ({@link FrozenEncoder#weightsIdentity()}) must change whenever the encoder's weights do; the tokenizers'
-     * identities are added to it.
+     * identities are added to it. Each component has a cache of its own (a combination's parts share theirs with
+     * the same encoders used alone): {@code encoderIdentity} holds one identity per component, joined by '+'.
      */
     public ZooterRouter withEmbeddingCache(Path dir, String encoderIdentity) {
-        String tokenizers = components.stream().map(c -> c.tokenizer().identity())
-                .collect(java.util.stream.Collectors.joining("|"));
-        return new ZooterRouter(models, components, head, maxTokens,
-                EmbeddingCache.open(dir, encoderIdentity + "|" + tokenizers, dimension(components)));
+        String[] parts = encoderIdentity.split("\\+");
+        if (parts.length != components.size()) {
+            throw new IllegalArgumentException("encoder identity '" + encoderIdentity + "' names " + parts.length
+                    + " encoders, the router has " + components.size());
+        }
+        List<EmbeddingCache> list = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            Component c = components.get(i);
+            list.add(EmbeddingCache.open(dir, parts[i] + "|" + c.tokenizer().identity(), c.encoder().dimension()));
+        }
+        return new ZooterRouter(models, components, head, maxTokens, list);
+    }
+
+    /**
+     * Embeddings through one cache per component ({@code caches.get(i)} for {@code components.get(i)}), concatenated
+     * in order; what is missing is computed and appended. Progress counts each component's missing texts.
+     */
+    public static INDArray embedCached(List<String> texts, List<Component> components, List<EmbeddingCache> caches,
+                                       int maxTokens, BatchListener listener) {
+        List<INDArray> parts = new ArrayList<>();
+        for (int i = 0; i < components.size(); i++) {
+            List<Component> one = List.of(components.get(i));
+            parts.add(caches.get(i).embed(texts, maxTokens, missing -> embed(missing, one, maxTokens, listener)));
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.hstack(parts.toArray(INDArray[]::new));
     }
 
     @Override
@@ -116,8 +138,8 @@ public final class ZooterRouter implements Router {
 
     /** Pooled embeddings [n, D] of the queries, in their order. */
     public INDArray embed(List<String> queries) {
-        if (cache != null) {
-            return cache.embed(queries, maxTokens, missing -> embed(missing, components, maxTokens, null));
+        if (caches != null) {
+            return embedCached(queries, components, caches, maxTokens, null);
         }
         return embed(queries, components, maxTokens, null);
     }

@@ -135,9 +135,8 @@ public final class ZooterTrainer {
             listener.embeddingStarted(texts.size());
             return encoder.embed(texts, spec.maxTokens(), progress);
         }
-        EmbeddingCache cache = EmbeddingCache.open(spec.embeddingCache(), encoder.identity(), encoder.dimension());
-        listener.embeddingStarted(cache.countMissing(texts, spec.maxTokens()));
-        return cache.embed(texts, spec.maxTokens(), missing -> encoder.embed(missing, spec.maxTokens(), progress));
+        listener.embeddingStarted(encoder.countMissing(spec.embeddingCache(), texts, spec.maxTokens()));
+        return encoder.embedCached(spec.embeddingCache(), texts, spec.maxTokens(), progress);
     }
 
     /** The trained router, reading embeddings through the spec's cache when the encoder is frozen and a cache is set. */

@@ -101,9 +101,13 @@ class FrozenEncoderTest {
         for (int i = 0; i < queries.size(); i++) {
             assertArrayEquals(before.get(i).distribution(), after.get(i).distribution(), 1e-6);
         }
-        // the training embeddings sit in the cache file of this encoder identity
-        EmbeddingCache cache = EmbeddingCache.open(dir.resolve("cache"), FrozenEncoder.of("minilm+bge-small-zh").identity(), 896);
-        assertEquals(0, cache.countMissing(data.records().stream().map(r -> r.query()).toList(), 32));
+        // the training embeddings sit in the cache files of the two encoders, shared with each used alone
+        List<String> texts = data.records().stream().map(r -> r.query()).toList();
+        assertEquals(0, FrozenEncoder.of("minilm+bge-small-zh").countMissing(dir.resolve("cache"), texts, 32));
+        assertEquals(0, FrozenEncoder.of("bge-small-zh").countMissing(dir.resolve("cache"), texts, 32));
+        assertEquals(texts.stream().distinct().count(), FrozenEncoder.of("e5-small").countMissing(dir.resolve("cache"), texts, 32));
+        EmbeddingCache miniLmAlone = EmbeddingCache.open(dir.resolve("cache"), FrozenEncoder.of("minilm").identity(), 384);
+        assertEquals(0, miniLmAlone.countMissing(texts, 32));
 
         // claimed to be another encoder: refused, naming what differs
         ObjectMapper json = new ObjectMapper();

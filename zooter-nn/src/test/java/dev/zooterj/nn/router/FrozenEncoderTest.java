@@ -68,6 +68,8 @@ class FrozenEncoderTest {
         INDArray joined = combo.embed(TEXTS, 32, null);
         assertArrayEquals(new long[] {4, 768}, joined.shape());
         INDArray miniLm = FrozenEncoder.of("minilm").embed(TEXTS, 32, null);
+        // MiniLM's shape read off its ONNX file is the one routers saved before encoders could be chosen recorded
+        assertEquals(dev.zooterj.nn.encoder.BertConfig.miniLmL6(), ((dev.zooterj.nn.encoder.BertEncoder) combo.components().get(0).encoder()).config());
         ZooterRouter.Component e5 = combo.components().get(1);
         INDArray e5Alone = FrozenEncoder.of("e5-small").embed(TEXTS, 32, null);
         INDArray e5WithoutPrefix = ZooterRouter.embed(TEXTS, e5.encoder(), e5.tokenizer(), 32, null);

@@ -135,9 +135,19 @@ public final class RouterStore {
             r.components().forEach(c -> configs.add(JSON.valueToTree(((BertEncoder) c.encoder()).config())));
         }
         if (!RouterSpec.SCRATCH.equals(spec.encoder())) {
-            BertEncoder first = (BertEncoder) r.encoder();
-            enc.put("pooling", first.pooling().label());
-            enc.put("normalize", first.normalize());
+            if (r.components().size() == 1) {
+                BertEncoder only = (BertEncoder) r.encoder();
+                enc.put("pooling", only.pooling().label());
+                enc.put("normalize", only.normalize());
+                enc.put("prefix", r.components().get(0).prefix());
+            } else {
+                ArrayNode parts = enc.putArray("parts");
+                for (ZooterRouter.Component c : r.components()) {
+                    BertEncoder e = (BertEncoder) c.encoder();
+                    parts.addObject().put("dimension", e.dimension()).put("pooling", e.pooling().label())
+                            .put("normalize", e.normalize()).put("prefix", c.prefix());
+                }
+            }
             enc.put("identity", FrozenEncoder.of(spec.encoder()).identity());
         }
         enc.put("dimension", r.components().stream().mapToInt(c -> c.encoder().dimension()).sum());

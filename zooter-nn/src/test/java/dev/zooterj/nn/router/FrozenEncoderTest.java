@@ -96,6 +96,9 @@ class FrozenEncoderTest {
         assertEquals("minilm+bge-small-zh", loaded.manifest().path("encoder").path("kind").asText());
         assertEquals(FrozenEncoder.of("minilm+bge-small-zh").identity(), loaded.manifest().path("encoder").path("identity").asText());
         assertEquals(896, loaded.manifest().path("encoder").path("dimension").asInt());
+        assertEquals("mean", loaded.manifest().path("encoder").path("parts").path(0).path("pooling").asText());
+        assertEquals("cls", loaded.manifest().path("encoder").path("parts").path(1).path("pooling").asText());
+        assertTrue(loaded.manifest().path("encoder").path("parts").path(1).path("normalize").asBoolean());
         List<String> queries = zoo.evaluation().records().stream().map(r -> r.query()).limit(5).toList();
         List<RoutingDecision> before = ZooterTrainer.cachedRouter(trained).route(queries);
         List<RoutingDecision> after = loaded.router().withEmbeddingCache(dir.resolve("cache"),

@@ -10,7 +10,7 @@ import dev.zooterj.core.label.LabelConfig;
 import dev.zooterj.core.label.ProbabilityVectors;
 import dev.zooterj.core.label.TagEnhancedLabels;
 import dev.zooterj.data.tags.TagScheme;
-import dev.zooterj.nn.encoder.BertEncoder;
+import dev.zooterj.nn.router.FrozenEncoder;
 import dev.zooterj.data.tags.TextEmbedder;
 import dev.zooterj.nn.router.ClusterBestKind;
 import dev.zooterj.nn.router.FittedRouter;
@@ -24,7 +24,6 @@ import dev.zooterj.nn.router.TaskBestKind;
 import dev.zooterj.nn.router.Tuner;
 import dev.zooterj.nn.router.ZooterKind;
 import dev.zooterj.nn.router.ZooterTrainer;
-import dev.zooterj.nn.train.TrainingMode;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +68,7 @@ public final class BenchRunner {
      * @param methods      learned router kinds to fit per fold, by registry name
      * @param tune         choose each kind's validation grid on a hold-out of the training rows (else its defaults)
      * @param kindSettings per kind, settings fixed by name (they are then not tuned)
-     * @param embedder     frozen embeddings for the embedding-based kinds; null = MiniLM at the router's max tokens
+     * @param embedder     frozen embeddings for the embedding-based kinds; null = the router's encoder at its max tokens
      * @param seed         seeds the bootstrap
      * @param bootstrap    bootstrap resamples
      * @param entropyBins  bins of the reward-entropy analysis
@@ -172,11 +171,12 @@ public final class BenchRunner {
 
         // method name → per-fold method, in report order
         Map<String, List<EnsembleMethod>> perFold = new LinkedHashMap<>();
-        boolean trainsZooter = o.methods().contains(ZooterKind.NAME) || o.hardLabel() || !o.betaSweep().isEmpty();
-        BertEncoder miniLm = o.router() != null && trainsZooter && RouterSpec.MINILM.equals(o.router().encoder())
-                && o.router().mode() == TrainingMode.HEAD ? BertEncoder.miniLm() : null;
+        // One frozen encoder (the router spec's) for every fold and every kind that embeds; its weights are read only
+        // if some query is not cached.
+        FrozenEncoder frozen = o.router() != null && !RouterSpec.SCRATCH.equals(o.router().encoder())
+                ? FrozenEncoder.of(o.router().encoder()) : null;
         KindContext context = o.router() == null ? null : new KindContext(o.embedder(), o.router().maxTokens(),
-                o.router().embeddingCache(), log.training(), null, "fold", null, miniLm);
+                o.router().embeddingCache(), log.training(), null, "fold", null, frozen);
         Map<Double, String> sweepNames = new LinkedHashMap<>();
         TagScheme tags = o.router() == null ? TagScheme.DATA : o.router().tags();
         List<String> fitted = new ArrayList<>();

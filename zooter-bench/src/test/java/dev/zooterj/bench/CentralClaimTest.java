@@ -12,7 +12,7 @@ import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.RoutingDecision;
 import dev.zooterj.data.sim.PaperLayout;
 import dev.zooterj.data.sim.SimulatedZoo;
-import dev.zooterj.nn.encoder.BertEncoder;
+import dev.zooterj.nn.router.FrozenEncoder;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.router.KnnRouter;
 import dev.zooterj.nn.router.RouterSpec;
@@ -81,7 +81,7 @@ class CentralClaimTest {
         bma = score(eval, r -> bmaIndex);
         random = expectedRandomScore(eval);
 
-        BertEncoder miniLm = BertEncoder.miniLm();
+        FrozenEncoder miniLm = FrozenEncoder.of(FrozenEncoder.DEFAULT);
         RouterSpec spec = new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, HeadConfig.linear(),
                 LabelConfig.paper(), TrainingConfig.headDefaults().withSeed(SEED), 64, false, cache);
         ZooterRouter router = ZooterTrainer.cachedRouter(

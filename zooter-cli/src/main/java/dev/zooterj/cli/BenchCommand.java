@@ -95,6 +95,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--head-hidden", defaultValue = "0", description = "0 = linear head, else the MLP head width (default: ${DEFAULT-VALUE}).")
     int headHidden;
 
+    @Option(names = "--encoder", defaultValue = "minilm", paramLabel = "NAME",
+            description = "Frozen encoder of every router kind that embeds (Zooter, knn, task_best, cluster_best) and of tags: minilm, bge-small-en, bge-small-zh, e5-small, or two "
+                    + "joined by '+', e.g. minilm+bge-small-zh (default: ${DEFAULT-VALUE}).")
+    String encoder;
+
     @Option(names = "--max-tokens", defaultValue = "128", description = "Tokens kept per query (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
@@ -150,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         BenchmarkSuite s = suite();
-        RouterSpec router = noRouter ? null : new RouterSpec(RouterSpec.MINILM, null, TrainingMode.HEAD, new HeadConfig(headHidden),
+        RouterSpec router = noRouter ? null : new RouterSpec(encoder, null, TrainingMode.HEAD, new HeadConfig(headHidden),
                 labels.config(), TrainingConfig.headDefaults().withEpochs(epochs).withSeed(seed), maxTokens, false,
                 cache.dir(), tags);
         Map<String, String> settings = new LinkedHashMap<>();

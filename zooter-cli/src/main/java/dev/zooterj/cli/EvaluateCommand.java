@@ -63,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (trainData.size() == 0) {
             throw new IllegalArgumentException("BMA needs training rows: give --train FILE or rows with split 'train' in --data");
         }
-        // a frozen pretrained encoder reads its embeddings of these test queries through the cache
+        // a frozen pretrained encoder (whichever the router records) reads its embeddings of these test queries through the cache
         Router r = RouterKinds.load(router, KindContext.miniLm(256, cache.dir()));
         String kind = RouterKinds.kindOf(router);
         if (r instanceof ZooterRouter z && cache.dir() != null) {

@@ -8,7 +8,8 @@ import dev.zooterj.data.tags.DatasetTagger;
 import dev.zooterj.data.tags.KeywordTagger;
 import dev.zooterj.data.tags.TagScheme;
 import dev.zooterj.data.tags.TrainingRows;
-import dev.zooterj.nn.router.MiniLmEmbedder;
+import dev.zooterj.nn.router.EncoderEmbedder;
+import dev.zooterj.nn.router.FrozenEncoder;
 import dev.zooterj.nn.router.RouterStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,6 +70,10 @@ final class TagsCommand implements Callable<Integer> {
     @Option(names = "--tagger", paramLabel = "FILE|ROUTER_DIR", description = "Apply a saved tagger instead of fitting one: a --save-tagger file, or a router directory trained with --tags cluster/keywords.")
     Path tagger;
 
+    @Option(names = "--encoder", paramLabel = "NAME", description = "cluster: the frozen encoder whose embeddings are clustered: "
+            + "minilm, bge-small-en, bge-small-zh, e5-small, or two joined by '+' (default: minilm, as train's).")
+    String encoder;
+
     @Option(names = "--max-tokens", paramLabel = "N", description = "cluster: tokens kept per query before embedding (default: 256, as train's).")
     Integer maxTokens;
 
@@ -105,6 +110,9 @@ final class TagsCommand implements Callable<Integer> {
             if (maxTokens != null) {
                 fitting.add("--max-tokens");
             }
+            if (encoder != null) {
+                fitting.add("--encoder");
+            }
             if (!fitting.isEmpty()) {
                 throw new IllegalArgumentException("--tagger applies a saved tagger as it was fitted: " + String.join(", ", fitting)
                         + " cannot be combined with it");
@@ -118,8 +126,9 @@ final class TagsCommand implements Callable<Integer> {
         o.println("fitting " + scheme + " tags on " + rows.count(data) + " training rows (" + rows.description() + ") of "
                 + input.data + (scheme.needsEmbeddings() ? ", seed " + s : "") + "; tagging all " + data.size() + " rows");
         o.flush();
-        MiniLmEmbedder embedder = scheme.needsEmbeddings()
-                ? new MiniLmEmbedder(maxTokens != null ? maxTokens : DEFAULT_MAX_TOKENS, cache.dir(), null, new TrainCommand.BarListener(System.err, o))
+        EncoderEmbedder embedder = scheme.needsEmbeddings()
+                ? new EncoderEmbedder(FrozenEncoder.of(encoder != null ? encoder : FrozenEncoder.DEFAULT),
+                        maxTokens != null ? maxTokens : DEFAULT_MAX_TOKENS, cache.dir(), new TrainCommand.BarListener(System.err, o))
                 : null;
         long t0 = System.nanoTime();
         DatasetTagger.Fitted fitted = DatasetTagger.fitAndApply(data, rows, scheme, embedder, s, !replace);
@@ -142,8 +151,9 @@ final class TagsCommand implements Callable<Integer> {
             t = DatasetTagger.load(tagger);
         }
         RewardDataset data = input.read(o);
-        MiniLmEmbedder embedder = t.embeddingSpace()
-                .map(e -> new MiniLmEmbedder(e.maxTokens(), cache.dir(), null, new TrainCommand.BarListener(System.err, o))).orElse(null);
+        EncoderEmbedder embedder = t.embeddingSpace()
+                .map(e -> new EncoderEmbedder(FrozenEncoder.fromIdentity(e.encoder()), e.maxTokens(), cache.dir(),
+                        new TrainCommand.BarListener(System.err, o))).orElse(null);
         o.println("applying the saved " + t.scheme() + " tagger (fitted on " + t.trainingRows() + " training rows, seed " + t.seed()
                 + ") to the " + data.size() + " rows of " + input.data);
         o.flush();
@@ -156,8 +166,8 @@ final class TagsCommand implements Callable<Integer> {
     private TagScheme scheme() {
         String m = method == null ? "cluster" : method;
         if (m.equals("keywords")) {
-            if (ks != null || maxTokens != null) {
-                throw new IllegalArgumentException((ks != null ? "--k" : "--max-tokens") + " applies to --method cluster, not keywords");
+            if (ks != null || maxTokens != null || encoder != null) {
+                throw new IllegalArgumentException((ks != null ? "--k" : maxTokens != null ? "--max-tokens" : "--encoder") + " applies to --method cluster, not keywords");
             }
             return TagScheme.KEYWORDS;
         }

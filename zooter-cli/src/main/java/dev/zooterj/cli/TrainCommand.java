@@ -8,6 +8,7 @@ import dev.zooterj.nn.encoder.BertConfig;
 import dev.zooterj.nn.head.HeadConfig;
 import dev.zooterj.nn.io.Hashing;
 import dev.zooterj.nn.router.FittedRouter;
+import dev.zooterj.nn.router.FrozenEncoder;
 import dev.zooterj.nn.router.KindContext;
 import dev.zooterj.nn.router.KindSettings;
 import dev.zooterj.nn.router.RouterKind;
@@ -72,7 +73,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "NAME", description = "Train only on rows whose split is NAME (e.g. train).")
     String split;
 
-    @Option(names = "--encoder", defaultValue = "minilm", description = "minilm (pretrained all-MiniLM-L6-v2) or scratch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--encoder", defaultValue = "minilm", paramLabel = "NAME",
+            description = "Pretrained encoder: minilm (all-MiniLM-L6-v2), bge-small-en, bge-small-zh (Chinese), e5-small, "
+                    + "or two joined by '+' (e.g. minilm+bge-small-zh: vectors concatenated, head mode only); or scratch "
+                    + "(default: ${DEFAULT-VALUE}).")
     String encoder;
 
     @Option(names = "--mode", description = "head, finetune or scratch (default: head for minilm, scratch for scratch).")
@@ -156,13 +160,23 @@ final class TrainCommand implements Callable<Integer> {
         RouterSpec routerSpec = routerSpec();
         String sha = Hashing.sha256(input.data);
         RouterKind<?> k = RouterKinds.get(kind);
+        boolean zooter = k instanceof ZooterKind;
+        if (!zooter && RouterSpec.SCRATCH.equals(routerSpec.encoder())) {
+            throw new IllegalArgumentException("--encoder scratch is for --kind zooter only: " + kind
+                    + " embeds with a pretrained encoder, one of " + dev.zooterj.nn.encoder.PretrainedModel.names());
+        }
+        // every kind that embeds uses the --encoder choice (a scratch Zooter's tags use the default MiniLM)
+        FrozenEncoder frozen = RouterSpec.SCRATCH.equals(routerSpec.encoder()) ? null : FrozenEncoder.of(routerSpec.encoder());
         Path checkpoints = out.toAbsolutePath().getParent().resolve("." + out.getFileName() + ".checkpoint");
         KindContext context = new KindContext(null, routerSpec.maxTokens(), cache.dir(), new BarListener(System.err, o), checkpoints,
-                input.data.toString(), sha, null);
-        if (k instanceof ZooterKind) {
+                input.data.toString(), sha, frozen);
+        if (zooter) {
             LabelWarnings.warnIfFlat(o, data, routerSpec.labels());
         }
         o.println("training a " + kind + " router on " + data.size() + " rows × " + data.models().size() + " models from " + input.data);
+        o.println("  " + (zooter ? routerSpec.describe() : "encoder=" + context.encoder().name() + ", max tokens "
+                + context.embedder().maxTokens()));
+        o.flush();
         FittedRouter trained = fit(k, data, routerSpec, context, o);
         trained.save(out);
         deleteCheckpoints(checkpoints);

@@ -8,40 +8,59 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A BERT-family sentence encoder: one set of weights, two ways to run it. {@link #encode} uses the fast direct
- * path ({@link BertInference}); {@link #graph} builds a trainable SameDiff graph ({@link BertGraph}) over the
- * same weight arrays, so fine-tuning the graph changes what {@code encode} returns.
+ * A BERT-family sentence encoder: one set of weights, a pooling ({@link Pooling#MEAN} or {@link Pooling#CLS}),
+ * optionally L2-normalised, and two ways to run it. {@link #encode} uses the fast direct path
+ * ({@link BertInference}); {@link #graph} builds a trainable SameDiff graph ({@link BertGraph}) over the same weight
+ * arrays and the same pooling, so fine-tuning the graph changes what {@code encode} returns.
  */
 public final class BertEncoder implements TextEncoder {
 
     private final BertConfig config;
     private final Map<String, INDArray> weights;
     private final BertInference inference;
+    private final Pooling pooling;
+    private final boolean normalize;
 
-    private BertEncoder(BertConfig config, Map<String, INDArray> weights) {
+    private BertEncoder(BertConfig config, Map<String, INDArray> weights, Pooling pooling, boolean normalize) {
         BertParameters.checkShapes(config, weights);
         this.config = config;
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
         this.inference = new BertInference(config, this.weights);
+        this.pooling = java.util.Objects.requireNonNull(pooling, "pooling");
+        this.normalize = normalize;
     }
 
-    /** all-MiniLM-L6-v2 from the ONNX file on the classpath (about 1.5 s to read). */
+    /** all-MiniLM-L6-v2 from the ONNX file on the classpath (about 1.5 s to read), mean-pooled, not normalised. */
     public static BertEncoder miniLm() {
-        return new BertEncoder(BertConfig.miniLmL6(), BertOnnxWeights.miniLm());
+        return new BertEncoder(BertConfig.miniLmL6(), BertOnnxWeights.miniLm(), Pooling.MEAN, false);
     }
 
-    /** A BERT-initialised encoder ({@link BertParameters#random}), e.g. to train from scratch. */
+    /** A BERT-initialised encoder ({@link BertParameters#random}), e.g. to train from scratch; mean-pooled. */
     public static BertEncoder random(BertConfig config, long seed) {
-        return new BertEncoder(config, BertParameters.random(config, seed));
+        return new BertEncoder(config, BertParameters.random(config, seed), Pooling.MEAN, false);
     }
 
-    /** An encoder over existing weights (kept, not copied), e.g. {@link BertOnnxWeights#load} of another model. */
+    /** A mean-pooled encoder over existing weights (kept, not copied), e.g. {@link BertOnnxWeights#load}. */
     public static BertEncoder of(BertConfig config, Map<String, INDArray> weights) {
-        return new BertEncoder(config, weights);
+        return new BertEncoder(config, weights, Pooling.MEAN, false);
+    }
+
+    /** An encoder over existing weights (kept, not copied), pooled as asked and optionally L2-normalised. */
+    public static BertEncoder of(BertConfig config, Map<String, INDArray> weights, Pooling pooling, boolean normalize) {
+        return new BertEncoder(config, weights, pooling, normalize);
     }
 
     public BertConfig config() {
         return config;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    /** Whether pooled vectors are divided by their L2 norm. */
+    public boolean normalize() {
+        return normalize;
     }
 
     /** The parameters by {@link BertParameters} name; the arrays are live (shared with every graph built). */
@@ -56,16 +75,21 @@ public final class BertEncoder implements TextEncoder {
 
     @Override
     public INDArray encode(int[][] ids, int[][] mask) {
-        return inference.encode(ids, mask);
+        INDArray pooled = inference.encode(ids, mask, pooling);
+        if (normalize) {
+            INDArray norms = org.nd4j.linalg.ops.transforms.Transforms.max(pooled.norm2(1), 1e-12, false);
+            pooled.diviColumnVector(norms.reshape(pooled.rows(), 1));
+        }
+        return pooled;
     }
 
     /** A new SameDiff holding this encoder, its variables backed by {@link #weights()}. */
     public BertGraph graph(BertGraph.WordEmbeddings words) {
-        return BertGraph.build(config, weights, words);
+        return BertGraph.build(config, weights, words, pooling, normalize);
     }
 
     /** Adds this encoder to {@code sd}, e.g. under a classification head and loss. */
     public BertGraph addTo(SameDiff sd, BertGraph.WordEmbeddings words) {
-        return BertGraph.addTo(sd, config, weights, words);
+        return BertGraph.addTo(sd, config, weights, words, pooling, normalize);
     }
 }

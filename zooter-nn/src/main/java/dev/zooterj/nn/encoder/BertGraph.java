@@ -48,7 +48,8 @@ public final class BertGraph {
     private final SDVariable tokens;
     private final SDVariable pooled;
 
-    private BertGraph(SameDiff sd, BertConfig config, Map<String, INDArray> weights, WordEmbeddings words) {
+    private BertGraph(SameDiff sd, BertConfig config, Map<String, INDArray> weights, WordEmbeddings words,
+                      Pooling pooling, boolean normalize) {
         BertParameters.checkShapes(config, weights);
         this.sd = sd;
         this.config = config;
@@ -65,17 +66,30 @@ public final class BertGraph {
             x = layer(BertParameters.layer(l), x, scoreBias);  // [N, H]
         }
         tokens = sd.reshape(TOKENS, x, shapeBT(config.hidden()));  // [B, T, H]
-        pooled = meanPool(tokens).rename(POOLED);              // [B, H]
+        SDVariable p = pooling == Pooling.CLS ? clsPool(tokens) : meanPool(tokens);   // [B, H]
+        pooled = (normalize ? l2Normalise(p) : p).rename(POOLED);
     }
 
     /** A new SameDiff holding only the encoder. */
     public static BertGraph build(BertConfig config, Map<String, INDArray> weights, WordEmbeddings words) {
-        return new BertGraph(SameDiff.create(), config, weights, words);
+        return build(config, weights, words, Pooling.MEAN, false);
+    }
+
+    /** A new SameDiff holding only the encoder, pooled as asked and optionally L2-normalised. */
+    public static BertGraph build(BertConfig config, Map<String, INDArray> weights, WordEmbeddings words,
+                                  Pooling pooling, boolean normalize) {
+        return new BertGraph(SameDiff.create(), config, weights, words, pooling, normalize);
     }
 
     /** Adds the encoder to {@code sd} (one encoder per SameDiff), e.g. to put a head and a loss on top. */
     public static BertGraph addTo(SameDiff sd, BertConfig config, Map<String, INDArray> weights, WordEmbeddings words) {
-        return new BertGraph(sd, config, weights, words);
+        return addTo(sd, config, weights, words, Pooling.MEAN, false);
+    }
+
+    /** As {@link #addTo(SameDiff, BertConfig, Map, WordEmbeddings)}, pooled as asked and optionally L2-normalised. */
+    public static BertGraph addTo(SameDiff sd, BertConfig config, Map<String, INDArray> weights, WordEmbeddings words,
+                                  Pooling pooling, boolean normalize) {
+        return new BertGraph(sd, config, weights, words, pooling, normalize);
     }
 
     public SameDiff sameDiff() {
@@ -101,7 +115,7 @@ public final class BertGraph {
         return tokens;
     }
 
-    /** Mean-pooled sentence vectors [B, H]. */
+    /** Pooled (mean or [CLS], optionally L2-normalised) sentence vectors [B, H]. */
     public SDVariable pooled() {
         return pooled;
     }
@@ -202,6 +216,17 @@ public final class BertGraph {
         SDVariable sum = sd.sum(tokens.mul(m), 1);                                        // [B, H]
         SDVariable count = sd.max(sd.sum(m, 1), sd.constant(1e-9f));                      // [B, 1]
         return sum.div(count);
+    }
+
+    /** The first ([CLS]) token's vector: [B, T, H] → [B, H]. */
+    private SDVariable clsPool(SDVariable tokens) {
+        return tokens.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.point(0),
+                org.nd4j.autodiff.samediff.SDIndex.all());
+    }
+
+    /** Each row divided by its L2 norm (at least 1e-12, as torch's normalize): [B, H] → [B, H]. */
+    private SDVariable l2Normalise(SDVariable x) {
+        return x.div(sd.max(sd.norm2(x, true, 1), sd.constant(1e-12f)));
     }
 
     /** The shape vector [B, T, tail...] of the current batch. */

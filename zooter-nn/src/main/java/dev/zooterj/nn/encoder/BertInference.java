@@ -79,8 +79,13 @@ public final class BertInference {
         }
     }
 
-    /** Pooled embeddings [B, H] of a padded batch. */
+    /** Mean-pooled embeddings [B, H] of a padded batch. */
     public INDArray encode(int[][] ids, int[][] mask) {
+        return encode(ids, mask, Pooling.MEAN);
+    }
+
+    /** Pooled embeddings [B, H] of a padded batch. */
+    public INDArray encode(int[][] ids, int[][] mask, Pooling pooling) {
         EncoderInputs.check(ids, mask, config);
         PackedBatch batch = PackedBatch.of(ids, mask);
         if (batch.tokens() == 0) {
@@ -97,7 +102,7 @@ public final class BertInference {
         for (int l = 0; l < config.layers(); l++) {
             layer(BertParameters.layer(l), buf, attention);
         }
-        return batch.meanPool(buf.x());                                                  // [B, H]
+        return batch.pool(buf.x(), pooling);                                             // [B, H]
     }
 
     /** x = LN(word + position + token type 0). */

@@ -77,6 +77,35 @@ public final class BertOnnxWeights {
         return t;
     }
 
+    /**
+     * The shape of a BERT export, read off its initializers: vocabulary, width and positions from the embedding
+     * tables, depth from the highest {@code encoder.layer.N.} prefix, feed-forward width from the first layer's
+     * intermediate bias. The weights do not show the number of attention heads, so the caller gives it; layer-norm
+     * epsilon is BERT's 1e-12 (the value in every Hugging Face BERT config this project uses).
+     */
+    public static BertConfig inferConfig(OnnxWeights onnx, int heads) {
+        long[] words = onnx.named("embeddings.word_embeddings.weight").shape();
+        long[] positions = onnx.named("embeddings.position_embeddings.weight").shape();
+        long[] types = onnx.named("embeddings.token_type_embeddings.weight").shape();
+        long[] up = onnx.named("encoder.layer.0.intermediate.dense.bias").shape();
+        if (words.length != 2 || positions.length != 2 || types.length != 2 || up.length != 1) {
+            throw new IllegalArgumentException(onnx.source() + ": embedding tables must be matrices and biases vectors");
+        }
+        int layers = 0;
+        java.util.regex.Pattern layer = java.util.regex.Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
+        for (String n : onnx.floatInitializerNames()) {
+            var matcher = layer.matcher(n);
+            if (matcher.find()) {
+                layers = Math.max(layers, Integer.parseInt(matcher.group(1)) + 1);
+            }
+        }
+        if (layers == 0) {
+            throw new IllegalArgumentException(onnx.source() + " has no encoder.layer.N. initializers");
+        }
+        return new BertConfig(Math.toIntExact(words[0]), Math.toIntExact(words[1]), layers, heads,
+                Math.toIntExact(up[0]), Math.toIntExact(positions[0]), Math.toIntExact(types[0]), 1e-12);
+    }
+
     /** Loads the all-MiniLM-L6-v2 weights bundled on the classpath. */
     public static Map<String, INDArray> miniLm() {
         try {

@@ -160,6 +160,23 @@ final class PackedBatch {
         return Nd4j.create(bias, new long[] {g.count(), 1, 1, g.length()}, 'c');
     }
 
+    /** Each text's pooled row, in the caller's order: {@link #meanPool} or {@link #clsPool}. */
+    INDArray pool(INDArray x, Pooling pooling) {
+        return pooling == Pooling.CLS ? clsPool(x) : meanPool(x);
+    }
+
+    /** Each text's first row ([CLS]), in the caller's order, as one matmul with a [B, N] selection matrix. */
+    INDArray clsPool(INDArray x) {
+        int n = tokens();
+        float[] weights = new float[size() * n];
+        for (int k = 0; k < size(); k++) {
+            if (length(k) > 0) {
+                weights[order[k] * n + starts[k]] = 1f;
+            }
+        }
+        return Nd4j.create(weights, new long[] {size(), n}, 'c').mmul(x);
+    }
+
     /** Mean of each text's rows, in the caller's order, as one matmul with a [B, N] averaging matrix. */
     INDArray meanPool(INDArray x) {
         int n = tokens();

@@ -1,6 +1,7 @@
 /**
- * BERT-family sentence encoders (all-MiniLM-L6-v2 and models with the same layout): token ids and a mask in,
- * one mean-pooled vector per text out.
+ * BERT-family sentence encoders (all-MiniLM-L6-v2, bge-small-en/zh, e5-small and models with the same layout):
+ * token ids and a mask in, one pooled vector per text out ({@link dev.zooterj.nn.encoder.Pooling}: mean or [CLS],
+ * optionally L2-normalised).
  *
  * <p>One set of weights ({@link dev.zooterj.nn.encoder.BertParameters}), two forward passes over it:
  * {@link dev.zooterj.nn.encoder.BertGraph}, a trainable SameDiff graph for fine-tuning or training from scratch,
@@ -10,6 +11,9 @@
  *
  * <p>Pretrained weights come from a Hugging Face ONNX export: {@link dev.zooterj.nn.encoder.OnnxWeights} reads its
  * initializers, and {@link dev.zooterj.nn.encoder.BertOnnxWeights} maps them onto our parameters through one
- * explicit table. Tokenization is not done here: callers pass ids from the tokenizer package.
+ * explicit table, whose size ({@link dev.zooterj.nn.encoder.BertConfig}: layers, width, vocabulary) is read off
+ * the initializers. {@link dev.zooterj.nn.encoder.PretrainedModel} lists the encoders whose ONNX file and
+ * tokenizer json ship in Maven jars, with their input conventions. Tokenization is not done here: callers pass
+ * ids from the tokenizer package.
  */
 package dev.zooterj.nn.encoder;

@@ -26,7 +26,7 @@ import java.util.function.Function;
  * Pooled embeddings of a frozen encoder, on disk, keyed by the encoder's identity and the SHA-256 of
  * (max tokens, text). One append-only file per encoder: each record is the 32-byte key and D little-endian
  * floats. New embeddings are appended batch by batch, so an interrupted run keeps what it computed; a torn
- * last record (a crash mid-write) is ignored on load.
+ * last record (a crash mid-write) is cut off the file on load, so later appends stay aligned.
  */
 public final class EmbeddingCache {
     private static final int KEY_BYTES = 32;
@@ -37,6 +37,7 @@ public final class EmbeddingCache {
     private final int dimension;
     private final Map<Key, float[]> entries = new HashMap<>();
     private int loadedRecords;
+    private long tornBytesDropped;
 
     private record Key(byte[] bytes) {
         @Override
@@ -81,6 +82,14 @@ public final class EmbeddingCache {
                 buf.asFloatBuffer().get(v);
                 entries.put(new Key(key), v);
                 loadedRecords++;
+            }
+            long whole = (long) loadedRecords * record;
+            if (whole < all.length) {
+                // A torn last record (a run killed mid-append): cut it off, or the next append would be misaligned.
+                try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.truncate(whole);
+                }
+                tornBytesDropped = all.length - whole;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read embedding cache " + file + ": " + e.getMessage(), e);
@@ -149,6 +158,11 @@ public final class EmbeddingCache {
 
     public Path file() {
         return file;
+    }
+
+    /** Bytes of a torn last record cut off the file when it was opened (0 when it ended on a whole record). */
+    public long tornBytesDropped() {
+        return tornBytesDropped;
     }
 
     /** Records found on disk when the cache was opened. */

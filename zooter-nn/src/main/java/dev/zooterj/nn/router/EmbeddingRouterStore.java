@@ -22,8 +22,8 @@ import java.util.UUID;
 /**
  * Router directories of the kinds that learn on frozen embeddings (knn, task_best, cluster_best):
  * <pre>
- * router.json   format, kind, models, settings, tuning, the embedder (identity, max tokens, dimension), provenance,
- *               the kind's own fields, the checksum of arrays.bin
+ * router.json   format, kind, models, settings, tuning, the embedder (identity, encoder name, max tokens,
+ *               dimension), provenance, the kind's own fields, the checksum of arrays.bin
  * arrays.bin    the kind's arrays (training embeddings, centroids, weights, ...)
  * </pre>
  * Written next to the target and renamed into place, like every router directory; loading checks the checksum.
@@ -32,6 +32,15 @@ final class EmbeddingRouterStore {
     static final String ARRAYS = "arrays.bin";
 
     private EmbeddingRouterStore() {
+    }
+
+    /** The {@code --encoder} choice (e.g. "e5-small") whose identity this is; empty for an embedder not in this build. */
+    static java.util.Optional<String> encoderName(String identity) {
+        try {
+            return java.util.Optional.of(FrozenEncoder.fromIdentity(identity).name());
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** The fields every kind's manifest starts with. */
@@ -44,6 +53,7 @@ final class EmbeddingRouterStore {
         m.setAll(settingsAndTuning(fitted));
         ObjectNode e = m.putObject("embedder");
         e.put("encoder", embedder.encoder());
+        encoderName(embedder.encoder()).ifPresent(n -> e.put("name", n));
         e.put("maxTokens", embedder.maxTokens());
         e.put("dimension", embedder.dimension());
         ObjectNode p = m.putObject("provenance");

@@ -1,7 +1,6 @@
 package dev.zooterj.nn.router;
 
 import dev.zooterj.data.tags.TextEmbedder;
-import dev.zooterj.nn.encoder.BertEncoder;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -11,26 +10,30 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What fitting and loading routers need besides rows and settings: the frozen text embedder the embedding-based kinds
- * share (MiniLM through the on-disk cache by default), progress listeners, where checkpoints go, and provenance.
+ * share (the chosen pretrained encoder, MiniLM by default, through the on-disk cache), progress listeners, where
+ * checkpoints go, and provenance.
  *
- * @param embedder       frozen embeddings for kNN, task and cluster kinds; null = pretrained MiniLM at {@code maxTokens}
- *                       through {@code embeddingCache}, loaded when first needed
+ * @param embedder       frozen embeddings for kNN, task and cluster kinds; null = {@code encoder}'s pooled embeddings
+ *                       at {@code maxTokens} through {@code embeddingCache}, weights read when first needed
  * @param maxTokens      tokens kept per query by the default embedder
  * @param embeddingCache on-disk embedding cache (null: none)
  * @param listener       progress of embedding and training (may be null)
  * @param checkpoints    where the zooter kind keeps resumable checkpoints (null: none)
  * @param datasetName    the training file, for provenance
  * @param datasetSha256  its SHA-256, for provenance
- * @param frozenMiniLm   an already loaded MiniLM to share between head-mode trainings (null: load when needed)
+ * @param encoder        the pretrained encoder choice ({@code --encoder}), shared (weights read once) by every kind and
+ *                       head-mode training that uses it; null = MiniLM
  */
 public record KindContext(TextEmbedder embedder, int maxTokens, Path embeddingCache, ZooterTrainer.Listener listener,
-                          Path checkpoints, String datasetName, String datasetSha256, BertEncoder frozenMiniLm) {
+                          Path checkpoints, String datasetName, String datasetSha256, FrozenEncoder encoder) {
     public KindContext {
         listener = listener != null ? listener : new ZooterTrainer.Listener() { };
         datasetName = datasetName != null ? datasetName : "rows";
         datasetSha256 = datasetSha256 != null ? datasetSha256 : "";
+        encoder = encoder != null ? encoder : FrozenEncoder.of(FrozenEncoder.DEFAULT);
         if (embedder == null) {
-            embedder = new MemoizingEmbedder(new MiniLmEmbedder(maxTokens, embeddingCache, frozenMiniLm, listener));
+            embedder = new MemoizingEmbedder(new EncoderEmbedder(encoder, Math.min(maxTokens, FrozenEncoder.MAX_POSITIONS),
+                    embeddingCache, listener));
         } else if (!(embedder instanceof MemoizingEmbedder)) {
             embedder = new MemoizingEmbedder(embedder);
         }
@@ -41,22 +44,27 @@ public record KindContext(TextEmbedder embedder, int maxTokens, Path embeddingCa
         return new KindContext(null, maxTokens, cache, null, null, null, null, null);
     }
 
+    /** {@code encoder}'s embeddings at {@code maxTokens} through {@code cache}; no checkpoints, no listener. */
+    public static KindContext of(FrozenEncoder encoder, int maxTokens, Path cache) {
+        return new KindContext(null, maxTokens, cache, null, null, null, null, encoder);
+    }
+
     /** A context embedding with {@code embedder} (tests use a tiny one). */
     public static KindContext of(TextEmbedder embedder) {
         return new KindContext(embedder, embedder.maxTokens(), null, null, null, null, null, null);
     }
 
     public KindContext withCheckpoints(Path dir) {
-        return new KindContext(embedder, maxTokens, embeddingCache, listener, dir, datasetName, datasetSha256, frozenMiniLm);
+        return new KindContext(embedder, maxTokens, embeddingCache, listener, dir, datasetName, datasetSha256, encoder);
     }
 
     public KindContext withProvenance(String name, String sha256) {
-        return new KindContext(embedder, maxTokens, embeddingCache, listener, checkpoints, name, sha256, frozenMiniLm);
+        return new KindContext(embedder, maxTokens, embeddingCache, listener, checkpoints, name, sha256, encoder);
     }
 
     /**
-     * The embedder a saved router needs: this context's when identity and max tokens match, else the pretrained MiniLM
-     * at the saved max tokens when that is what the router names.
+     * The embedder a saved router needs: this context's when identity and max tokens match, else the pretrained encoder
+     * (or '+' combination) whose identity the router records, at the saved max tokens.
      *
      * @throws IllegalArgumentException when the router was fitted on embeddings this build cannot produce
      */
@@ -64,17 +72,23 @@ public record KindContext(TextEmbedder embedder, int maxTokens, Path embeddingCa
         if (embedder.encoder().equals(identity) && embedder.maxTokens() == savedMaxTokens) {
             return embedder;
         }
-        MiniLmEmbedder miniLm = new MiniLmEmbedder(savedMaxTokens, embeddingCache, frozenMiniLm, null);
-        if (miniLm.encoder().equals(identity)) {
-            return new MemoizingEmbedder(miniLm);
+        FrozenEncoder saved;
+        if (encoder.identity().equals(identity)) {
+            saved = encoder;
+        } else {
+            try {
+                saved = FrozenEncoder.fromIdentity(identity);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": the router was fitted on embeddings of " + identity
+                        + ", which this build cannot produce: " + e.getMessage());
+            }
         }
-        throw new IllegalArgumentException(where + ": the router was fitted on embeddings of " + identity
-                + ", which this build cannot produce (it has " + miniLm.encoder() + ")");
+        return new MemoizingEmbedder(new EncoderEmbedder(saved, savedMaxTokens, embeddingCache, null));
     }
 
     /**
      * Remembers every text's vector in memory, so the several fits of a bench fold or a tuning grid embed each query
-     * once; thread-safe (embedding itself is serialised, as the MiniLM embedder is not thread-safe).
+     * once; thread-safe (embedding itself is serialised, as the encoder embedder is not thread-safe).
      */
     static final class MemoizingEmbedder implements TextEmbedder {
         private final TextEmbedder inner;

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /**
  * Everything that decides what router training produces.
  *
- * @param encoder            {@code minilm} (pretrained all-MiniLM-L6-v2) or {@code scratch}
+ * @param encoder            a pretrained encoder choice ({@link FrozenEncoder}: {@code minilm}, {@code bge-small-en},
+ *                           {@code bge-small-zh}, {@code e5-small}, or several joined by '+'), or {@code scratch}
  * @param scratchConfig      the architecture for {@code scratch} (ignored for minilm)
  * @param mode               head (frozen encoder), finetune or scratch
  * @param head               linear or MLP head
@@ -41,17 +42,30 @@ public record RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode 
         if (tags == null) {
             tags = TagScheme.DATA;
         }
-        if (!MINILM.equals(encoder) && !SCRATCH.equals(encoder)) {
-            throw new IllegalArgumentException("unknown encoder '" + encoder + "'; expected minilm or scratch");
+        if (encoder == null) {
+            throw new IllegalArgumentException("encoder must be set: scratch or one of " + dev.zooterj.nn.encoder.PretrainedModel.names());
+        }
+        if (!SCRATCH.equals(encoder)) {
+            FrozenEncoder choice;
+            try {
+                choice = FrozenEncoder.of(encoder);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + ", or scratch");
+            }
+            encoder = choice.name();
+            if (mode == TrainingMode.FINETUNE && choice.models().size() > 1) {
+                throw new IllegalArgumentException("--mode finetune trains one encoder; --encoder " + encoder
+                        + " combines " + choice.models().size() + " (use --mode head)");
+            }
         }
         if (SCRATCH.equals(encoder) && mode == TrainingMode.HEAD) {
             throw new IllegalArgumentException("--mode head needs a pretrained encoder: a random scratch encoder would stay random; "
                     + "use --mode scratch with --encoder scratch");
         }
-        if (MINILM.equals(encoder) && mode == TrainingMode.SCRATCH) {
+        if (!SCRATCH.equals(encoder) && mode == TrainingMode.SCRATCH) {
             throw new IllegalArgumentException("--mode scratch trains a new small encoder: use --encoder scratch");
         }
-        int positions = SCRATCH.equals(encoder) ? scratchConfig.maxPositions() : BertConfig.miniLmL6().maxPositions();
+        int positions = SCRATCH.equals(encoder) ? scratchConfig.maxPositions() : FrozenEncoder.MAX_POSITIONS;
         if (maxTokens > positions) {
             throw new IllegalArgumentException("max tokens " + maxTokens + " exceeds the encoder's " + positions + " positions");
         }

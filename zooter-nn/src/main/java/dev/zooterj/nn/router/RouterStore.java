@@ -141,10 +141,33 @@ public final class RouterStore {
         r.models().forEach(models::add);
         ObjectNode enc = m.putObject("encoder");
         enc.put("kind", spec.encoder());
-        enc.set("config", JSON.valueToTree(((BertEncoder) r.encoder()).config()));
-        enc.put("weights", encoderTrained ? ENCODER : "classpath:" + ZooterTrainer.MINILM_IDENTITY);
+        if (r.components().size() == 1) {
+            enc.set("config", JSON.valueToTree(((BertEncoder) r.encoder()).config()));
+        } else {
+            ArrayNode configs = enc.putArray("configs");
+            r.components().forEach(c -> configs.add(JSON.valueToTree(((BertEncoder) c.encoder()).config())));
+        }
+        if (!RouterSpec.SCRATCH.equals(spec.encoder())) {
+            if (r.components().size() == 1) {
+                BertEncoder only = (BertEncoder) r.encoder();
+                enc.put("pooling", only.pooling().label());
+                enc.put("normalize", only.normalize());
+                enc.put("prefix", r.components().get(0).prefix());
+            } else {
+                ArrayNode parts = enc.putArray("parts");
+                for (ZooterRouter.Component c : r.components()) {
+                    BertEncoder e = (BertEncoder) c.encoder();
+                    parts.addObject().put("dimension", e.dimension()).put("pooling", e.pooling().label())
+                            .put("normalize", e.normalize()).put("prefix", c.prefix());
+                }
+            }
+            enc.put("identity", FrozenEncoder.of(spec.encoder()).identity());
+        }
+        enc.put("dimension", r.components().stream().mapToInt(c -> c.encoder().dimension()).sum());
+        enc.put("weights", encoderTrained ? ENCODER : "classpath:" + FrozenEncoder.of(spec.encoder()).weightsIdentity());
         enc.put("maxTokens", spec.maxTokens());
-        m.put("tokenizer", r.tokenizer().identity());
+        m.put("tokenizer", r.components().stream().map(c -> c.tokenizer().identity())
+                .collect(java.util.stream.Collectors.joining("|")));
         m.putObject("head").put("hidden", spec.head().hidden());
         m.put("mode", spec.mode().label());
         ObjectNode labels = m.putObject("labels");
@@ -202,46 +225,82 @@ public final class RouterStore {
             throw new IllegalArgumentException(dir + " holds a " + kind + " router, not a zooter one: load it with RouterKinds.load");
         }
         List<String> models = models(m, manifestFile);
-        WordPieceTokenizer tokenizer = WordPieceTokenizer.miniLm();
-        String tokenizerId = m.path("tokenizer").asText();
-        if (!tokenizer.identity().equals(tokenizerId)) {
-            throw new IllegalArgumentException(dir + ": the router was trained with tokenizer " + tokenizerId
-                    + " but this build has " + tokenizer.identity());
-        }
         JsonNode enc = m.path("encoder");
-        BertConfig config = JSON.convertValue(enc.path("config"), BertConfig.class);
+        String encoderKind = enc.path("kind").asText(RouterSpec.MINILM);
+        FrozenEncoder choice;
+        try {
+            choice = RouterSpec.SCRATCH.equals(encoderKind) ? null : FrozenEncoder.of(encoderKind);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(manifestFile + ": encoder.kind: " + e.getMessage());
+        }
+        List<WordPieceTokenizer> tokenizers = choice == null ? List.of(WordPieceTokenizer.miniLm()) : choice.tokenizers();
+        String tokenizerId = m.path("tokenizer").asText();
+        String buildTokenizers = tokenizers.stream().map(WordPieceTokenizer::identity)
+                .collect(java.util.stream.Collectors.joining("|"));
+        if (!buildTokenizers.equals(tokenizerId)) {
+            throw new IllegalArgumentException(dir + ": the router was trained with tokenizer " + tokenizerId
+                    + " but this build's " + encoderKind + " has " + buildTokenizers);
+        }
         String weights = enc.path("weights").asText();
-        BertEncoder encoder;
+        List<ZooterRouter.Component> components;
         if (ENCODER.equals(weights)) {
+            BertConfig config = JSON.convertValue(enc.path("config"), BertConfig.class);
             Map<String, INDArray> w = NamedArrays.read(verified(dir, m, ENCODER));
+            BertEncoder encoder;
+            var model = choice == null ? null : choice.models().get(0);
             try {
-                encoder = BertEncoder.of(config, w);
+                encoder = model == null ? BertEncoder.of(config, w) : BertEncoder.of(config, w, model.pooling(), model.normalize());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(dir.resolve(ENCODER) + " does not fit the encoder config in " + MANIFEST + ": " + e.getMessage());
             }
-        } else if (("classpath:" + ZooterTrainer.MINILM_IDENTITY).equals(weights)) {
-            if (!config.equals(BertConfig.miniLmL6())) {
-                throw new IllegalArgumentException(manifestFile + ": encoder config " + config + " differs from MiniLM's " + BertConfig.miniLmL6());
+            components = List.of(new ZooterRouter.Component(tokenizers.get(0), encoder, model == null ? "" : model.prefix()));
+        } else if (choice != null && ("classpath:" + choice.weightsIdentity()).equals(weights)) {
+            components = choice.components();
+            List<BertConfig> saved = new ArrayList<>();
+            if (enc.has("configs")) {
+                enc.path("configs").forEach(c -> saved.add(JSON.convertValue(c, BertConfig.class)));
+            } else {
+                saved.add(JSON.convertValue(enc.path("config"), BertConfig.class));
             }
-            encoder = BertEncoder.miniLm();
+            List<BertConfig> built = components.stream().map(c -> ((BertEncoder) c.encoder()).config()).toList();
+            if (!saved.equals(built)) {
+                throw new IllegalArgumentException(manifestFile + ": encoder config " + saved + " differs from this build's "
+                        + encoderKind + " " + built);
+            }
         } else {
-            throw new IllegalArgumentException(manifestFile + ": encoder weights '" + weights + "' are not available in this build (expected "
-                    + ENCODER + " or classpath:" + ZooterTrainer.MINILM_IDENTITY + ")");
+            throw new IllegalArgumentException(manifestFile + ": the router was trained with encoder weights '" + weights
+                    + "', which this build's " + encoderKind + " does not have (expected " + ENCODER
+                    + (choice == null ? "" : " or classpath:" + choice.weightsIdentity()) + ")");
         }
+        int dimension = components.stream().mapToInt(c -> c.encoder().dimension()).sum();
         HeadConfig headConfig = new HeadConfig(m.path("head").path("hidden").asInt());
         RoutingHead head;
         try {
-            head = RoutingHead.fromWeights(headConfig, encoder.dimension(), models.size(), NamedArrays.read(verified(dir, m, HEAD)));
+            head = RoutingHead.fromWeights(headConfig, dimension, models.size(), NamedArrays.read(verified(dir, m, HEAD)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(dir.resolve(HEAD) + " does not fit " + models.size() + " models and a "
-                    + encoder.dimension() + "-d encoder: " + e.getMessage());
+                    + dimension + "-d encoder: " + e.getMessage());
         }
         int maxTokens = enc.path("maxTokens").asInt(256);
         tagScheme(m, manifestFile);
         if (m.path("tags").has("tagger")) {
             verified(dir, m, TAGGER);
         }
-        return new Loaded(new ZooterRouter(models, tokenizer, encoder, head, maxTokens), m);
+        return new Loaded(new ZooterRouter(models, components, head, maxTokens), m);
+    }
+
+    /**
+     * The {@link FrozenEncoder#weightsIdentity()} of a router whose encoder was frozen (its weights come from the class
+     * path): what {@link ZooterRouter#withEmbeddingCache} needs.
+     *
+     * @throws IllegalArgumentException when the router's encoder was trained (its weights are in the directory)
+     */
+    public static String frozenWeightsIdentity(JsonNode manifest) {
+        String weights = manifest.path("encoder").path("weights").asText();
+        if (!weights.startsWith("classpath:")) {
+            throw new IllegalArgumentException("the router's encoder weights are '" + weights + "', not a frozen pretrained encoder");
+        }
+        return weights.substring("classpath:".length());
     }
 
     /** The label settings the router was trained with. */

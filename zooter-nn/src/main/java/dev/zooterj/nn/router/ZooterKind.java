@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Zooter (Lu et al. 2024): a head over the MiniLM encoder (frozen, fine-tuned or a small one from scratch) trained with
+ * Zooter (Lu et al. 2024): a head over a pretrained encoder choice (frozen or fine-tuned) or a small one from scratch, trained with
  * KL(s* ‖ softmax(head(encoder(q)))) on tag-enhanced reward distributions. Its settings are a {@link RouterSpec}; rows
  * are re-tagged first when the spec's tag scheme asks (fitted on the rows trained on, not the validation hold-out),
  * and the tagger is saved with the router. Directories are {@link RouterStore}'s.
@@ -72,8 +72,8 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
             LabelConfig l = s.labels();
             TrainingConfig t = s.training();
             return new Settings(switch (name) {
-                case "encoder" -> new RouterSpec(KindSettings.oneOf(name, value, List.of(RouterSpec.MINILM, RouterSpec.SCRATCH)),
-                        s.scratchConfig(), s.mode(), s.head(), l, t, s.maxTokens(), s.trainWordEmbeddings(), s.embeddingCache(), s.tags());
+                case "encoder" -> new RouterSpec(encoderChoice(value), s.scratchConfig(), s.mode(), s.head(), l, t, s.maxTokens(),
+                        s.trainWordEmbeddings(), s.embeddingCache(), s.tags());
                 case "mode" -> new RouterSpec(s.encoder(), s.scratchConfig(), TrainingMode.parse(value.trim()), s.head(), l, t,
                         s.maxTokens(), s.trainWordEmbeddings(), s.embeddingCache(), s.tags());
                 case "head-hidden" -> new RouterSpec(s.encoder(), s.scratchConfig(), s.mode(),
@@ -111,6 +111,19 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
         }
     }
 
+    /** {@code scratch} or a pretrained encoder choice ({@link FrozenEncoder#of}), in its canonical spelling. */
+    private static String encoderChoice(String value) {
+        String v = value.trim();
+        if (RouterSpec.SCRATCH.equals(v)) {
+            return v;
+        }
+        try {
+            return FrozenEncoder.of(v).name();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting 'encoder': scratch, or " + e.getMessage());
+        }
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -118,7 +131,7 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
 
     @Override
     public String description() {
-        return "Zooter: MiniLM (frozen head, fine-tuned, or scratch) trained on tag-enhanced reward distributions (KL)";
+        return "Zooter: a pretrained encoder (frozen head, fine-tuned) or a scratch one trained on tag-enhanced reward distributions (KL)";
     }
 
     @Override
@@ -157,21 +170,21 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
         }
         RewardDataset rows = train;
         DatasetTagger tagger = null;
-        var miniLm = context.frozenMiniLm();
+        // the spec's frozen encoder; the context's when it is the same choice, so its weights are read once
+        FrozenEncoder frozen = RouterSpec.SCRATCH.equals(spec.encoder()) ? null
+                : context.encoder().name().equals(spec.encoder()) ? context.encoder() : FrozenEncoder.of(spec.encoder());
         if (!spec.tags().equals(TagScheme.DATA)) {
-            MiniLmEmbedder embedder = spec.tags().needsEmbeddings()
-                    ? new MiniLmEmbedder(spec.maxTokens(), spec.embeddingCache(), miniLm, context.listener()) : null;
+            EncoderEmbedder embedder = spec.tags().needsEmbeddings()
+                    ? new EncoderEmbedder(frozen != null ? frozen : context.encoder(),
+                            Math.min(spec.maxTokens(), FrozenEncoder.MAX_POSITIONS), spec.embeddingCache(), context.listener()) : null;
             // Fitted on the rows the router trains on, not on its validation hold-out.
             DatasetTagger.Fitted f = DatasetTagger.fitAndApply(train, ZooterTrainer.fittingRows(train, spec), spec.tags(), embedder,
                     spec.training().seed(), false);
             rows = f.data();
             tagger = f.tagger();
-            if (embedder != null && miniLm == null && spec.mode() == TrainingMode.HEAD) {
-                miniLm = embedder.loadedEncoder().orElse(null);
-            }
         }
         TrainedRouter trained = ZooterTrainer.train(rows, spec, context.datasetName(), context.datasetSha256(),
-                context.checkpoints(), context.listener(), miniLm);
+                context.checkpoints(), context.listener(), frozen);
         long distinctTags = rows.records().stream().flatMap(r -> r.tags().stream()).distinct().count();
         return new Fitted(trained, new Settings(spec), tagger, distinctTags, null);
     }
@@ -181,7 +194,7 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
         ZooterRouter r = RouterStore.load(dir).router();
         if (context.embeddingCache() != null && "head".equals(manifest.path("mode").asText())) {
             // a frozen pretrained encoder: its embeddings of these queries may be cached already
-            r = r.withEmbeddingCache(context.embeddingCache(), ZooterTrainer.MINILM_IDENTITY);
+            r = r.withEmbeddingCache(context.embeddingCache(), RouterStore.frozenWeightsIdentity(manifest));
         }
         return r;
     }

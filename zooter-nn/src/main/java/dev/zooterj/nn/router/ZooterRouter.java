@@ -29,44 +29,96 @@ public final class ZooterRouter implements Router, Estimator {
     /** Queries per encoder batch when routing many. */
     public static final int BATCH = 32;
 
-    private final List<String> models;
-    private final WordPieceTokenizer tokenizer;
-    private final TextEncoder encoder;
-    private final RoutingHead head;
-    private final int maxTokens;
-    private final EmbeddingCache cache;
+    /**
+     * One encoder of the router: its tokenizer, the encoder, and the prefix its texts get (e5's "query: ").
+     * A router with several components concatenates their pooled vectors in order.
+     */
+    public record Component(WordPieceTokenizer tokenizer, TextEncoder encoder, String prefix) {
+        public Component {
+            java.util.Objects.requireNonNull(tokenizer, "tokenizer");
+            java.util.Objects.requireNonNull(encoder, "encoder");
+            prefix = prefix == null ? "" : prefix;
+        }
 
-    public ZooterRouter(List<String> models, WordPieceTokenizer tokenizer, TextEncoder encoder, RoutingHead head, int maxTokens) {
-        this(models, tokenizer, encoder, head, maxTokens, null);
+        String input(String text) {
+            return prefix.isEmpty() ? text : prefix + text;
+        }
     }
 
-    private ZooterRouter(List<String> models, WordPieceTokenizer tokenizer, TextEncoder encoder, RoutingHead head, int maxTokens,
-                         EmbeddingCache cache) {
+    private final List<String> models;
+    private final List<Component> components;
+    private final RoutingHead head;
+    private final int maxTokens;
+    private final List<EmbeddingCache> caches;     // one per component, or null
+
+    public ZooterRouter(List<String> models, WordPieceTokenizer tokenizer, TextEncoder encoder, RoutingHead head, int maxTokens) {
+        this(models, List.of(new Component(tokenizer, encoder, "")), head, maxTokens, null);
+    }
+
+    /** A router over one or more encoder components, whose pooled vectors are concatenated in order. */
+    public ZooterRouter(List<String> models, List<Component> components, RoutingHead head, int maxTokens) {
+        this(models, components, head, maxTokens, null);
+    }
+
+    private ZooterRouter(List<String> models, List<Component> components, RoutingHead head, int maxTokens,
+                         List<EmbeddingCache> caches) {
+        if (components.isEmpty()) {
+            throw new IllegalArgumentException("a router needs at least one encoder");
+        }
+        int dimension = dimension(components);
         if (head.outputs() != models.size()) {
             throw new IllegalArgumentException("head has " + head.outputs() + " outputs for " + models.size() + " models");
         }
         if (new java.util.HashSet<>(models).size() != models.size()) {
             throw new IllegalArgumentException("duplicate model names in " + models + ": each head output must be a different model");
         }
-        if (head.inputDim() != encoder.dimension()) {
-            throw new IllegalArgumentException("head expects " + head.inputDim() + "-d embeddings, encoder gives " + encoder.dimension());
+        if (head.inputDim() != dimension) {
+            throw new IllegalArgumentException("head expects " + head.inputDim() + "-d embeddings, encoder gives " + dimension);
         }
         this.models = List.copyOf(models);
-        this.tokenizer = tokenizer;
-        this.encoder = encoder;
+        this.components = List.copyOf(components);
         this.head = head;
         this.maxTokens = maxTokens;
-        this.cache = cache;
+        this.caches = caches == null ? null : List.copyOf(caches);
+    }
+
+    private static int dimension(List<Component> components) {
+        return components.stream().mapToInt(c -> c.encoder().dimension()).sum();
     }
 
     /**
      * The same router reading and writing pooled embeddings through an on-disk cache, for repeated evaluations
      * of a frozen encoder over the same queries. Only for a frozen pretrained encoder: {@code encoderIdentity}
-     * must change whenever the encoder's weights do.
+     * ({@link FrozenEncoder#weightsIdentity()}) must change whenever the encoder's weights do; the tokenizers'
+     * identities are added to it. Each component has a cache of its own (a combination's parts share theirs with
+     * the same encoders used alone): {@code encoderIdentity} holds one identity per component, joined by '+'.
      */
     public ZooterRouter withEmbeddingCache(Path dir, String encoderIdentity) {
-        return new ZooterRouter(models, tokenizer, encoder, head, maxTokens,
-                EmbeddingCache.open(dir, encoderIdentity + "|" + tokenizer.identity(), encoder.dimension()));
+        String[] parts = encoderIdentity.split("\\+");
+        if (parts.length != components.size()) {
+            throw new IllegalArgumentException("encoder identity '" + encoderIdentity + "' names " + parts.length
+                    + " encoders, the router has " + components.size());
+        }
+        List<EmbeddingCache> list = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            Component c = components.get(i);
+            list.add(EmbeddingCache.open(dir, parts[i] + "|" + c.tokenizer().identity(), c.encoder().dimension()));
+        }
+        return new ZooterRouter(models, components, head, maxTokens, list);
+    }
+
+    /**
+     * Embeddings through one cache per component ({@code caches.get(i)} for {@code components.get(i)}), concatenated
+     * in order; what is missing is computed and appended. Progress counts each component's missing texts.
+     */
+    public static INDArray embedCached(List<String> texts, List<Component> components, List<EmbeddingCache> caches,
+                                       int maxTokens, BatchListener listener) {
+        List<INDArray> parts = new ArrayList<>();
+        for (int i = 0; i < components.size(); i++) {
+            List<Component> one = List.of(components.get(i));
+            parts.add(caches.get(i).embed(texts, maxTokens, missing -> embed(missing, one, maxTokens, listener)));
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.hstack(parts.toArray(INDArray[]::new));
     }
 
     @Override
@@ -98,10 +150,49 @@ public final class ZooterRouter implements Router, Estimator {
 
     /** Pooled embeddings [n, D] of the queries, in their order. */
     public INDArray embed(List<String> queries) {
-        if (cache != null) {
-            return cache.embed(queries, maxTokens, missing -> embed(missing, encoder, tokenizer, maxTokens, null));
+        if (caches != null) {
+            return embedCached(queries, components, caches, maxTokens, null);
         }
-        return embed(queries, encoder, tokenizer, maxTokens, null);
+        return embed(queries, components, maxTokens, null);
+    }
+
+    /**
+     * Embeds texts with every component (each text with the component's prefix) and concatenates the vectors in
+     * component order. With several components, texts go in chunks of {@link #BATCH} of similar length through
+     * each component in turn, so progress is reported once per text.
+     */
+    public static INDArray embed(List<String> texts, List<Component> components, int maxTokens, BatchListener listener) {
+        if (components.size() == 1) {
+            Component c = components.get(0);
+            List<String> inputs = c.prefix().isEmpty() ? texts : texts.stream().map(c::input).toList();
+            return embed(inputs, c.encoder(), c.tokenizer(), maxTokens, listener);
+        }
+        int n = texts.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> texts.get(i).length()));
+        INDArray out = Nd4j.create(DataType.FLOAT, n, dimension(components));
+        for (int from = 0; from < n; from += BATCH) {
+            int to = Math.min(n, from + BATCH);
+            List<String> chunk = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) {
+                chunk.add(texts.get(order[k]));
+            }
+            List<INDArray> parts = new ArrayList<>();
+            for (Component c : components) {
+                parts.add(embed(chunk.stream().map(c::input).toList(), c.encoder(), c.tokenizer(), maxTokens, null));
+            }
+            INDArray joined = Nd4j.hstack(parts.toArray(INDArray[]::new));
+            for (int k = from; k < to; k++) {
+                out.putRow(order[k], joined.getRow(k - from));
+            }
+            if (listener != null) {
+                listener.batchDone(to - from);
+            }
+        }
+        return out;
     }
 
     /** Batch progress for long embedding runs. */
@@ -150,12 +241,19 @@ public final class ZooterRouter implements Router, Estimator {
         return out;
     }
 
-    public WordPieceTokenizer tokenizer() {
-        return tokenizer;
+    /** The encoders, in the order their vectors are concatenated. */
+    public List<Component> components() {
+        return components;
     }
 
+    /** The first (for most routers the only) component's tokenizer. */
+    public WordPieceTokenizer tokenizer() {
+        return components.get(0).tokenizer();
+    }
+
+    /** The first (for most routers the only) component's encoder. */
     public TextEncoder encoder() {
-        return encoder;
+        return components.get(0).encoder();
     }
 
     public RoutingHead head() {

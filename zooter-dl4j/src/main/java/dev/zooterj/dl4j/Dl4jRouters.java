@@ -9,7 +9,7 @@ import dev.zooterj.data.AtomicFiles;
 import dev.zooterj.data.tags.TextEmbedder;
 import dev.zooterj.nn.io.Hashing;
 import dev.zooterj.nn.router.KindContext;
-import dev.zooterj.nn.router.MiniLmEmbedder;
+import dev.zooterj.nn.router.FrozenEncoder;
 import dev.zooterj.nn.router.RouterStore;
 import dev.zooterj.nn.router.Versions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -128,11 +128,11 @@ public final class Dl4jRouters {
         if ("zooter".equals(kind)) {
             if (!"head".equals(m.path("mode").asText())) {
                 throw new IllegalArgumentException(dir + " is a zooter router in mode '" + m.path("mode").asText()
-                        + "'; its encoder was trained, so only a head-mode router's embeddings (frozen MiniLM) can be reproduced");
+                        + "'; its encoder was trained, so only a head-mode router's embeddings (a frozen encoder) can be reproduced");
             }
             int maxTokens = m.path("encoder").path("maxTokens").asInt(256);
-            MiniLmEmbedder miniLm = new MiniLmEmbedder(maxTokens, null, null, null);
-            return new EmbedderSpec(miniLm.encoder(), maxTokens, miniLm.dimension());
+            FrozenEncoder encoder = FrozenEncoder.of(m.path("encoder").path("kind").asText(FrozenEncoder.DEFAULT));
+            return new EmbedderSpec(encoder.identity(), maxTokens, encoder.dimension());
         }
         throw new IllegalArgumentException(dir.resolve(RouterStore.MANIFEST) + ": a " + kind + " router names no embedder");
     }

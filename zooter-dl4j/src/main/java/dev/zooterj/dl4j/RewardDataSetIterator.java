@@ -150,7 +150,7 @@ public final class RewardDataSetIterator implements DataSetIterator {
             return this;
         }
 
-        /** Features are {@code embedder}'s vectors of the queries (e.g. {@code new MiniLmEmbedder(256, cache, null, null)}). */
+        /** Features are {@code embedder}'s vectors of the queries (e.g. {@code EncoderEmbedder.miniLm(256, cache, null)}). */
         public Builder embeddings(TextEmbedder embedder) {
             this.embedder = Objects.requireNonNull(embedder, "embedder");
             this.tokenizer = null;

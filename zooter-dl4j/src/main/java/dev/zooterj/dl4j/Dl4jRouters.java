@@ -20,11 +20,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Router directories of kind {@value Dl4jKind#NAME}: a DL4J network over a frozen embedder's vectors.
@@ -105,8 +102,8 @@ public final class Dl4jRouters {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(modelFile + ": not a DL4J MultiLayerNetwork file (" + e.getMessage() + ")");
         }
-        JsonNode m = manifest(like);
-        List<String> models = models(like, m);
+        JsonNode m = RouterStore.manifest(like);
+        List<String> models = RouterStore.models(m, like.resolve(RouterStore.MANIFEST));
         EmbedderSpec e = embedderOf(like, m);
         JsonNode p = m.path("provenance");
         try {
@@ -135,15 +132,6 @@ public final class Dl4jRouters {
             return new EmbedderSpec(encoder.identity(), maxTokens, encoder.dimension());
         }
         throw new IllegalArgumentException(dir.resolve(RouterStore.MANIFEST) + ": a " + kind + " router names no embedder");
-    }
-
-    static List<String> models(Path dir, JsonNode m) {
-        List<String> models = new ArrayList<>();
-        m.path("models").forEach(n -> models.add(n.asText()));
-        if (models.isEmpty()) {
-            throw new IllegalArgumentException(dir.resolve(RouterStore.MANIFEST) + ": no models listed");
-        }
-        return models;
     }
 
     /** Writes a router directory atomically. {@code settings} are the dl4j kind's (null for an imported network). */
@@ -195,28 +183,19 @@ public final class Dl4jRouters {
             ModelSerializer.writeModel(net, tmp.resolve(NETWORK).toFile(), false);
             m.putObject("files").put(NETWORK, Hashing.sha256(tmp.resolve(NETWORK)));
             AtomicFiles.writeString(tmp.resolve(RouterStore.MANIFEST), JSON.writeValueAsString(m));
-            replaceDirectory(tmp, dir);
+            RouterStore.replaceDirectory(tmp, dir);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot save router to " + dir + ": " + ex.getMessage(), ex);
         } finally {
-            deleteQuietly(tmp);
+            RouterStore.deleteQuietly(tmp);
         }
     }
 
     /** Loads a dl4j router directory, embedding queries with the context's embedder when it is the one named. */
     static Dl4jRouter load(Path dir, JsonNode m, KindContext context) {
-        List<String> models = models(dir, m);
+        List<String> models = RouterStore.models(m, dir.resolve(RouterStore.MANIFEST));
         EmbedderSpec spec = embedderOf(dir, m);
-        Path file = dir.resolve(NETWORK);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(dir + ": " + NETWORK + " is missing");
-        }
-        String expected = m.path("files").path(NETWORK).asText();
-        String actual = Hashing.sha256(file);
-        if (!expected.equals(actual)) {
-            throw new IllegalArgumentException(file + " has changed since the router was saved: sha256 " + actual
-                    + ", " + RouterStore.MANIFEST + " says " + expected);
-        }
+        Path file = RouterStore.verified(dir, m, NETWORK);
         MultiLayerNetwork net;
         try {
             net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
@@ -230,51 +209,4 @@ public final class Dl4jRouters {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }
     }
-
-    /** The parsed router.json, or a one-line error. */
-    static JsonNode manifest(Path dir) {
-        Path f = dir.resolve(RouterStore.MANIFEST);
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + ": not a router directory (no such directory)");
-        }
-        if (!Files.isRegularFile(f)) {
-            throw new IllegalArgumentException(dir + ": not a router directory (" + RouterStore.MANIFEST + " is missing)");
-        }
-        try {
-            return JSON.readTree(f.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(f + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-    }
-
-    private static void replaceDirectory(Path tmp, Path dir) throws IOException {
-        Path old = null;
-        if (Files.exists(dir)) {
-            boolean empty;
-            try (Stream<Path> s = Files.list(dir)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!Files.isRegularFile(dir.resolve(RouterStore.MANIFEST)) && !empty) {
-                throw new IOException(dir + " exists and is not a router directory; refusing to replace it");
-            }
-            old = dir.toAbsolutePath().getParent().resolve("." + dir.getFileName() + ".old-" + UUID.randomUUID());
-            Files.move(dir, old);
-        }
-        AtomicFiles.moveAtomically(tmp, dir);
-        if (old != null) {
-            deleteQuietly(old);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a stray temporary directory is harmless
-        }
-    }
-
 }

@@ -1,5 +1,7 @@
 package dev.zooterj.dl4j;
 
+import dev.zooterj.nn.router.RouterStore;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.data.RewardRecord;
@@ -71,7 +73,7 @@ class Dl4jKindTest {
             assertEquals(a.get(i).model(), b.get(i).model());
             assertArrayEquals(a.get(i).distribution(), b.get(i).distribution(), 1e-6);
         }
-        JsonNode m = Dl4jRouters.manifest(out);
+        JsonNode m = RouterStore.manifest(out);
         assertEquals("trained by the dl4j router kind", m.path("provenance").path("source").asText());
         assertEquals("sim-11", m.path("provenance").path("dataset").asText());
         assertEquals("16", m.path("settings").path("hidden").asText());
@@ -87,7 +89,7 @@ class Dl4jKindTest {
         net.fit(it, 15);
         Path out = dir.resolve("imported");
         Dl4jRouters.importNetwork(net, it, "Dl4jKindTest", "sim-11", out);
-        JsonNode m = Dl4jRouters.manifest(out);
+        JsonNode m = RouterStore.manifest(out);
         assertEquals("Dl4jKindTest", m.path("provenance").path("source").asText());
         assertEquals(0.3, m.path("provenance").path("labels").path("beta").asDouble(), 0);
         Router r = RouterKinds.load(out, context);
@@ -114,7 +116,7 @@ class Dl4jKindTest {
         ModelSerializer.writeModel(((Dl4jRouter) f.router()).network(), file.toFile(), false);
         Path out = dir.resolve("out");
         Dl4jRouters.importFile(file, like, out);
-        JsonNode m = Dl4jRouters.manifest(out);
+        JsonNode m = RouterStore.manifest(out);
         assertTrue(m.path("provenance").path("source").asText().startsWith("imported from "), m.toString());
         assertEquals(64, m.path("provenance").path("sourceSha256").asText().length());
         List<RoutingDecision> a = f.router().route(queries(test));

@@ -314,7 +314,7 @@ public final class RouterStore {
      * The manifest's {@code models}: a non-empty array of distinct, non-blank names. A duplicate would make two head
      * outputs one backend (and the router's probabilities for it ambiguous), so it is refused, naming both positions.
      */
-    private static List<String> models(JsonNode m, Path manifestFile) {
+    public static List<String> models(JsonNode m, Path manifestFile) {
         JsonNode arr = m.get("models");
         if (arr == null || !arr.isArray() || arr.isEmpty()) {
             throw new IllegalArgumentException(manifestFile + ": field 'models': expected a non-empty array of model names, got "
@@ -338,7 +338,7 @@ public final class RouterStore {
     }
 
     /** The parsed {@value #MANIFEST} of a router directory, or a one-line error saying what is missing or broken. */
-    static JsonNode manifest(Path dir) {
+    public static JsonNode manifest(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("router directory " + dir + " not found");
@@ -391,7 +391,8 @@ public final class RouterStore {
         return Optional.of(t);
     }
 
-    static Path verified(Path dir, JsonNode m, String name) {
+    /** {@code dir/name}, checked against the SHA-256 the manifest's {@code files} records for it. */
+    public static Path verified(Path dir, JsonNode m, String name) {
         Path f = dir.resolve(name);
         if (!Files.isRegularFile(f)) {
             throw new IllegalArgumentException(dir + ": " + name + " is missing");
@@ -405,7 +406,11 @@ public final class RouterStore {
         return f;
     }
 
-    static void replaceDirectory(Path tmp, Path dir) throws IOException {
+    /**
+     * Moves a fully written temporary router directory into place: an existing router directory (or an empty one) is
+     * replaced, anything else is refused. Every router kind, in this module or another, saves through this.
+     */
+    public static void replaceDirectory(Path tmp, Path dir) throws IOException {
         Path old = null;
         if (Files.exists(dir)) {
             if (!Files.isRegularFile(dir.resolve(MANIFEST)) && !isEmptyDirectory(dir)) {
@@ -429,7 +434,8 @@ public final class RouterStore {
         }
     }
 
-    static void deleteQuietly(Path p) {
+    /** Deletes a temporary directory tree, best effort. */
+    public static void deleteQuietly(Path p) {
         if (!Files.exists(p)) {
             return;
         }

@@ -10,6 +10,7 @@ import dev.zooterj.core.routing.EstimatingRouter;
 import dev.zooterj.core.routing.Estimator;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.data.tags.TextEmbedder;
+import dev.zooterj.data.text.HashedNgrams;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,23 +24,50 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * "Recognise the task, then use that task's best model": a multinomial logistic regression from frozen, L2-normalised
- * embeddings to the row's subset, then the predicted subset's best model by its training rows' mean evaluation score
- * ({@code scores} where rows carry them, else rewards). The estimate is that subset's mean scores per model.
+ * "Recognise the task, then use that task's best model": a multinomial logistic regression from the query to the row's
+ * subset, then the best model for the predicted subsets by their training rows' mean evaluation scores ({@code scores}
+ * where rows carry them, else rewards).
+ *
+ * <p>Features ({@code features}): {@code ngram}, hashed word and character n-grams ({@link HashedNgrams}), which keep a
+ * benchmark prompt's format, {@code embedding}, the frozen encoder's L2-normalised sentence embedding, or {@code both},
+ * the n-grams with the unit embedding appended as further (dense) features.
+ *
+ * <p>Decision ({@code decision}), from the class posterior p(c | q) and the table T[c][m] of subset mean scores:
+ * <ul>
+ *   <li>{@code hard}: the table row of the most probable subset, T[argmax p];</li>
+ *   <li>{@code posterior}: the expected score under the posterior, Σ_c p(c | q)·T[c] — a query that looks like either of
+ *   two subsets goes to the model that is good on both (on RouterDC, an ARC question that could be ARC-Easy or
+ *   ARC-Challenge goes to zephyr, the best on Challenge and close to the best on Easy);</li>
+ *   <li>{@code balanced}: the same with the posterior under equal subset priors, q(c | q) ∝ p(c | q)/π_c (π_c the
+ *   subset's share of the training rows), because the report's metric is a macro mean over subsets, in which every
+ *   subset counts the same however many rows it has.</li>
+ * </ul>
+ * The estimate is that expectation (expected scores), so any policy can act on it. Features and decision are chosen on
+ * validation by the {@link Tuner} (the classifier is fitted once per feature set and reused across decisions).
  */
 public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
     public static final String NAME = "task_best";
 
+    /** Feature sets and decision rules, in the order the validation grid tries them. */
+    static final List<String> FEATURES = List.of("ngram", "embedding", "both");
+    static final List<String> DECISIONS = List.of("balanced", "posterior", "hard");
+
     /**
+     * @param features   ngram or embedding (see the class comment)
+     * @param decision   hard, posterior or balanced (see the class comment)
      * @param l2         weight penalty of the logistic regression
      * @param iterations full-batch Adam steps
      * @param rate       Adam's step size
-     * @param seed       recorded for provenance; the fit starts from zero weights and draws nothing at random
+     * @param seed       recorded for provenance and seeds validation hold-outs; the fit starts from zero weights and draws
+     *                   nothing at random
      */
-    public record Settings(double l2, int iterations, double rate, long seed) implements KindSettings<Settings> {
+    public record Settings(String features, String decision, double l2, int iterations, double rate, long seed)
+            implements KindSettings<Settings> {
         @Override
         public Map<String, String> values() {
             Map<String, String> v = new LinkedHashMap<>();
+            v.put("features", features);
+            v.put("decision", decision);
             v.put("l2", String.valueOf(l2));
             v.put("iterations", String.valueOf(iterations));
             v.put("rate", String.valueOf(rate));
@@ -50,10 +78,12 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
         @Override
         public Settings with(String name, String value) {
             return switch (name) {
-                case "l2" -> new Settings(KindSettings.parseDouble(name, value, 0, 1e6), iterations, rate, seed);
-                case "iterations" -> new Settings(l2, KindSettings.parseInt(name, value, 1), rate, seed);
-                case "rate" -> new Settings(l2, iterations, KindSettings.parseDouble(name, value, 1e-9, 10), seed);
-                case "seed" -> new Settings(l2, iterations, rate, KindSettings.parseLong(name, value));
+                case "features" -> new Settings(KindSettings.oneOf(name, value, FEATURES), decision, l2, iterations, rate, seed);
+                case "decision" -> new Settings(features, KindSettings.oneOf(name, value, DECISIONS), l2, iterations, rate, seed);
+                case "l2" -> new Settings(features, decision, KindSettings.parseDouble(name, value, 0, 1e6), iterations, rate, seed);
+                case "iterations" -> new Settings(features, decision, l2, KindSettings.parseInt(name, value, 1), rate, seed);
+                case "rate" -> new Settings(features, decision, l2, iterations, KindSettings.parseDouble(name, value, 1e-9, 10), seed);
+                case "seed" -> new Settings(features, decision, l2, iterations, rate, KindSettings.parseLong(name, value));
                 default -> throw KindSettings.unknown(NAME, name, values());
             };
         }
@@ -66,17 +96,20 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
     @Override
     public String description() {
-        return "a logistic-regression task classifier on frozen embeddings, then the task's best model on the training rows";
+        return "a logistic-regression task classifier (hashed n-grams or frozen embeddings), then the best model for the predicted tasks on the training rows";
     }
 
     @Override
     public Settings defaults() {
-        return new Settings(1e-4, 300, 0.05, 42);
+        return new Settings("ngram", "balanced", 1e-4, 300, 0.05, 42);
     }
 
     @Override
     public Map<String, List<String>> validationGrid() {
-        return Map.of();
+        Map<String, List<String>> g = new LinkedHashMap<>();
+        g.put("features", FEATURES);
+        g.put("decision", DECISIONS);
+        return g;
     }
 
     @Override
@@ -98,44 +131,239 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
             }
             count[y[i]]++;
         }
+        double[] prior = new double[classes.size()];
         for (int c = 0; c < table.length; c++) {
             for (int m = 0; m < table[c].length; m++) {
                 table[c][m] /= count[c];
             }
+            prior[c] = (double) count[c] / y.length;
         }
-        TextEmbedder embedder = context.embedder();
-        float[][] x = EmbeddingRouterStore.unit(embedder.embed(train.records().stream().map(RewardRecord::query).toList()));
-        SoftmaxRegression lr = SoftmaxRegression.of(EmbeddingRouterStore.asStored(
-                SoftmaxRegression.fit(x, y, classes.size(), s.l2(), classes.size() == 1 ? 1 : s.iterations(), s.rate()).weights()));
         table = EmbeddingRouterStore.asStored(table);
+        prior = EmbeddingRouterStore.asStored(new double[][]{prior})[0];
+        List<String> queries = train.records().stream().map(RewardRecord::query).toList();
+        TextEmbedder embedder = context.embedder();
+        Classifier classifier = fitClassifier(queries, y, classes.size(), s, embedder);
         int correct = 0;
+        double[][] p = classifier.probabilities(queries);
         for (int i = 0; i < y.length; i++) {
-            correct += lr.predict(x[i]) == y[i] ? 1 : 0;
+            correct += dev.zooterj.core.label.ProbabilityVectors.argmax(p[i]) == y[i] ? 1 : 0;
         }
-        return new Fitted(train.models(), classes, lr, table, s, embedder, context, train.size(), (double) correct / y.length, null);
+        return new Fitted(train.models(), classes, classifier, table, prior, s, embedder, context, train.size(),
+                (double) correct / y.length, null);
+    }
+
+    /**
+     * The classifier for these rows and settings. Fits are kept in a small cache keyed by the rows' queries and
+     * labels and the classifier's own settings, so a validation grid over decision rules fits each feature set once.
+     */
+    private static Classifier fitClassifier(List<String> queries, int[] y, int classes, Settings s, TextEmbedder embedder) {
+        String key = s.features() + '|' + s.l2() + '|' + s.iterations() + '|' + s.rate() + '|' + classes + '|'
+                + (!s.features().equals("ngram") ? embedder.encoder() + "@" + embedder.maxTokens() : "") + '|' + contentHash(queries, y);
+        synchronized (CACHE) {
+            Classifier c = CACHE.get(key);
+            if (c != null) {
+                return c;
+            }
+        }
+        int iterations = classes == 1 ? 1 : s.iterations();
+        Classifier c;
+        if (!s.features().equals("embedding")) {
+            HashedNgrams features = new HashedNgrams(HashedNgrams.DEFAULT_DIMENSION);
+            TextEmbedder dense = s.features().equals("both") ? embedder : null;
+            HashedNgrams.Sparse[] x = NgramClassifier.featurize(features, dense, queries);
+            int dim = features.dimension() + (dense == null ? 0 : dense.dimension());
+            SparseSoftmaxRegression fitted = SparseSoftmaxRegression.fit(x, y, dim, classes, s.l2(), iterations, s.rate());
+            c = new NgramClassifier(features, dense, SparseSoftmaxRegression.of(dim, classes,
+                    asFloat(fitted.weights()), asFloat(fitted.bias())));
+        } else {
+            float[][] x = EmbeddingRouterStore.unit(embedder.embed(queries));
+            c = new EmbeddingClassifier(embedder, SoftmaxRegression.of(EmbeddingRouterStore.asStored(
+                    SoftmaxRegression.fit(x, y, classes, s.l2(), iterations, s.rate()).weights())));
+        }
+        synchronized (CACHE) {
+            CACHE.put(key, c);
+        }
+        return c;
+    }
+
+    private static final Map<String, Classifier> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Classifier> eldest) {
+            return size() > 4;
+        }
+    };
+
+    private static String contentHash(List<String> queries, int[] y) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i < queries.size(); i++) {
+                md.update(queries.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(Integer.toString(y[i]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                md.update((byte) 1);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double[] asFloat(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
+    }
+
+    /** p(subset | query) for a batch of queries. */
+    private interface Classifier {
+        double[][] probabilities(List<String> queries);
+
+        Map<String, INDArray> arrays();
+    }
+
+    private record EmbeddingClassifier(TextEmbedder embedder, SoftmaxRegression lr) implements Classifier {
+        @Override
+        public double[][] probabilities(List<String> queries) {
+            float[][] x = EmbeddingRouterStore.unit(embedder.embed(queries));
+            double[][] p = new double[x.length][];
+            for (int i = 0; i < x.length; i++) {
+                p[i] = lr.probabilities(x[i]);
+            }
+            return p;
+        }
+
+        @Override
+        public Map<String, INDArray> arrays() {
+            return Map.of("weights", Nd4j.create(lr.weights()));
+        }
+    }
+
+    /** Hashed n-grams, and with {@code dense} the unit embedding appended after the n-gram buckets. */
+    private record NgramClassifier(HashedNgrams features, TextEmbedder dense, SparseSoftmaxRegression lr) implements Classifier {
+        static HashedNgrams.Sparse[] featurize(HashedNgrams features, TextEmbedder dense, List<String> queries) {
+            float[][] e = dense == null ? null : EmbeddingRouterStore.unit(dense.embed(queries));
+            HashedNgrams.Sparse[] x = new HashedNgrams.Sparse[queries.size()];
+            for (int i = 0; i < x.length; i++) {
+                HashedNgrams.Sparse f = features.features(queries.get(i));
+                if (e != null) {
+                    int n = f.size();
+                    int[] idx = java.util.Arrays.copyOf(f.index(), n + e[i].length);
+                    float[] val = java.util.Arrays.copyOf(f.value(), n + e[i].length);
+                    for (int j = 0; j < e[i].length; j++) {
+                        idx[n + j] = features.dimension() + j;
+                        val[n + j] = e[i][j];
+                    }
+                    f = new HashedNgrams.Sparse(idx, val);
+                }
+                x[i] = f;
+            }
+            return x;
+        }
+
+        @Override
+        public double[][] probabilities(List<String> queries) {
+            HashedNgrams.Sparse[] x = featurize(features, dense, queries);
+            double[][] p = new double[x.length][];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = lr.probabilities(x[i]);
+            }
+            return p;
+        }
+
+        @Override
+        public Map<String, INDArray> arrays() {
+            return Map.of("ngramWeights", Nd4j.create(lr.weights(), new long[]{lr.dimension(), lr.classes()}, DataType.FLOAT),
+                    "ngramBias", Nd4j.create(lr.bias(), new long[]{lr.classes()}, DataType.FLOAT));
+        }
+    }
+
+    /** The expected scores under the decision rule, from a posterior p over subsets. */
+    static double[] decide(String decision, double[] p, double[] prior, double[][] table) {
+        int models = table[0].length;
+        double[] out = new double[models];
+        switch (decision) {
+            case "hard" -> System.arraycopy(table[dev.zooterj.core.label.ProbabilityVectors.argmax(p)], 0, out, 0, models);
+            case "posterior", "balanced" -> {
+                double[] q = p.clone();
+                if (decision.equals("balanced")) {
+                    double sum = 0;
+                    for (int c = 0; c < q.length; c++) {
+                        q[c] = prior[c] > 0 ? q[c] / prior[c] : 0;
+                        sum += q[c];
+                    }
+                    for (int c = 0; c < q.length; c++) {
+                        q[c] = sum > 0 ? q[c] / sum : 1.0 / q.length;
+                    }
+                }
+                for (int c = 0; c < q.length; c++) {
+                    for (int m = 0; m < models; m++) {
+                        out[m] += q[c] * table[c][m];
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException("task_best: unknown decision '" + decision + "'; expected one of " + DECISIONS);
+        }
+        return out;
     }
 
     @Override
     public Router load(Path dir, JsonNode manifest, KindContext context) {
-        var saved = EmbeddingRouterStore.read(this, dir, manifest, context);
-        List<String> models = saved.models();
-        TextEmbedder embedder = saved.embedder();
-        Map<String, INDArray> a = saved.arrays();
+        // routers saved before the features and decision settings existed used embeddings and the hard rule
+        JsonNode saved = manifest.path("settings");
+        if (saved.isObject() && !saved.has("features")) {
+            ObjectNode legacy = ((ObjectNode) manifest.deepCopy());
+            ((ObjectNode) legacy.path("settings")).put("features", "embedding").put("decision", "hard");
+            manifest = legacy;
+        }
+        var read = EmbeddingRouterStore.read(this, dir, manifest, context);
+        Settings s = read.settings();
+        List<String> models = read.models();
+        TextEmbedder embedder = read.embedder();
+        Map<String, INDArray> a = read.arrays();
         List<String> classes = new ArrayList<>();
         manifest.path("classes").forEach(n -> classes.add(n.asText()));
-        INDArray w = a.get("weights");
         INDArray t = a.get("table");
-        if (w == null || t == null || classes.isEmpty() || w.rows() != classes.size() || t.rows() != classes.size()
-                || t.columns() != models.size() || w.columns() != embedder.dimension() + 1) {
-            throw new IllegalArgumentException(dir.resolve(EmbeddingRouterStore.ARRAYS) + ": expected weights [" + classes.size() + ", "
-                    + (embedder.dimension() + 1) + "] and table [" + classes.size() + ", " + models.size() + "] for the classes in "
-                    + RouterStore.MANIFEST);
+        String where = dir.resolve(EmbeddingRouterStore.ARRAYS).toString();
+        if (t == null || classes.isEmpty() || t.rows() != classes.size() || t.columns() != models.size()) {
+            throw new IllegalArgumentException(where + ": expected table [" + classes.size() + ", " + models.size()
+                    + "] for the classes in " + RouterStore.MANIFEST);
         }
-        return router(models, SoftmaxRegression.of(w.castTo(DataType.DOUBLE).toDoubleMatrix()),
-                t.castTo(DataType.DOUBLE).toDoubleMatrix(), embedder);
+        double[] prior = new double[classes.size()];
+        JsonNode pj = manifest.path("prior");
+        if (pj.isArray() && pj.size() == classes.size()) {
+            for (int c = 0; c < prior.length; c++) {
+                prior[c] = pj.get(c).asDouble();
+            }
+        } else if (s.decision().equals("balanced")) {
+            throw new IllegalArgumentException(dir.resolve(RouterStore.MANIFEST) + ": field 'prior': expected " + classes.size()
+                    + " subset shares for the balanced decision");
+        }
+        Classifier classifier;
+        if (!s.features().equals("embedding")) {
+            INDArray w = a.get("ngramWeights");
+            INDArray b = a.get("ngramBias");
+            int buckets = manifest.path("ngramDimension").asInt(HashedNgrams.DEFAULT_DIMENSION);
+            TextEmbedder dense = s.features().equals("both") ? embedder : null;
+            int dim = buckets + (dense == null ? 0 : dense.dimension());
+            if (w == null || b == null || w.rank() != 2 || w.rows() != dim || w.columns() != classes.size() || b.length() != classes.size()) {
+                throw new IllegalArgumentException(where + ": expected ngramWeights [" + dim + ", " + classes.size() + "] and ngramBias ["
+                        + classes.size() + "]");
+            }
+            classifier = new NgramClassifier(new HashedNgrams(buckets), dense, SparseSoftmaxRegression.of(dim, classes.size(),
+                    w.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector(), b.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector()));
+        } else {
+            INDArray w = a.get("weights");
+            if (w == null || w.rows() != classes.size() || w.columns() != embedder.dimension() + 1) {
+                throw new IllegalArgumentException(where + ": expected weights [" + classes.size() + ", " + (embedder.dimension() + 1) + "]");
+            }
+            classifier = new EmbeddingClassifier(embedder, SoftmaxRegression.of(w.castTo(DataType.DOUBLE).toDoubleMatrix()));
+        }
+        return router(models, classifier, s.decision(), prior, t.castTo(DataType.DOUBLE).toDoubleMatrix());
     }
 
-    private static Router router(List<String> models, SoftmaxRegression lr, double[][] table, TextEmbedder embedder) {
+    private static Router router(List<String> models, Classifier classifier, String decision, double[] prior, double[][] table) {
         return EstimatingRouter.argmax(new Estimator() {
             @Override
             public List<String> models() {
@@ -144,19 +372,19 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
             @Override
             public List<Estimate> estimate(List<String> queries) {
-                float[][] x = EmbeddingRouterStore.unit(embedder.embed(queries));
-                List<Estimate> out = new ArrayList<>(x.length);
-                for (float[] row : x) {
-                    out.add(Estimate.expectedScores(models, table[lr.predict(row)]));
+                double[][] p = classifier.probabilities(queries);
+                List<Estimate> out = new ArrayList<>(p.length);
+                for (double[] row : p) {
+                    out.add(Estimate.expectedScores(models, decide(decision, row, prior, table)));
                 }
                 return out;
             }
         });
     }
 
-    private record Fitted(List<String> models, List<String> classes, SoftmaxRegression lr, double[][] table, Settings settings,
-                          TextEmbedder embedder, KindContext context, int rows, double trainingAccuracy, Tuning tuningOrNull)
-            implements FittedRouter {
+    private record Fitted(List<String> models, List<String> classes, Classifier classifier, double[][] table, double[] prior,
+                          Settings settings, TextEmbedder embedder, KindContext context, int rows, double trainingAccuracy,
+                          Tuning tuningOrNull) implements FittedRouter {
         @Override
         public String kind() {
             return NAME;
@@ -164,7 +392,7 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
         @Override
         public Router router() {
-            return TaskBestKind.router(models, lr, table, embedder);
+            return TaskBestKind.router(models, classifier, settings.decision(), prior, table);
         }
 
         @Override
@@ -173,8 +401,8 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
             for (int c = 0; c < classes.size(); c++) {
                 best.add(classes.get(c) + " → " + models.get(dev.zooterj.core.label.ProbabilityVectors.argmax(table[c])));
             }
-            return String.format(Locale.ROOT, "%d tasks, training accuracy of the task classifier %.3f; %s", classes.size(),
-                    trainingAccuracy, String.join(", ", best));
+            return String.format(Locale.ROOT, "%d tasks, %s features, %s decision, training accuracy of the task classifier %.3f; %s",
+                    classes.size(), settings.features(), settings.decision(), trainingAccuracy, String.join(", ", best));
         }
 
         @Override
@@ -184,7 +412,7 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
         @Override
         public FittedRouter withTuning(Tuning t) {
-            return new Fitted(models, classes, lr, table, settings, embedder, context, rows, trainingAccuracy, t);
+            return new Fitted(models, classes, classifier, table, prior, settings, embedder, context, rows, trainingAccuracy, t);
         }
 
         @Override
@@ -192,8 +420,17 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
             ObjectNode m = EmbeddingRouterStore.manifest(this, models, embedder, context, rows);
             ArrayNode cs = m.putArray("classes");
             classes.forEach(cs::add);
+            ArrayNode pr = m.putArray("prior");
+            for (double v : prior) {
+                pr.add(v);
+            }
+            if (classifier instanceof NgramClassifier n) {
+                m.put("ngramDimension", n.features().dimension());
+            }
             m.put("trainingAccuracy", trainingAccuracy);
-            EmbeddingRouterStore.save(dir, m, Map.of("weights", Nd4j.create(lr.weights()), "table", Nd4j.create(table)));
+            Map<String, INDArray> arrays = new LinkedHashMap<>(classifier.arrays());
+            arrays.put("table", Nd4j.create(table));
+            EmbeddingRouterStore.save(dir, m, arrays);
         }
     }
 }

@@ -43,6 +43,102 @@ class TaskBestKindTest {
     }
 
     @Test
+    void everyFeatureSetRecognisesSeparableTopicsAndRoutesTheSameAfterSaveAndLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        RewardDataset train = KindFixtures.rows("tr-", "train", 10, 10, 10);
+        List<String> queries = KindFixtures.rows("te-", "test", 4, 4, 4).records().stream().map(RewardRecord::query).toList();
+        for (String features : TaskBestKind.FEATURES) {
+            for (String decision : TaskBestKind.DECISIONS) {
+                FittedRouter f = RouterKinds.fit("task_best", train, Map.of("features", features, "decision", decision), KindFixtures.context());
+                var before = f.router().route(queries);
+                for (int i = 0; i < queries.size(); i++) {
+                    assertEquals(KindFixtures.best(i / 4), before.get(i).chosen(), features + "/" + decision + ": " + queries.get(i));
+                }
+                java.nio.file.Path d = dir.resolve(features + "-" + decision);
+                f.save(d);
+                var after = RouterKinds.load(d, KindFixtures.context()).route(queries);
+                for (int i = 0; i < queries.size(); i++) {
+                    assertEquals(before.get(i).model(), after.get(i).model());
+                    assertArrayEquals(before.get(i).distribution(), after.get(i).distribution(), 1e-9);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDecisionRulesOnAnAmbiguousQuery() {
+        // two subsets that look alike: on "hard" zephyr (model 0) is 5.4 points better, on "easy" 1.2 points worse
+        double[][] table = {{0.58, 0.526}, {0.818, 0.830}};
+        double[] prior = {1.0 / 3, 2.0 / 3};
+        double[] p = {0.25, 0.75};      // the classifier leans to "easy"
+        assertArrayEquals(new double[]{0.818, 0.830}, TaskBestKind.decide("hard", p, prior, table), 1e-12);
+        assertArrayEquals(new double[]{0.25 * 0.58 + 0.75 * 0.818, 0.25 * 0.526 + 0.75 * 0.830},
+                TaskBestKind.decide("posterior", p, prior, table), 1e-12);
+        // equal subset priors: q ∝ p/π = (0.75, 1.125) → (0.4, 0.6)
+        assertArrayEquals(new double[]{0.4 * 0.58 + 0.6 * 0.818, 0.4 * 0.526 + 0.6 * 0.830},
+                TaskBestKind.decide("balanced", p, prior, table), 1e-12);
+        assertEquals(1, dev.zooterj.core.label.ProbabilityVectors.argmax(TaskBestKind.decide("hard", p, prior, table)));
+        assertEquals(0, dev.zooterj.core.label.ProbabilityVectors.argmax(TaskBestKind.decide("balanced", p, prior, table)),
+                "under equal subset weights the model good on both wins");
+    }
+
+    @net.jqwik.api.Property
+    void theExpectationRulesStayWithinTheTable(@net.jqwik.api.ForAll("posteriors") double[] p) {
+        double[][] table = {{0.1, 0.9, 0.4}, {0.7, 0.2, 0.5}, {0.3, 0.3, 0.8}};
+        double[] prior = {0.5, 0.3, 0.2};
+        for (String d : TaskBestKind.DECISIONS) {
+            double[] e = TaskBestKind.decide(d, p, prior, table);
+            for (int m = 0; m < 3; m++) {
+                double lo = Math.min(table[0][m], Math.min(table[1][m], table[2][m]));
+                double hi = Math.max(table[0][m], Math.max(table[1][m], table[2][m]));
+                assertTrue(e[m] >= lo - 1e-12 && e[m] <= hi + 1e-12, d + " model " + m);
+            }
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<double[]> posteriors() {
+        return net.jqwik.api.Arbitraries.doubles().between(0.001, 1).ofScale(4).array(double[].class).ofSize(3).map(v -> {
+            double s = v[0] + v[1] + v[2];
+            return new double[]{v[0] / s, v[1] / s, v[2] / s};
+        });
+    }
+
+    @Test
+    void aRouterSavedBeforeTheFeatureSettingLoadsAsEmbeddingsWithTheHardRule(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        RewardDataset train = KindFixtures.rows("tr-", "train", 10, 10, 10);
+        FittedRouter f = RouterKinds.fit("task_best", train, Map.of("features", "embedding", "decision", "hard"), KindFixtures.context());
+        f.save(dir);
+        java.nio.file.Path manifest = dir.resolve(RouterStore.MANIFEST);
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) RouterStore.JSON.readTree(manifest.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("settings")).remove(List.of("features", "decision"));
+        json.remove("prior");
+        java.nio.file.Files.writeString(manifest, RouterStore.JSON.writeValueAsString(json));
+        List<String> queries = KindFixtures.rows("te-", "test", 2, 2, 2).records().stream().map(RewardRecord::query).toList();
+        var routed = RouterKinds.load(dir, KindFixtures.context()).route(queries);
+        for (int i = 0; i < queries.size(); i++) {
+            assertEquals(KindFixtures.best(i / 2), routed.get(i).chosen());
+        }
+    }
+
+    @Test
+    void sparseSoftmaxRegressionSeparatesTwoPointsPerClassAndIsDeterministic() {
+        dev.zooterj.data.text.HashedNgrams.Sparse[] x = {
+                new dev.zooterj.data.text.HashedNgrams.Sparse(new int[]{0, 3}, new float[]{1, 0.2f}),
+                new dev.zooterj.data.text.HashedNgrams.Sparse(new int[]{0}, new float[]{1}),
+                new dev.zooterj.data.text.HashedNgrams.Sparse(new int[]{1, 3}, new float[]{1, 0.2f}),
+                new dev.zooterj.data.text.HashedNgrams.Sparse(new int[]{1}, new float[]{1})};
+        int[] y = {0, 0, 1, 1};
+        SparseSoftmaxRegression a = SparseSoftmaxRegression.fit(x, y, 4, 2, 0, 200, 0.1);
+        SparseSoftmaxRegression b = SparseSoftmaxRegression.fit(x, y, 4, 2, 0, 200, 0.1);
+        for (int i = 0; i < x.length; i++) {
+            assertTrue(a.probabilities(x[i])[y[i]] > 0.9, "confident on point " + i);
+        }
+        assertArrayEquals(a.weights(), b.weights(), 0.0);
+        assertEquals(0.0, a.weights()[2 * 2], "an unused bucket stays zero");
+    }
+
+    @Test
     void softmaxRegressionSeparatesTwoPointsPerClass() {
         float[][] x = {{1, 0}, {0.9f, 0.1f}, {0, 1}, {0.1f, 0.9f}};
         int[] y = {0, 0, 1, 1};

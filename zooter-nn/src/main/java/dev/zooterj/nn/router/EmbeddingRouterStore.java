@@ -76,6 +76,7 @@ final class EmbeddingRouterStore {
             ObjectNode tj = m.putObject("tuning");
             tj.put("metric", "macro mean over subsets of the routed model's evaluation score");
             tj.put("validationFraction", t.validationFraction());
+            tj.put("folds", t.folds());
             tj.put("validationRows", t.validationRows());
             tj.put("seed", t.seed());
             ObjectNode grid = tj.putObject("grid");

@@ -45,6 +45,15 @@ public interface RouterKind<S extends KindSettings<S>> {
         return g.isEmpty() ? List.of() : List.of(g);
     }
 
+    /**
+     * Folds of the {@link Tuner}'s search over a one-stage grid: 1 (the default) holds out one stratified share of the
+     * training rows; k &gt; 1 cross-validates (k fits per candidate, every training row scored once), for a kind whose
+     * candidates are cheap to fit and too close for one hold-out to tell apart.
+     */
+    default int validationFolds() {
+        return 1;
+    }
+
     FittedRouter fit(RewardDataset train, S settings, KindContext context);
 
     /** Loads a router this kind saved to {@code dir}; {@code manifest} is its parsed {@code router.json}. */

@@ -41,6 +41,9 @@ public final class Tuner {
             return kind.fit(train, base, context);
         }
         List<Map<String, String>> combinations = combinations(grid);
+        if (kind.validationFolds() > 1 && train.size() >= 2L * kind.validationFolds()) {
+            return crossValidate(kind, base, grid, combinations, kind.validationFolds(), train, context, listener);
+        }
         Splits.TrainValTest split = Splits.trainValTest(train, validationFraction, 0, base.seed());
         if (split.validation().size() == 0 || split.train().size() == 0) {
             throw new IllegalArgumentException(kind.name() + ": " + train.size() + " training rows are too few to hold out a "
@@ -70,6 +73,58 @@ public final class Tuner {
             throw new IllegalArgumentException(kind.name() + ": no setting of the grid " + grid + " could be fitted: " + rows.get(0).note());
         }
         Tuning tuning = new Tuning(grid, rows, best, validationFraction, split.validation().size(), base.seed());
+        return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
+    }
+
+    /**
+     * Stratified k-fold cross-validation (seeded with the settings' seed): every combination is fitted on each fold's
+     * training part and routes that fold's held-out rows; its score is the macro mean over all the training rows of
+     * these out-of-fold choices. The best (the first on a tie) is refitted on all the rows.
+     */
+    static <S extends KindSettings<S>> FittedRouter crossValidate(RouterKind<S> kind, S base, Map<String, List<String>> grid,
+                                                                  List<Map<String, String>> combinations, int k, RewardDataset train,
+                                                                  KindContext context, Listener listener) {
+        List<Splits.Fold> folds = Splits.kFold(train, k, base.seed());
+        Map<String, Integer> position = new java.util.HashMap<>();
+        for (int i = 0; i < train.size(); i++) {
+            position.put(train.records().get(i).id(), i);
+        }
+        double[][] chosen = new double[combinations.size()][train.size()];
+        String[] notes = new String[combinations.size()];
+        for (Splits.Fold fold : folds) {
+            List<String> queries = fold.test().records().stream().map(dev.zooterj.core.data.RewardRecord::query).toList();
+            for (int c = 0; c < combinations.size(); c++) {
+                if (notes[c] != null) {
+                    continue;
+                }
+                try {
+                    FittedRouter f = kind.fit(fold.train(), base.with(combinations.get(c)), context);
+                    var ds = f.router().route(queries);
+                    for (int i = 0; i < ds.size(); i++) {
+                        var r = fold.test().records().get(i);
+                        chosen[c][position.get(r.id())] = r.evaluationScores()[ds.get(i).chosen()];
+                    }
+                } catch (IllegalArgumentException e) {
+                    notes[c] = e.getMessage();
+                }
+            }
+        }
+        List<Tuning.Candidate> rows = new ArrayList<>();
+        int best = -1;
+        for (int c = 0; c < combinations.size(); c++) {
+            double score = notes[c] == null ? RoutingMetric.macroMean(train, chosen[c]) : Double.NaN;
+            rows.add(new Tuning.Candidate(combinations.get(c), score, notes[c] == null ? "" : notes[c]));
+            if (Double.isFinite(score) && (best < 0 || score > rows.get(best).score() + 1e-12)) {
+                best = c;
+            }
+            if (listener != null) {
+                listener.candidate(combinations.get(c), score, c + 1, combinations.size());
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException(kind.name() + ": no setting of the grid " + grid + " could be fitted: " + rows.get(0).note());
+        }
+        Tuning tuning = new Tuning(grid, rows, best, 1.0, train.size(), base.seed(), k);
         return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
     }
 

@@ -14,9 +14,17 @@ import java.util.Map;
  * @param validationFraction share of the training rows held out
  * @param validationRows     rows held out
  * @param seed               seed of the hold-out
+ * @param folds              1 for one hold-out; k for stratified k-fold cross-validation, whose score is the macro mean
+ *                           over all the training rows, each routed by the fit that did not see it (validationRows is
+ *                           then every training row and validationFraction 1)
  */
 public record Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction,
-                     int validationRows, long seed) {
+                     int validationRows, long seed, int folds) {
+    public Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction, int validationRows,
+                  long seed) {
+        this(grid, candidates, chosen, validationFraction, validationRows, seed, 1);
+    }
+
     /**
      * @param settings the grid's settings for this candidate
      * @param score    validation macro mean, NaN when the candidate could not be fitted
@@ -33,6 +41,10 @@ public record Tuning(Map<String, List<String>> grid, List<Candidate> candidates,
     public String describe() {
         StringBuilder sb = new StringBuilder();
         best().settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        if (folds > 1) {
+            return sb + String.format(java.util.Locale.ROOT, " (validation %.4f, best of %d by %d-fold cross-validation on %d rows)",
+                    best().score(), candidates.size(), folds, validationRows);
+        }
         return sb + String.format(java.util.Locale.ROOT, " (validation %.4f, best of %d on %d held-out rows)",
                 best().score(), candidates.size(), validationRows);
     }

@@ -71,4 +71,30 @@ class TunerTest {
         List<String> q = KindFixtures.rows("te-", "test", 2, 2, 2).records().stream().map(RewardRecord::query).toList();
         assertEquals(a.router().route(q), b.router().route(q));
     }
+
+    @Test
+    void crossValidationScoresEveryTrainingRowOnceByTheFitThatDidNotSeeIt() {
+        // task_best cross-validates; recompute each candidate's pooled out-of-fold macro mean by hand
+        TaskBestKind kind = new TaskBestKind();
+        assertTrue(kind.validationFolds() > 1);
+        FittedRouter f = Tuner.tune(kind, kind.defaults(), TRAIN, KindFixtures.context(), null);
+        Tuning t = f.tuning().orElseThrow();
+        assertEquals(kind.validationFolds(), t.folds());
+        assertEquals(TRAIN.size(), t.validationRows());
+        assertEquals(Tuner.combinations(kind.validationGrid()).size(), t.candidates().size());
+        var folds = Splits.kFold(TRAIN, kind.validationFolds(), kind.defaults().seed());
+        for (Tuning.Candidate c : t.candidates()) {
+            Map<String, Double> byId = new java.util.HashMap<>();
+            for (var fold : folds) {
+                var r = kind.fit(fold.train(), kind.defaults().with(c.settings()), KindFixtures.context()).router();
+                for (RewardRecord row : fold.test().records()) {
+                    byId.put(row.id(), row.evaluationScores()[r.route(row.query()).chosen()]);
+                }
+            }
+            assertEquals(TRAIN.size(), byId.size(), "every row scored once");
+            double[] values = TRAIN.records().stream().mapToDouble(row -> byId.get(row.id())).toArray();
+            assertEquals(RoutingMetric.macroMean(TRAIN, values), c.score(), 1e-12, c.settings().toString());
+        }
+        assertTrue(t.describe().contains("3-fold cross-validation"), t.describe());
+    }
 }

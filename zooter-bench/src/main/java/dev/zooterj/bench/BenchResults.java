@@ -20,11 +20,25 @@ import java.util.Map;
  * @param settings       label, training and encoder settings, seeds, folds — what re-running needs
  * @param rerun          the command line that reproduces this run
  * @param costSweep      the quality/cost sweep of the cost-aware router beside the single models, or null
+ * @param comparisons    the default router against the baselines a user tries first ({@code task_best}, the best single
+ *                       model of each group), each with bootstrap intervals of the group average's difference
  */
 public record BenchResults(String suite, boolean simulated, String source, List<String> models,
                            Map<String, String> groupOfSubset, List<MethodResult> methods, Map<Double, Double> betaSweep,
                            Map<String, Interval> differences, List<EntropyBin> entropyBins, Map<String, String> settings,
-                           String rerun, CostSweep costSweep) {
+                           String rerun, CostSweep costSweep, List<Comparison> comparisons) {
+
+    public BenchResults {
+        comparisons = comparisons == null ? List.of() : List.copyOf(comparisons);
+    }
+
+    public BenchResults(String suite, boolean simulated, String source, List<String> models,
+                        Map<String, String> groupOfSubset, List<MethodResult> methods, Map<Double, Double> betaSweep,
+                        Map<String, Interval> differences, List<EntropyBin> entropyBins, Map<String, String> settings,
+                        String rerun, CostSweep costSweep) {
+        this(suite, simulated, source, models, groupOfSubset, methods, betaSweep, differences, entropyBins, settings, rerun, costSweep,
+                List.of());
+    }
 
     public BenchResults(String suite, boolean simulated, String source, List<String> models,
                         Map<String, String> groupOfSubset, List<MethodResult> methods, Map<Double, Double> betaSweep,
@@ -36,7 +50,20 @@ public record BenchResults(String suite, boolean simulated, String source, List<
     /** The same results with a cost sweep. */
     public BenchResults withCostSweep(CostSweep sweep) {
         return new BenchResults(suite, simulated, source, models, groupOfSubset, methods, betaSweep, differences,
-                entropyBins, settings, rerun, sweep);
+                entropyBins, settings, rerun, sweep, comparisons);
+    }
+
+    /**
+     * One method against another, per group: the difference of the group averages (the macro mean over the group's
+     * subsets) with a percentile bootstrap interval, test queries resampled within each subset.
+     *
+     * @param method  the method measured (the default router)
+     * @param against what it is measured against, in words ({@code task_best}, {@code best single model})
+     * @param groups  group → interval of method − the group's comparator
+     * @param models  group → the comparator's method name in that group (for "best single model", the single model
+     *                with the highest group average on the test rows — a reference that uses test knowledge)
+     */
+    public record Comparison(String method, String against, Map<String, Interval> groups, Map<String, String> models) {
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.zooterj.nn.router.KnnKind;
 import dev.zooterj.nn.router.RouterKind;
 import dev.zooterj.nn.router.RouterKinds;
 import dev.zooterj.nn.router.RouterSpec;
+import dev.zooterj.nn.router.AutoKind;
 import dev.zooterj.nn.router.TaskBestKind;
 import dev.zooterj.nn.router.Tuner;
 import dev.zooterj.nn.router.ZooterKind;
@@ -313,8 +314,123 @@ public final class BenchRunner {
                     + "expected quality per model = a + b * estimate, least squares on the out-of-fold estimates "
                     + "(identity for expected-score estimates)");
         }
+        List<BenchResults.Comparison> comparisons = comparisons(test, evaluation, results, byName, o.methods(), models,
+                o.bootstrap(), o.seed());
+        if (!comparisons.isEmpty()) {
+            recorded.put("default router", comparisons.get(0).method() + " (auto when benched, else the first of --methods); "
+                    + "compared with task_best and each group's best single model on the test rows by a percentile bootstrap "
+                    + "of the group average, queries resampled within each subset");
+        }
         return new BenchResults(suite.name(), suite.simulated(), suite.source(), models, groups, results, sweep,
-                differences, entropy, recorded, rerun, costSweep);
+                differences, entropy, recorded, rerun, costSweep, comparisons);
+    }
+
+    /**
+     * The default router ({@code auto} when benched, else the first learned method) against {@code task_best} and
+     * against each group's best single model (the single model with the highest group average on the test rows).
+     */
+    static List<BenchResults.Comparison> comparisons(RewardDataset test, SuiteEvaluation evaluation, List<MethodResult> results,
+                                                     Map<String, EnsembleMethod> byName, List<String> learned, List<String> models,
+                                                     int resamples, long seed) {
+        String primary = byName.containsKey(AutoKind.NAME) ? AutoKind.NAME
+                : learned.stream().filter(byName::containsKey).findFirst().orElse(null);
+        if (primary == null || resamples < 1) {
+            return List.of();
+        }
+        List<BenchResults.Comparison> out = new ArrayList<>();
+        Map<String, MethodResult> resultOf = new HashMap<>();
+        results.forEach(r -> resultOf.put(r.method(), r));
+        Map<String, List<String>> subsetsOf = new LinkedHashMap<>();
+        evaluation.subsets().forEach(sub -> subsetsOf.computeIfAbsent(evaluation.groupOfSubset().get(sub), k -> new ArrayList<>()).add(sub));
+        if (byName.containsKey(TaskBestKind.NAME) && !primary.equals(TaskBestKind.NAME)) {
+            Map<String, String> against = new LinkedHashMap<>();
+            subsetsOf.keySet().forEach(g -> against.put(g, TaskBestKind.NAME));
+            out.add(new BenchResults.Comparison(primary, TaskBestKind.NAME,
+                    macroBootstrap(test, subsetsOf, byName.get(primary), against, byName, resamples, seed), against));
+        }
+        Map<String, String> best = new LinkedHashMap<>();
+        for (String g : subsetsOf.keySet()) {
+            String top = null;
+            double topAvg = Double.NEGATIVE_INFINITY;
+            for (String m : models) {
+                MethodResult r = resultOf.get(m);
+                if (r != null && r.groups().containsKey(g) && r.groups().get(g).average() > topAvg) {
+                    topAvg = r.groups().get(g).average();
+                    top = m;
+                }
+            }
+            if (top != null && byName.containsKey(top)) {
+                best.put(g, top);
+            }
+        }
+        if (!best.isEmpty()) {
+            Map<String, List<String>> groups = new LinkedHashMap<>();
+            best.keySet().forEach(g -> groups.put(g, subsetsOf.get(g)));
+            out.add(new BenchResults.Comparison(primary, "best single model",
+                    macroBootstrap(test, groups, byName.get(primary), best, byName, resamples, seed), best));
+        }
+        return out;
+    }
+
+    /**
+     * Percentile bootstrap (seeded) of the difference of group averages a − b, the group average being the mean over
+     * the group's subsets of each subset's mean score; queries are resampled with replacement within each subset.
+     */
+    static Map<String, BenchResults.Interval> macroBootstrap(RewardDataset test, Map<String, List<String>> subsetsOf, EnsembleMethod a,
+                                                             Map<String, String> againstOf, Map<String, EnsembleMethod> byName,
+                                                             int resamples, long seed) {
+        List<Selection> sa = a.selectAll(test.records());
+        Map<String, List<Selection>> sel = new HashMap<>();
+        Map<String, List<Double>> diffs = new LinkedHashMap<>();
+        for (int i = 0; i < test.size(); i++) {
+            RewardRecord r = test.records().get(i);
+            String group = null;
+            for (Map.Entry<String, List<String>> e : subsetsOf.entrySet()) {
+                if (e.getValue().contains(r.subset())) {
+                    group = e.getKey();
+                }
+            }
+            if (group == null) {
+                continue;
+            }
+            String b = againstOf.get(group);
+            List<Selection> sb = sel.computeIfAbsent(b, k -> byName.get(k).selectAll(test.records()));
+            double d = sa.get(i).expectedScore(r.evaluationScores()) - sb.get(i).expectedScore(r.evaluationScores());
+            diffs.computeIfAbsent(r.subset(), k -> new ArrayList<>()).add(d);
+        }
+        Map<String, BenchResults.Interval> out = new LinkedHashMap<>();
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Map.Entry<String, List<String>> e : subsetsOf.entrySet()) {
+            List<double[]> parts = new ArrayList<>();
+            for (String sub : e.getValue()) {
+                if (diffs.containsKey(sub)) {
+                    parts.add(diffs.get(sub).stream().mapToDouble(Double::doubleValue).toArray());
+                }
+            }
+            if (parts.isEmpty()) {
+                continue;
+            }
+            double estimate = 0;
+            for (double[] d : parts) {
+                estimate += java.util.Arrays.stream(d).average().orElse(0) / parts.size();
+            }
+            double[] means = new double[resamples];
+            for (int s = 0; s < resamples; s++) {
+                double m = 0;
+                for (double[] d : parts) {
+                    double sum = 0;
+                    for (int i = 0; i < d.length; i++) {
+                        sum += d[rng.nextInt(d.length)];
+                    }
+                    m += sum / d.length / parts.size();
+                }
+                means[s] = m;
+            }
+            java.util.Arrays.sort(means);
+            out.put(e.getKey(), new BenchResults.Interval(estimate, means[(int) Math.floor(0.025 * (resamples - 1))],
+                    means[(int) Math.ceil(0.975 * (resamples - 1))], 0.95, resamples));
+        }
+        return out;
     }
 
     /**

@@ -25,6 +25,7 @@ final class ReportContent {
 
         resultTable(doc, r, charts);
         gapClosed(doc, r);
+        comparisons(doc, r);
         differences(doc, r);
         betaSweep(doc, r, charts);
         routingShare(doc, r, charts);
@@ -103,6 +104,32 @@ final class ReportContent {
         doc.table(List.of("group", "BMA", "Zooter", "oracle", "gap closed"), rows,
                 "gap closed = (Zooter − BMA) / (oracle − BMA) on the group averages: 0% is no better than BMA, 100% "
                         + "is as good as the oracle, below 0% is worse than BMA.");
+    }
+
+    private static void comparisons(ReportDocument.Builder doc, BenchResults r) {
+        if (r.comparisons().isEmpty()) {
+            return;
+        }
+        doc.section("The default router against the first things a user tries");
+        List<List<String>> rows = new ArrayList<>();
+        for (BenchResults.Comparison c : r.comparisons()) {
+            c.groups().forEach((g, i) -> rows.add(List.of(c.method() + " − " + c.against(), g, c.models().get(g),
+                    Numbers.score(i.estimate()), Numbers.score(i.low()), Numbers.score(i.high()), plain(i, c.method(), c.models().get(g)))));
+        }
+        doc.table(List.of("comparison", "group", "against", "difference", "low", "high", "reading"), rows,
+                "Difference of group averages (the mean over the group's subsets), with a 95% percentile bootstrap interval "
+                        + "(test queries resampled within each subset). The best single model of a group is picked on the test rows: "
+                        + "a reference that uses test knowledge.");
+    }
+
+    private static String plain(BenchResults.Interval i, String a, String b) {
+        if (i.low() > 0) {
+            return a + " better";
+        }
+        if (i.high() < 0) {
+            return b + " better";
+        }
+        return Double.isFinite(i.low()) && Double.isFinite(i.high()) ? "no clear difference" : Numbers.MISSING;
     }
 
     private static void differences(ReportDocument.Builder doc, BenchResults r) {

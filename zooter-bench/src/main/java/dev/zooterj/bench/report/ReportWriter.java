@@ -59,7 +59,7 @@ public final class ReportWriter {
     private static BenchResults withEmptyDefaults(BenchResults r) {
         return new BenchResults(r.suite(), r.simulated(), r.source(), orEmpty(r.models()), orEmpty(r.groupOfSubset()),
                 orEmpty(r.methods()), orEmpty(r.betaSweep()), orEmpty(r.differences()), orEmpty(r.entropyBins()),
-                orEmpty(r.settings()), r.rerun(), r.costSweep());
+                orEmpty(r.settings()), r.rerun(), r.costSweep(), r.comparisons());
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -66,6 +66,22 @@ final class ResultsJson {
             number(d, "level", i.level());
             d.put("resamples", i.resamples());
         });
+        ArrayNode comparisons = root.putArray("comparisons");
+        for (BenchResults.Comparison c : r.comparisons()) {
+            ObjectNode o = comparisons.addObject();
+            o.put("method", c.method());
+            o.put("against", c.against());
+            ObjectNode gs = o.putObject("groups");
+            c.groups().forEach((group, i) -> {
+                ObjectNode d = gs.putObject(group);
+                d.put("against", c.models().get(group));
+                number(d, "estimate", i.estimate());
+                number(d, "low", i.low());
+                number(d, "high", i.high());
+                number(d, "level", i.level());
+                d.put("resamples", i.resamples());
+            });
+        }
         ArrayNode bins = root.putArray("entropy_bins");
         for (BenchResults.EntropyBin b : r.entropyBins()) {
             ObjectNode o = bins.addObject();

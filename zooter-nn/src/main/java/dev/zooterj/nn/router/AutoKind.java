@@ -216,6 +216,7 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
                 p.put("seed", settings.seed());
                 p.put("createdAt", java.time.Instant.now().toString());
                 p.put("zooterVersion", Versions.zooter());
+                EmbeddingRouterStore.inheritProvenance(p, tmp.resolve(CHOSEN_DIR));
                 AtomicFiles.writeString(tmp.resolve(RouterStore.MANIFEST), RouterStore.JSON.writeValueAsString(m));
                 RouterStore.replaceDirectory(tmp, dir);
             } catch (IOException e) {

@@ -67,6 +67,20 @@ final class EmbeddingRouterStore {
         return m;
     }
 
+    /**
+     * Copies the training data's provenance (dataset name and SHA-256, rows, Java) from a part's saved manifest, for
+     * kinds that save other routers inside their directory ({@code auto}, {@code hierarchical}): the parts were fitted
+     * on the same rows, so the whole router carries the hash.
+     */
+    static void inheritProvenance(ObjectNode provenance, Path partDir) throws java.io.IOException {
+        JsonNode part = RouterStore.JSON.readTree(partDir.resolve(RouterStore.MANIFEST).toFile()).path("provenance");
+        for (String field : List.of("dataset", "datasetSha256", "rows", "java")) {
+            if (part.has(field) && !provenance.has(field)) {
+                provenance.set(field, part.get(field));
+            }
+        }
+    }
+
     /** {@code settings} (name → value) and, when they were chosen on validation, {@code tuning}. */
     static ObjectNode settingsAndTuning(FittedRouter fitted) {
         ObjectNode m = RouterStore.JSON.createObjectNode();

@@ -318,6 +318,7 @@ public final class HierarchicalKind implements RouterKind<HierarchicalKind.Setti
                 p.put("seed", settings.seed());
                 p.put("createdAt", java.time.Instant.now().toString());
                 p.put("zooterVersion", Versions.zooter());
+                EmbeddingRouterStore.inheritProvenance(p, tmp.resolve(PRIOR_DIR));
                 AtomicFiles.writeString(tmp.resolve(RouterStore.MANIFEST), RouterStore.JSON.writeValueAsString(m));
                 RouterStore.replaceDirectory(tmp, dir);
             } catch (IOException e) {

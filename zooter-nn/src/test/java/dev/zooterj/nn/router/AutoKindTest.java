@@ -19,7 +19,8 @@ class AutoKindTest {
     void keepsTheBestCandidateOnValidationAndRecordsTheTable(@TempDir Path dir) throws Exception {
         RewardDataset train = KindFixtures.rows("tr-", "train", 20, 20, 20);
         AutoKind kind = new AutoKind();
-        FittedRouter f = kind.fit(train, Map.of("candidates", "knn,cluster_best,expected_score"), KindFixtures.context());
+        FittedRouter f = kind.fit(train, Map.of("candidates", "knn,cluster_best,expected_score"),
+                KindFixtures.context().withProvenance("train.jsonl", "ab12"));
         Tuning t = f.tuning().orElseThrow();
         assertEquals(3, t.candidates().size());
         for (Tuning.Candidate c : t.candidates()) {
@@ -33,6 +34,10 @@ class AutoKindTest {
         assertEquals(chosen, AutoKind.chosenKind(p));
         String manifest = Files.readString(p.resolve(RouterStore.MANIFEST));
         assertTrue(manifest.contains("\"candidates\"") && manifest.contains("\"chosen\" : true"), manifest);
+        var provenance = RouterStore.JSON.readTree(manifest).path("provenance");
+        assertEquals("ab12", provenance.path("datasetSha256").asText(), "the data hash is carried up from the chosen router");
+        assertEquals("train.jsonl", provenance.path("dataset").asText());
+        assertEquals(train.size(), provenance.path("rows").asInt());
         List<String> q = KindFixtures.rows("te-", "test", 3, 3, 3).records().stream().map(RewardRecord::query).toList();
         assertEquals(f.router().route(q), RouterKinds.load(p, KindFixtures.context()).route(q));
     }

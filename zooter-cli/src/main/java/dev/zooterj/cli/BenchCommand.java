@@ -89,8 +89,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-router", description = "Baselines only (no router training).")
     boolean noRouter;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Router training epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Router training epochs (default: 30 in head mode, 5 with --mode finetune).")
+    Integer epochs;
+
+    @Option(names = "--mode", defaultValue = "head", paramLabel = "head|finetune",
+            description = "Zooter's training mode: head (frozen encoder, cached embeddings; the default) or finetune (the encoder's "
+                    + "weights are trained too, the paper's lr 1e-5, weight decay 5e-7, batch 32; slow on CPU: pair it with "
+                    + "--no-tune and a small --max-tokens).")
+    String mode;
 
     @Option(names = "--head-hidden", defaultValue = "0", description = "0 = linear head, else the MLP head width (default: ${DEFAULT-VALUE}).")
     int headHidden;
@@ -155,9 +161,18 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         BenchmarkSuite s = suite();
-        RouterSpec router = noRouter ? null : new RouterSpec(encoder, null, TrainingMode.HEAD, new HeadConfig(headHidden),
-                labels.config(), TrainingConfig.headDefaults().withEpochs(epochs).withSeed(seed), maxTokens, false,
-                cache.dir(), tags);
+        TrainingMode trainingMode = TrainingMode.parse(mode.trim());
+        if (trainingMode == TrainingMode.SCRATCH) {
+            throw new IllegalArgumentException("--mode: expected head or finetune, got " + mode + " (scratch encoders are for train)");
+        }
+        boolean finetune = trainingMode == TrainingMode.FINETUNE;
+        if (finetune && !noTune && !noRouter) {
+            throw new IllegalArgumentException("--mode finetune trains the encoder once per validation fit (up to 17 for zooter); add --no-tune");
+        }
+        TrainingConfig training = (finetune ? TrainingConfig.paperFinetune() : TrainingConfig.headDefaults())
+                .withEpochs(epochs != null ? epochs : finetune ? 5 : 30).withSeed(seed);
+        RouterSpec router = noRouter ? null : new RouterSpec(encoder, null, trainingMode, new HeadConfig(headHidden),
+                labels.config(), training, maxTokens, false, finetune ? null : cache.dir(), tags);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("labels", labels.config().toString());
         settings.put("router", router == null ? "none" : router.describe());

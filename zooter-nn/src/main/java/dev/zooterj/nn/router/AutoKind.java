@@ -40,10 +40,12 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
 
     /**
      * @param candidates kinds to choose among
-     * @param validation held-out share of the training rows
-     * @param seed       seeds the hold-out and every candidate
+     * @param validation held-out share of the training rows (with folds = 1)
+     * @param folds      k &gt; 1: choose the kind by stratified k-fold cross-validation (each candidate tuned and fitted on
+     *                   every fold's training part, scored on all the training rows out of fold); 1: one hold-out
+     * @param seed       seeds the hold-out or folds and every candidate
      */
-    public record Settings(List<String> candidates, double validation, long seed) implements KindSettings<Settings> {
+    public record Settings(List<String> candidates, double validation, int folds, long seed) implements KindSettings<Settings> {
         public Settings {
             candidates = List.copyOf(candidates);
             if (candidates.isEmpty()) {
@@ -56,6 +58,7 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
             Map<String, String> v = new LinkedHashMap<>();
             v.put("candidates", String.join(",", candidates));
             v.put("validation", String.valueOf(validation));
+            v.put("folds", String.valueOf(folds));
             v.put("seed", String.valueOf(seed));
             return v;
         }
@@ -71,10 +74,11 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
                                     + RouterKinds.names().stream().filter(n -> !n.equals(NAME)).toList());
                         }
                     }
-                    yield new Settings(c, validation, seed);
+                    yield new Settings(c, validation, folds, seed);
                 }
-                case "validation" -> new Settings(candidates, KindSettings.parseDouble(name, value, 0.01, 0.9), seed);
-                case "seed" -> new Settings(candidates, validation, KindSettings.parseLong(name, value));
+                case "validation" -> new Settings(candidates, KindSettings.parseDouble(name, value, 0.01, 0.9), folds, seed);
+                case "folds" -> new Settings(candidates, validation, KindSettings.parseInt(name, value, 1), seed);
+                case "seed" -> new Settings(candidates, validation, folds, KindSettings.parseLong(name, value));
                 default -> throw KindSettings.unknown(NAME, name, values());
             };
         }
@@ -87,12 +91,12 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
 
     @Override
     public String description() {
-        return "the best on a validation hold-out of " + DEFAULT_CANDIDATES + ", each tuned on its own grid (the default)";
+        return "the best of " + DEFAULT_CANDIDATES + " by 3-fold cross-validation, each tuned on its own grid (the default)";
     }
 
     @Override
     public Settings defaults() {
-        return new Settings(DEFAULT_CANDIDATES, 0.1, 42);
+        return new Settings(DEFAULT_CANDIDATES, 0.1, 3, 42);
     }
 
     @Override
@@ -102,6 +106,9 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
 
     @Override
     public FittedRouter fit(RewardDataset train, Settings s, KindContext context) {
+        if (s.folds() > 1) {
+            return crossValidated(train, s, context);
+        }
         Splits.TrainValTest split = Splits.trainValTest(train, s.validation(), 0, s.seed());
         if (split.validation().size() == 0 || split.train().size() == 0) {
             throw new IllegalArgumentException("auto: " + train.size() + " training rows are too few to hold out a " + s.validation()
@@ -140,6 +147,67 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
             refit = refit.withTuning(winner.tuning().get());
         }
         return new Fitted(refit, s, tuning);
+    }
+
+    /**
+     * Nested cross-validation: on each of k stratified folds every candidate is tuned on its own grid (inner hold-out) on
+     * the fold's training part and routes the fold's held-out rows; a candidate's score is the macro mean over all the
+     * training rows of these out-of-fold choices. The winner is tuned again on all the rows. One 10 % hold-out (63 rows
+     * on an AlpacaEval fold) picked kinds nearly at random; every row counts here.
+     */
+    private FittedRouter crossValidated(RewardDataset train, Settings s, KindContext context) {
+        if (train.size() < 2L * s.folds()) {
+            throw new IllegalArgumentException("auto: " + train.size() + " training rows are too few for " + s.folds() + "-fold cross-validation");
+        }
+        List<Splits.Fold> folds = Splits.kFold(train, s.folds(), s.seed());
+        Map<String, Integer> position = new java.util.HashMap<>();
+        for (int i = 0; i < train.size(); i++) {
+            position.put(train.records().get(i).id(), i);
+        }
+        int n = s.candidates().size();
+        double[][] chosen = new double[n][train.size()];
+        String[] notes = new String[n];
+        List<List<String>> settingsPerFold = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            settingsPerFold.add(new ArrayList<>());
+        }
+        for (Splits.Fold fold : folds) {
+            List<String> queries = fold.test().records().stream().map(dev.zooterj.core.data.RewardRecord::query).toList();
+            for (int c = 0; c < n; c++) {
+                if (notes[c] != null) {
+                    continue;
+                }
+                try {
+                    FittedRouter f = tuned(RouterKinds.get(s.candidates().get(c)), fold.train(), s.seed(), context);
+                    settingsPerFold.get(c).add(f.tuning().map(AutoKind::chosenOnly).orElse("defaults"));
+                    var ds = f.router().route(queries);
+                    for (int i = 0; i < ds.size(); i++) {
+                        var r = fold.test().records().get(i);
+                        chosen[c][position.get(r.id())] = r.evaluationScores()[ds.get(i).chosen()];
+                    }
+                } catch (IllegalArgumentException e) {
+                    notes[c] = e.getMessage();
+                }
+            }
+        }
+        List<Tuning.Candidate> rows = new ArrayList<>();
+        int best = -1;
+        for (int c = 0; c < n; c++) {
+            Map<String, String> cand = new LinkedHashMap<>();
+            cand.put("kind", s.candidates().get(c));
+            cand.put("settings", notes[c] == null ? String.join(" | ", settingsPerFold.get(c)) : "");
+            double score = notes[c] == null ? RoutingMetric.macroMean(train, chosen[c]) : Double.NaN;
+            rows.add(new Tuning.Candidate(cand, score, notes[c] == null ? "" : notes[c]));
+            if (Double.isFinite(score) && (best < 0 || score > rows.get(best).score() + 1e-12)) {
+                best = c;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException("auto: no candidate kind could be fitted: " + rows.get(0).note());
+        }
+        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, 1.0, train.size(), s.seed(), s.folds());
+        FittedRouter winner = tuned(RouterKinds.get(s.candidates().get(best)), train, s.seed(), context);
+        return new Fitted(winner, s, tuning);
     }
 
     private static String chosenOnly(Tuning t) {

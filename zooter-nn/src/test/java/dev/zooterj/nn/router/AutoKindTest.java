@@ -23,6 +23,8 @@ class AutoKindTest {
                 KindFixtures.context().withProvenance("train.jsonl", "ab12"));
         Tuning t = f.tuning().orElseThrow();
         assertEquals(3, t.candidates().size());
+        assertEquals(3, t.folds(), "the kind is chosen by 3-fold cross-validation by default");
+        assertEquals(train.size(), t.validationRows(), "every training row is scored once, out of fold");
         for (Tuning.Candidate c : t.candidates()) {
             assertTrue(t.best().score() >= c.score(), c.toString());
         }
@@ -49,5 +51,15 @@ class AutoKindTest {
         assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> kind.defaults().with("candidates", "auto"));
         assertTrue(RouterKinds.names().containsAll(AutoKind.DEFAULT_CANDIDATES));
+    }
+
+    @Test
+    void oneHoldOutIsStillAvailableAndScoresOnlyTheHeldOutRows() {
+        RewardDataset train = KindFixtures.rows("tr-", "train", 20, 20, 20);
+        FittedRouter f = new AutoKind().fit(train, Map.of("candidates", "knn,cluster_best", "folds", "1", "validation", "0.25"),
+                KindFixtures.context());
+        Tuning t = f.tuning().orElseThrow();
+        assertEquals(1, t.folds());
+        assertTrue(t.validationRows() < train.size() / 2, "a quarter held out: " + t.validationRows());
     }
 }

@@ -159,37 +159,18 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
         if (train.size() < 2L * s.folds()) {
             throw new IllegalArgumentException("auto: " + train.size() + " training rows are too few for " + s.folds() + "-fold cross-validation");
         }
-        List<Splits.Fold> folds = Splits.kFold(train, s.folds(), s.seed());
-        Map<String, Integer> position = new java.util.HashMap<>();
-        for (int i = 0; i < train.size(); i++) {
-            position.put(train.records().get(i).id(), i);
-        }
         int n = s.candidates().size();
-        double[][] chosen = new double[n][train.size()];
-        String[] notes = new String[n];
         List<List<String>> settingsPerFold = new ArrayList<>();
         for (int c = 0; c < n; c++) {
             settingsPerFold.add(new ArrayList<>());
         }
-        for (Splits.Fold fold : folds) {
-            List<String> queries = fold.test().records().stream().map(dev.zooterj.core.data.RewardRecord::query).toList();
-            for (int c = 0; c < n; c++) {
-                if (notes[c] != null) {
-                    continue;
-                }
-                try {
-                    FittedRouter f = tuned(RouterKinds.get(s.candidates().get(c)), fold.train(), s.seed(), context);
-                    settingsPerFold.get(c).add(f.tuning().map(AutoKind::chosenOnly).orElse("defaults"));
-                    var ds = f.router().route(queries);
-                    for (int i = 0; i < ds.size(); i++) {
-                        var r = fold.test().records().get(i);
-                        chosen[c][position.get(r.id())] = r.evaluationScores()[ds.get(i).chosen()];
-                    }
-                } catch (IllegalArgumentException e) {
-                    notes[c] = e.getMessage();
-                }
-            }
-        }
+        Tuner.OutOfFold oof = Tuner.outOfFold(train, Splits.kFold(train, s.folds(), s.seed()), n, (c, rows) -> {
+            FittedRouter f = tuned(RouterKinds.get(s.candidates().get(c)), rows, s.seed(), context);
+            settingsPerFold.get(c).add(f.tuning().map(AutoKind::chosenOnly).orElse("defaults"));
+            return f;
+        });
+        double[][] chosen = oof.scores();
+        String[] notes = oof.notes();
         List<Tuning.Candidate> rows = new ArrayList<>();
         int best = -1;
         for (int c = 0; c < n; c++) {

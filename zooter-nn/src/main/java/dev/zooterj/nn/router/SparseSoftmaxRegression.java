@@ -1,6 +1,6 @@
 package dev.zooterj.nn.router;
 
-import dev.zooterj.data.text.HashedNgrams;
+import dev.zooterj.data.tags.HashedNgrams;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;

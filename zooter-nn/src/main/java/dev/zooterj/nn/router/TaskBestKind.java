@@ -10,7 +10,7 @@ import dev.zooterj.core.routing.EstimatingRouter;
 import dev.zooterj.core.routing.Estimator;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.data.tags.TextEmbedder;
-import dev.zooterj.data.text.HashedNgrams;
+import dev.zooterj.data.tags.HashedNgrams;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -84,31 +84,10 @@ public final class Tuner {
     static <S extends KindSettings<S>> FittedRouter crossValidate(RouterKind<S> kind, S base, Map<String, List<String>> grid,
                                                                   List<Map<String, String>> combinations, int k, RewardDataset train,
                                                                   KindContext context, Listener listener) {
-        List<Splits.Fold> folds = Splits.kFold(train, k, base.seed());
-        Map<String, Integer> position = new java.util.HashMap<>();
-        for (int i = 0; i < train.size(); i++) {
-            position.put(train.records().get(i).id(), i);
-        }
-        double[][] chosen = new double[combinations.size()][train.size()];
-        String[] notes = new String[combinations.size()];
-        for (Splits.Fold fold : folds) {
-            List<String> queries = fold.test().records().stream().map(dev.zooterj.core.data.RewardRecord::query).toList();
-            for (int c = 0; c < combinations.size(); c++) {
-                if (notes[c] != null) {
-                    continue;
-                }
-                try {
-                    FittedRouter f = kind.fit(fold.train(), base.with(combinations.get(c)), context);
-                    var ds = f.router().route(queries);
-                    for (int i = 0; i < ds.size(); i++) {
-                        var r = fold.test().records().get(i);
-                        chosen[c][position.get(r.id())] = r.evaluationScores()[ds.get(i).chosen()];
-                    }
-                } catch (IllegalArgumentException e) {
-                    notes[c] = e.getMessage();
-                }
-            }
-        }
+        OutOfFold oof = outOfFold(train, Splits.kFold(train, k, base.seed()), combinations.size(),
+                (c, rows) -> kind.fit(rows, base.with(combinations.get(c)), context));
+        double[][] chosen = oof.scores();
+        String[] notes = oof.notes();
         List<Tuning.Candidate> rows = new ArrayList<>();
         int best = -1;
         for (int c = 0; c < combinations.size(); c++) {
@@ -126,6 +105,46 @@ public final class Tuner {
         }
         Tuning tuning = new Tuning(grid, rows, best, 1.0, train.size(), base.seed(), k);
         return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
+    }
+
+    /** Per candidate, each training row's evaluation score of the model routed by the fit that did not see it. */
+    record OutOfFold(double[][] scores, String[] notes) {
+    }
+
+    /** Fits candidate {@code c} on a fold's training rows. */
+    interface FoldFit {
+        FittedRouter fit(int candidate, RewardDataset rows);
+    }
+
+    /**
+     * Every candidate fitted on each fold's training part and routing that fold's held-out rows; a candidate whose fit
+     * fails (an {@link IllegalArgumentException}) is noted and skipped from then on.
+     */
+    static OutOfFold outOfFold(RewardDataset train, List<Splits.Fold> folds, int candidates, FoldFit fit) {
+        Map<String, Integer> position = new java.util.HashMap<>();
+        for (int i = 0; i < train.size(); i++) {
+            position.put(train.records().get(i).id(), i);
+        }
+        double[][] chosen = new double[candidates][train.size()];
+        String[] notes = new String[candidates];
+        for (Splits.Fold fold : folds) {
+            List<String> queries = fold.test().records().stream().map(dev.zooterj.core.data.RewardRecord::query).toList();
+            for (int c = 0; c < candidates; c++) {
+                if (notes[c] != null) {
+                    continue;
+                }
+                try {
+                    var ds = fit.fit(c, fold.train()).router().route(queries);
+                    for (int i = 0; i < ds.size(); i++) {
+                        var r = fold.test().records().get(i);
+                        chosen[c][position.get(r.id())] = r.evaluationScores()[ds.get(i).chosen()];
+                    }
+                } catch (IllegalArgumentException e) {
+                    notes[c] = e.getMessage();
+                }
+            }
+        }
+        return new OutOfFold(chosen, notes);
     }
 
     /**

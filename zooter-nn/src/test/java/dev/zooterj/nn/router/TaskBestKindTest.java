@@ -123,11 +123,11 @@ class TaskBestKindTest {
 
     @Test
     void sparseSoftmaxRegressionSeparatesTwoPointsPerClassAndIsDeterministic() {
-        dev.zooterj.data.text.HashedNgrams.Sparse[] x = {
-                new dev.zooterj.data.text.HashedNgrams.Sparse(new int[]{0, 3}, new float[]{1, 0.2f}),
-                new dev.zooterj.data.text.HashedNgrams.Sparse(new int[]{0}, new float[]{1}),
-                new dev.zooterj.data.text.HashedNgrams.Sparse(new int[]{1, 3}, new float[]{1, 0.2f}),
-                new dev.zooterj.data.text.HashedNgrams.Sparse(new int[]{1}, new float[]{1})};
+        dev.zooterj.data.tags.HashedNgrams.Sparse[] x = {
+                new dev.zooterj.data.tags.HashedNgrams.Sparse(new int[]{0, 3}, new float[]{1, 0.2f}),
+                new dev.zooterj.data.tags.HashedNgrams.Sparse(new int[]{0}, new float[]{1}),
+                new dev.zooterj.data.tags.HashedNgrams.Sparse(new int[]{1, 3}, new float[]{1, 0.2f}),
+                new dev.zooterj.data.tags.HashedNgrams.Sparse(new int[]{1}, new float[]{1})};
         int[] y = {0, 0, 1, 1};
         SparseSoftmaxRegression a = SparseSoftmaxRegression.fit(x, y, 4, 2, 0, 200, 0.1);
         SparseSoftmaxRegression b = SparseSoftmaxRegression.fit(x, y, 4, 2, 0, 200, 0.1);

@@ -1,4 +1,4 @@
-package dev.zooterj.data.text;
+package dev.zooterj.data.tags;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -1,4 +1,4 @@
-package dev.zooterj.data.text;
+package dev.zooterj.data.tags;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -11,7 +11,7 @@ import java.util.Map;
  * so a prompt's punctuation and layout count) and character 3-, 4- and 5-grams of the lower-cased text padded with a
  * space. Each feature's count c becomes 1 + ln c, is added with a sign drawn from its hash to one of {@code dimension}
  * buckets, and the vector is L2-normalised. The hash is a fixed function of the UTF-8 bytes (64-bit FNV-1a, then a
- * murmur finaliser), so the features are the same on every JVM.
+ * murmur finaliser of {@link LongHashSet#mix}), so the features are the same on every JVM.
  *
  * <p>Benchmark prompts carry their format — "Question: … Answer:", lettered options, a Chinese "答案：", a Python
  * signature — which sentence embeddings blur and these features keep, so a task classifier on them is far more accurate.
@@ -101,12 +101,7 @@ public final class HashedNgrams {
             h ^= (b & 0xff);
             h *= 0x100000001b3L;
         }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return LongHashSet.mix(h);
     }
 
     @Override

@@ -52,11 +52,16 @@ public final class RouteJob {
 
         /** id, model, probability, entropy, distribution (the {@link #DECISIONS} schema). */
         public Row toRow() {
-            return RowFactory.create(id, model, probability, entropy, distribution);
+            return RowFactory.create(id, model, probability, entropy, scalaMap(distribution));
         }
     }
 
     private RouteJob() {
+    }
+
+    /** Spark's row encoder takes a Scala map for a map column. */
+    static scala.collection.Map<String, Double> scalaMap(Map<String, Double> m) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(m);
     }
 
     /**
@@ -138,7 +143,7 @@ public final class RouteJob {
                         values[row.length()] = d.model();
                         values[row.length() + 1] = d.probability();
                         values[row.length() + 2] = d.entropy();
-                        values[row.length() + 3] = d.distributionByModel();
+                        values[row.length() + 3] = scalaMap(d.distributionByModel());
                         buffer.add(RowFactory.create(values));
                     }
                     return true;

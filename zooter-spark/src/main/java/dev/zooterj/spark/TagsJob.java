@@ -61,8 +61,8 @@ public final class TagsJob {
         Set<String> named = new java.util.TreeSet<>(splits);
         boolean unsplit = named.remove("\u0000");
         TrainingRows training = TrainingRows.choose(named, unsplit, split, where);
-        List<RewardRecord> trainingRows = rows.filter(r -> training.isTraining(r.split()))
-                .map(r -> new RewardRecord(r.id(), r.text(), null, null, null, r.split(), new double[0], null, null)).collect();
+        List<RewardRecord> trainingRows = rows.filter(r -> training.isTraining(r.split())).collect().stream()
+                .map(r -> new RewardRecord(r.id(), r.text(), null, null, null, r.split(), new double[0], null, null)).toList();
         TextEmbedder driverEmbedder = new EncoderEmbedder(dev.zooterj.nn.router.FrozenEncoder.of(encoder), maxTokens, embeddingCache, null);
         DatasetTagger tagger = DatasetTagger.fit(scheme, trainingRows, driverEmbedder, seed);
         Broadcast<byte[]> shipped = sc.broadcast(bytes(tagger));

@@ -85,9 +85,18 @@ public final class ZooterSpark {
             } else if (System.getProperty("spark.master") == null) {
                 b.master("local[*]");
             }
-            SparkSession s = b.config("spark.ui.showConsoleProgress", "true").getOrCreate();
-            return s;
+            existing = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+            return b.config("spark.ui.showConsoleProgress", "true").getOrCreate();
         }
+
+        /** Stops the session unless it was there before the job (an application's, or a test's). */
+        void stop(SparkSession s) {
+            if (!existing) {
+                s.stop();
+            }
+        }
+
+        private boolean existing;
     }
 
     static JavaSparkContext context(SparkSession s) {
@@ -146,7 +155,7 @@ public final class ZooterSpark {
                 share.forEach((m, k) -> o.println(String.format(Locale.ROOT, "  %-30s %8d  %5.1f%%", m, k, 100.0 * k / n)));
                 return 0;
             } finally {
-                s.stop();
+                stop(s);
             }
         }
     }
@@ -184,7 +193,7 @@ public final class ZooterSpark {
                 spec.commandLine().getOut().println("embedded " + e.count() + " queries with " + encoder + " → " + out);
                 return 0;
             } finally {
-                s.stop();
+                stop(s);
             }
         }
     }
@@ -251,7 +260,7 @@ public final class ZooterSpark {
                 }
                 return 0;
             } finally {
-                s.stop();
+                stop(s);
             }
         }
     }
@@ -321,7 +330,7 @@ public final class ZooterSpark {
                 o.println("wrote " + out);
                 return 0;
             } finally {
-                s.stop();
+                stop(s);
             }
         }
     }
@@ -359,7 +368,7 @@ public final class ZooterSpark {
                 }
                 return 0;
             } finally {
-                s.stop();
+                stop(s);
             }
         }
     }

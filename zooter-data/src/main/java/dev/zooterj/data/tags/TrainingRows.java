@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * @param split       the training split's name, or null for every row
  * @param description in words, for reports: {@code split 'train'} or {@code all rows (the data has no split field)}
  */
-public record TrainingRows(String split, String description) implements Predicate<RewardRecord> {
+public record TrainingRows(String split, String description) implements Predicate<RewardRecord>, java.io.Serializable {
     /** The default split name. */
     public static final String TRAIN = "train";
 

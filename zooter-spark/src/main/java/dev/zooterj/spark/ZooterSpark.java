@@ -44,6 +44,7 @@ public final class ZooterSpark {
         CommandLine cl = new CommandLine(new ZooterSpark());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setUsageHelpWidth(120);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             err.println("zooter spark: " + userMessage(e));
             if (debug) {

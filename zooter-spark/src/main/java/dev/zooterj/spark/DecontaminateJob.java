@@ -95,7 +95,7 @@ public final class DecontaminateJob {
                 return out;
             });
         });
-        checked = checked.cache();
+        checked = checked.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         long[] counts = checked.map(c -> {
             long[] v = new long[3 + c.overlaps().length];
             v[0] = c.checked() ? 1 : 0;

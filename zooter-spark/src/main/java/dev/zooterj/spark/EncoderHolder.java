@@ -13,8 +13,13 @@ public final class EncoderHolder {
     private EncoderHolder() {
     }
 
-    /** An embedder over this JVM's encoder {@code name} (a {@link FrozenEncoder#of} choice), for one task. */
+    /** This JVM's encoder {@code name} (a {@link FrozenEncoder#of} choice). */
+    public static FrozenEncoder encoder(String name) {
+        return ENCODERS.computeIfAbsent(name, FrozenEncoder::of);
+    }
+
+    /** An embedder over this JVM's encoder {@code name}, for one task. */
     public static EncoderEmbedder embedder(String name, int maxTokens) {
-        return new EncoderEmbedder(ENCODERS.computeIfAbsent(name, FrozenEncoder::of), maxTokens, null, null);
+        return new EncoderEmbedder(encoder(name), maxTokens, null, null);
     }
 }

@@ -106,57 +106,32 @@ public final class RouteJob {
         }
         return df.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) rows -> {
             Router r = RouterHolder.get(routerDir);
-            return new Iterator<Row>() {
-                private final List<Row> buffer = new ArrayList<>();
-                private int next;
-
-                @Override
-                public boolean hasNext() {
-                    if (next < buffer.size()) {
-                        return true;
+            return new Batched<Row, Row>(rows, DecisionRows.CHUNK, chunk -> {
+                List<String> texts = new ArrayList<>(chunk.size());
+                for (Row row : chunk) {
+                    if (row.isNullAt(col) || row.getString(col).isBlank()) {
+                        throw new IllegalArgumentException("column '" + queryColumn + "': expected a non-empty query, got "
+                                + (row.isNullAt(col) ? "null" : "a blank string") + " in row " + row);
                     }
-                    buffer.clear();
-                    next = 0;
-                    List<Row> chunk = new ArrayList<>();
-                    while (rows.hasNext() && chunk.size() < DecisionRows.CHUNK) {
-                        chunk.add(rows.next());
-                    }
-                    if (chunk.isEmpty()) {
-                        return false;
-                    }
-                    List<String> texts = new ArrayList<>(chunk.size());
-                    for (Row row : chunk) {
-                        if (row.isNullAt(col) || row.getString(col).isBlank()) {
-                            throw new IllegalArgumentException("column '" + queryColumn + "': expected a non-empty query, got "
-                                    + (row.isNullAt(col) ? "null" : "a blank string") + " in row " + row);
-                        }
-                        texts.add(row.getString(col));
-                    }
-                    List<RoutingDecision> ds = r.route(texts);
-                    for (int i = 0; i < chunk.size(); i++) {
-                        Row row = chunk.get(i);
-                        RoutingDecision d = ds.get(i);
-                        Object[] values = new Object[row.length() + 4];
-                        for (int c = 0; c < row.length(); c++) {
-                            values[c] = row.get(c);
-                        }
-                        values[row.length()] = d.model();
-                        values[row.length() + 1] = d.probability();
-                        values[row.length() + 2] = d.entropy();
-                        values[row.length() + 3] = scalaMap(d.distributionByModel());
-                        buffer.add(RowFactory.create(values));
-                    }
-                    return true;
+                    texts.add(row.getString(col));
                 }
-
-                @Override
-                public Row next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
+                List<RoutingDecision> ds = r.route(texts);
+                List<Row> routed = new ArrayList<>(chunk.size());
+                for (int i = 0; i < chunk.size(); i++) {
+                    Row row = chunk.get(i);
+                    RoutingDecision d = ds.get(i);
+                    Object[] values = new Object[row.length() + 4];
+                    for (int c = 0; c < row.length(); c++) {
+                        values[c] = row.get(c);
                     }
-                    return buffer.get(next++);
+                    values[row.length()] = d.model();
+                    values[row.length() + 1] = d.probability();
+                    values[row.length() + 2] = d.entropy();
+                    values[row.length() + 3] = scalaMap(d.distributionByModel());
+                    routed.add(RowFactory.create(values));
                 }
-            };
+                return routed;
+            });
         }, Encoders.row(out));
     }
 

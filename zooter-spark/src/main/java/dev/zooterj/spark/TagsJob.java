@@ -63,7 +63,7 @@ public final class TagsJob {
         TrainingRows training = TrainingRows.choose(named, unsplit, split, where);
         List<RewardRecord> trainingRows = rows.filter(r -> training.isTraining(r.split())).collect().stream()
                 .map(r -> new RewardRecord(r.id(), r.text(), null, null, null, r.split(), new double[0], null, null)).toList();
-        TextEmbedder driverEmbedder = new EncoderEmbedder(dev.zooterj.nn.router.FrozenEncoder.of(encoder), maxTokens, embeddingCache, null);
+        TextEmbedder driverEmbedder = new EncoderEmbedder(EncoderHolder.encoder(encoder), maxTokens, embeddingCache, null);
         DatasetTagger tagger = DatasetTagger.fit(scheme, trainingRows, driverEmbedder, seed);
         Broadcast<byte[]> shipped = sc.broadcast(bytes(tagger));
         long key = shipped.id();

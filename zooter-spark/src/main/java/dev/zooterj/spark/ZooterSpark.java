@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -137,11 +138,11 @@ public final class ZooterSpark {
                 if (Inputs.isParquet(sc, in)) {
                     queries = Inputs.queries(s, in);
                 } else {
-                    JavaRDD<Lines.Line> lines = Lines.read(sc, in).cache();
+                    JavaRDD<Lines.Line> lines = Lines.read(sc, in).persist(StorageLevel.MEMORY_AND_DISK());
                     Inputs.checkUniqueIds(lines);
                     queries = lines.map(IndexedQuery::of);
                 }
-                JavaRDD<RouteJob.Routed> routed = RouteJob.decisions(queries, router).cache();
+                JavaRDD<RouteJob.Routed> routed = RouteJob.decisions(queries, router).persist(StorageLevel.MEMORY_AND_DISK());
                 if (format.equals("parquet")) {
                     s.createDataFrame(routed.map(RouteJob.Routed::toRow), RouteJob.DECISIONS).write().mode(SaveMode.Overwrite).parquet(out);
                 } else {
@@ -185,7 +186,7 @@ public final class ZooterSpark {
             dev.zooterj.nn.router.FrozenEncoder.of(encoder);    // an unknown name fails here, before Spark starts
             SparkSession s = session("embed");
             try {
-                JavaRDD<EmbedJob.Embedded> e = EmbedJob.embed(Inputs.queries(s, in), encoder, maxTokens).cache();
+                JavaRDD<EmbedJob.Embedded> e = EmbedJob.embed(Inputs.queries(s, in), encoder, maxTokens).persist(StorageLevel.MEMORY_AND_DISK());
                 if (format.equals("parquet")) {
                     s.createDataFrame(e.map(EmbedJob.Embedded::toRow), EmbedJob.EMBEDDINGS).write().mode(SaveMode.Overwrite).parquet(out);
                 } else {
@@ -249,7 +250,7 @@ public final class ZooterSpark {
             SparkSession s = session("tags");
             try {
                 JavaSparkContext sc = context(s);
-                JavaRDD<DatasetRow> rows = Lines.read(sc, in).map(DatasetRow::of).cache();
+                JavaRDD<DatasetRow> rows = Lines.read(sc, in).map(DatasetRow::of).persist(StorageLevel.MEMORY_AND_DISK());
                 TagsJob.Result r = TagsJob.cluster(sc, rows, ks, seed, split, encoder, maxTokens, null, !replace, in);
                 writeLines(s, r.rows(), out);
                 PrintWriter o = spec.commandLine().getOut();
@@ -313,7 +314,7 @@ public final class ZooterSpark {
             SparkSession s = session("decontaminate");
             try {
                 JavaSparkContext sc = context(s);
-                JavaRDD<DatasetRow> rows = Lines.read(sc, in).map(DatasetRow::of).cache();
+                JavaRDD<DatasetRow> rows = Lines.read(sc, in).map(DatasetRow::of).persist(StorageLevel.MEMORY_AND_DISK());
                 DecontaminateJob.Result r = DecontaminateJob.run(sc, rows, ngram, sets, againstSplits, split);
                 String droppedDir = dropped != null ? dropped : out + ".dropped";
                 writeLines(s, r.kept(), out);

@@ -35,7 +35,12 @@ public final class ZooterSpark {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs a job; errors print one line (the stack trace too with --debug) and give exit code 1. */
@@ -365,6 +370,7 @@ public final class ZooterSpark {
                 ReplayJob.Summary sum = ReplayJob.replay(ReplayJob.decisions(Lines.read(sc, in)),
                         scores == null ? null : ReplayJob.scores(Lines.read(sc, scores)), costs);
                 spec.commandLine().getOut().print(sum.format());
+                spec.commandLine().getOut().flush();
                 if (out != null) {
                     AtomicFiles.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(sum.toJson()) + "\n");
                 }

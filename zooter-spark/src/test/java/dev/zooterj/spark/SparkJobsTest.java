@@ -264,6 +264,10 @@ class SparkJobsTest {
         assertEquals(sum / 312, s.meanScore(), 1e-9);
         assertEquals(2.0 * 312, s.totalCost(), 1e-9);
         assertEquals(1.0, s.models().stream().mapToDouble(ReplayJob.ModelLine::share).sum(), 1e-9);
+
+        CliResult cli = cli("replay", "--in", file.toString(), "--scores", eval.toString());
+        assertEquals(0, cli.code(), cli.err());
+        assertTrue(cli.out().contains(String.format(java.util.Locale.ROOT, "%.4f", sum / 312)), cli.out());
     }
 
     @Test

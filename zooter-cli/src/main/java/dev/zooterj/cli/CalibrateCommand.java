@@ -10,6 +10,7 @@ import dev.zooterj.core.routing.Estimators;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.ThresholdCalibration;
 import dev.zooterj.data.QueryReader;
+import dev.zooterj.nn.router.Calibration;
 import dev.zooterj.nn.router.KindContext;
 import dev.zooterj.nn.router.RouterKinds;
 import picocli.CommandLine.Command;

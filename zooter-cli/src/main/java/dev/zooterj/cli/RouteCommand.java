@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.zooterj.core.progress.ProgressBar;
 import dev.zooterj.core.routing.RoutingDecision;
 import dev.zooterj.data.AtomicFiles;
+import dev.zooterj.data.DecisionRows;
 import dev.zooterj.data.QueryReader;
 import dev.zooterj.core.routing.Router;
+import dev.zooterj.nn.router.Calibration;
 import dev.zooterj.nn.router.KindContext;
 import dev.zooterj.nn.router.RouterKinds;
 import picocli.CommandLine.Command;
@@ -78,8 +80,8 @@ final class RouteCommand implements Callable<Integer> {
         List<QueryReader.Query> queries = QueryReader.read(in);
         List<RoutingDecision> decisions = new ArrayList<>(queries.size());
         try (ProgressBar bar = new ProgressBar(System.err, "routing", queries.size(), "q")) {
-            for (int from = 0; from < queries.size(); from += 256) {
-                List<String> texts = queries.subList(from, Math.min(queries.size(), from + 256)).stream().map(QueryReader.Query::text).toList();
+            for (int from = 0; from < queries.size(); from += DecisionRows.CHUNK) {
+                List<String> texts = queries.subList(from, Math.min(queries.size(), from + DecisionRows.CHUNK)).stream().map(QueryReader.Query::text).toList();
                 decisions.addAll(r.route(texts));
                 bar.step(texts.size());
             }
@@ -88,17 +90,7 @@ final class RouteCommand implements Callable<Integer> {
             try (JsonGenerator g = new JsonFactory().createGenerator(stream, JsonEncoding.UTF8)) {
                 g.setRootValueSeparator(null);
                 for (int i = 0; i < queries.size(); i++) {
-                    RoutingDecision d = decisions.get(i);
-                    g.writeStartObject();
-                    g.writeStringField("id", queries.get(i).id());
-                    g.writeStringField("model", d.model());
-                    g.writeObjectFieldStart("distribution");
-                    for (Map.Entry<String, Double> e : d.distributionByModel().entrySet()) {
-                        g.writeNumberField(e.getKey(), e.getValue());
-                    }
-                    g.writeEndObject();
-                    g.writeNumberField("entropy", d.entropy());
-                    g.writeEndObject();
+                    DecisionRows.write(g, queries.get(i).id(), decisions.get(i));
                     g.writeRaw('\n');
                 }
             }

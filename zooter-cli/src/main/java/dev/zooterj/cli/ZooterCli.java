@@ -39,7 +39,9 @@ import java.nio.charset.StandardCharsets;
                 ServeCommand.class,
                 // live-LLM commands
                 CommandLine.HelpCommand.class},
-        footer = {"", "Run 'zooter <command> --help' for a command's options. Add --debug for stack traces."})
+        footer = {"", "Run 'zooter <command> --help' for a command's options. Add --debug for stack traces.",
+                "'zooter spark JOB ...' runs the Spark jobs (route, embed, tags, decontaminate, replay) of the zooter-spark",
+                "module, in local mode unless --master says otherwise: see 'zooter spark --help'."})
 public final class ZooterCli implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
     boolean debug;

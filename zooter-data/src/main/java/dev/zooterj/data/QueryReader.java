@@ -46,31 +46,42 @@ public final class QueryReader {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new DatasetFormatException(file, n, null, "malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-                }
-                if (!node.isObject()) {
-                    throw new DatasetFormatException(file, n, null, "expected a JSON object");
-                }
-                JsonNode id = node.get("id");
-                if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
-                    throw new DatasetFormatException(file, n, "id", "missing: expected a string");
-                }
-                String text = text(file, n, node);
-                Long first = seen.putIfAbsent(id.asText(), n);
+                Query q = parse(file, n, line);
+                Long first = seen.putIfAbsent(q.id(), n);
                 if (first != null) {
-                    throw new DatasetFormatException(file, n, "id", "duplicate id '" + id.asText() + "' (first on line " + first + ")");
+                    throw new DatasetFormatException(file, n, "id", "duplicate id '" + q.id() + "' (first on line " + first + ")");
                 }
-                JsonNode subset = node.has("subset") ? node.get("subset") : node.get("dataset");
-                out.add(new Query(id.asText(), text, subset == null || !subset.isTextual() ? null : subset.textValue()));
+                out.add(q);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * One non-blank line of a queries file, parsed as {@link #read} parses it (without the duplicate-id check, which
+     * needs the whole file): for readers that see a file a line at a time, such as the Spark jobs.
+     *
+     * @throws DatasetFormatException naming the file, the line and the field at fault
+     */
+    public static Query parse(Path file, long n, String line) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new DatasetFormatException(file, n, null, "malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+        if (!node.isObject()) {
+            throw new DatasetFormatException(file, n, null, "expected a JSON object");
+        }
+        JsonNode id = node.get("id");
+        if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
+            throw new DatasetFormatException(file, n, "id", "missing: expected a string");
+        }
+        String text = text(file, n, node);
+        JsonNode subset = node.has("subset") ? node.get("subset") : node.get("dataset");
+        return new Query(id.asText(), text, subset == null || !subset.isTextual() ? null : subset.textValue());
     }
 
     private static String text(Path file, long n, JsonNode node) {

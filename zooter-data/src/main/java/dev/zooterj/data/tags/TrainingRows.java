@@ -4,6 +4,7 @@ import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.data.RewardRecord;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -16,7 +17,7 @@ import java.util.function.Predicate;
  * @param split       the training split's name, or null for every row
  * @param description in words, for reports: {@code split 'train'} or {@code all rows (the data has no split field)}
  */
-public record TrainingRows(String split, String description) implements Predicate<RewardRecord> {
+public record TrainingRows(String split, String description) implements Predicate<RewardRecord>, java.io.Serializable {
     /** The default split name. */
     public static final String TRAIN = "train";
 
@@ -35,6 +36,15 @@ public record TrainingRows(String split, String description) implements Predicat
                 splits.add(r.split());
             }
         }
+        return choose(splits, unsplit, split, where);
+    }
+
+    /**
+     * The same choice from what it depends on: the data's split names and whether some row has none (for readers that
+     * never hold the whole dataset, such as the Spark tags job).
+     */
+    public static TrainingRows choose(Set<String> splitNames, boolean unsplit, String split, String where) {
+        TreeSet<String> splits = new TreeSet<>(splitNames);
         if (split != null) {
             if (!splits.contains(split)) {
                 throw new IllegalArgumentException(where + " has no rows with split '" + split + "'"
@@ -59,7 +69,12 @@ public record TrainingRows(String split, String description) implements Predicat
 
     @Override
     public boolean test(RewardRecord r) {
-        return split == null || Objects.equals(split, r.split());
+        return isTraining(r.split());
+    }
+
+    /** Whether a row of this split (null: none) is a training row. */
+    public boolean isTraining(String rowSplit) {
+        return split == null || Objects.equals(split, rowSplit);
     }
 
     /** Training rows in {@code data}. */

@@ -1,4 +1,4 @@
-package dev.zooterj.cli;
+package dev.zooterj.nn.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,17 +23,17 @@ import java.util.Map;
 /**
  * A router directory's calibrated threshold: {@code calibration.json} (written by {@code calibrate}, recorded under
  * {@code "calibration"} in {@code router.json}) holds either a bias toward one model ({@code "policy": "share"}) or a
- * cost weight with per-model costs ({@code "policy": "cost"}); {@code route} applies it.
+ * cost weight with per-model costs ({@code "policy": "cost"}); {@code route} (and the Spark route job) applies it.
  */
-final class Calibration {
-    static final String FILE = "calibration.json";
+public final class Calibration {
+    public static final String FILE = "calibration.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Calibration() {
     }
 
     /** Writes calibration.json, then router.json with the same object under "calibration"; each atomically. */
-    static void save(Path dir, ObjectNode calibration) throws IOException {
+    public static void save(Path dir, ObjectNode calibration) throws IOException {
         Path manifest = dir.resolve("router.json");
         ObjectNode m = (ObjectNode) JSON.readTree(manifest.toFile());
         AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(calibration) + "\n");
@@ -42,7 +42,7 @@ final class Calibration {
     }
 
     /** The stored calibration, or null. */
-    static JsonNode read(Path dir) {
+    public static JsonNode read(Path dir) {
         Path f = dir.resolve(FILE);
         if (!Files.isRegularFile(f)) {
             return null;
@@ -55,7 +55,7 @@ final class Calibration {
     }
 
     /** Per-model costs from {@code model=cost} pairs, in the router's model order; every model needs one. */
-    static double[] costs(List<String> models, Map<String, Double> given, String option) {
+    public static double[] costs(List<String> models, Map<String, Double> given, String option) {
         double[] c = new double[models.size()];
         for (String m : given.keySet()) {
             if (!models.contains(m)) {
@@ -77,7 +77,7 @@ final class Calibration {
      * The router with the policy to apply: {@code --cost-weight} when given (costs from {@code --costs} or the stored
      * calibration), else the stored calibration, else the router as it is.
      */
-    static Router apply(Router router, Path dir, Double costWeight, Map<String, Double> costs) {
+    public static Router apply(Router router, Path dir, Double costWeight, Map<String, Double> costs) {
         JsonNode c = read(dir);
         List<String> models = router.models();
         Policy policy = null;
@@ -115,7 +115,7 @@ final class Calibration {
     }
 
     /** Expected quality = the estimate's own value (a probability, or an expected score), minus λ·cost. */
-    static CostAwarePolicy identity(double[] cost, double lambda) {
+    public static CostAwarePolicy identity(double[] cost, double lambda) {
         double[] one = new double[cost.length];
         Arrays.fill(one, 1);
         return new CostAwarePolicy(new double[cost.length], one, cost, lambda);

@@ -77,12 +77,8 @@ public final class BackendClient {
     }
 
     private static HttpClient defaultHttpClient() {
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (Boolean.getBoolean("zooter.http.directExecutor")) {
-            b.executor(Runnable::run);
-        }
-        return b.build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     private static ScheduledThreadPoolExecutor watchdogExecutor() {

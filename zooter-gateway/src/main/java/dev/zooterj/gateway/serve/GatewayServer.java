@@ -66,9 +66,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code POST /v1/chat/completions}, plain or {@code "stream": true}. {@code model} = the alias (default
  *   {@code zooter}, or no {@code model}): the router reads the first user turn and picks a backend; a backend's name
  *   calls that backend, without the router and without fallback; anything else is 404 listing the models. The body is
- *   forwarded as it is, with {@code model} set to the backend's own model id. The answer is the backend's, with
+ *   forwarded as it is, with {@code model} set to the backend's own model id. The answer is the backend's own bytes
+ *   (checked in one streaming pass, never parsed into a tree; see {@link RawAnswer}), with only its top-level
  *   {@code model} set to the backend's <em>name</em>, the id this gateway lists, so a client can pin the next turn to
- *   it. Headers: {@code X-Zooter-Model} (the backend that answered), {@code X-Zooter-Route} ({@code router} or
+ *   it. In rerank mode ({@link #start(RoutingChatClient, RerankingChatClient, GatewayConfig)}) a routed, non-streamed
+ *   request whose decision names several models is answered by the best-rewarded of them. Headers: {@code X-Zooter-Model} (the backend that answered), {@code X-Zooter-Route} ({@code router} or
  *   {@code explicit}), {@code X-Zooter-Attempts}; for a routed request also {@code X-Zooter-Router-Choice} (the
  *   router's pick, which differs from the model after a fallback), {@code X-Zooter-Probability} (the router's
  *   probability for the model that answered) and {@code X-Zooter-Router-Ms}.</li>

@@ -40,11 +40,12 @@ import java.util.concurrent.CountDownLatch;
                 "calls that backend directly. Also: GET /v1/models, POST /route (the decision only),",
                 "GET /health, GET /metrics (Prometheus). Runs until Ctrl-C, then lets the requests",
                 "in flight finish.",
-                "Rerank mode (--generations K, or a rule stored by 'calibrate --generations B'): the",
-                "router's top candidates answer a routed request in parallel and the reward source of",
-                "the backends file (its judge or rewardEndpoint, as for 'collect') keeps the best",
-                "answer; if it fails, the router's first choice that answered. Streams go to one model.",
-                "--cost-weight LAMBDA routes to argmax of the router's estimate - LAMBDA * cost."})
+                "Rerank mode (--generations K, or a rule stored by 'calibrate",
+                "--generations B'): the router's top candidates answer a routed request in",
+                "parallel and the reward source of the backends file (its judge or",
+                "rewardEndpoint, as for 'collect') keeps the best answer; if it fails, the",
+                "router's first choice that answered. Streams go to one model.",
+                "--cost-weight LAMBDA routes to argmax of the estimate - LAMBDA * cost."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--router", required = true, paramLabel = "ROUTER_DIR", description = "A directory written by 'zooter train'.")
     Path router;

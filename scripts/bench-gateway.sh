@@ -6,9 +6,10 @@
 # Usage: scripts/bench-gateway.sh [--requests N] [--concurrency C] [--warmup N] [--router-dir ROUTER_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -DskipTests install
-mvn -q -pl zooter-gateway test-compile
-mvn -q -pl zooter-cli dependency:build-classpath -Dmdep.outputFile=target/gateway-bench.cp -Dmdep.includeScope=runtime
+# One reactor build of zooter-cli and what it needs (nothing installed into ~/.m2: the class path names the modules'
+# target/classes). MVN_OPTS_BENCH="-o" builds offline.
+mvn -q ${MVN_OPTS_BENCH:-} -pl zooter-cli -am -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/gateway-bench.cp -Dmdep.includeScope=runtime
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"   # as ./zooter does, for the MiniLM encoder
 # zooter-cli/target/classes only for its logback.xml (libraries warn, nothing more)
 cp="zooter-gateway/target/test-classes:zooter-gateway/target/classes:zooter-cli/target/classes:$(cat zooter-cli/target/gateway-bench.cp)"

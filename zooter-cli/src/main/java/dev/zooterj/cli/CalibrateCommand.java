@@ -7,6 +7,7 @@ import dev.zooterj.core.routing.CostAwarePolicy;
 import dev.zooterj.core.routing.Estimate;
 import dev.zooterj.core.routing.Estimator;
 import dev.zooterj.core.routing.Estimators;
+import dev.zooterj.core.routing.RerankRule;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.ThresholdCalibration;
 import dev.zooterj.data.QueryReader;
@@ -30,7 +31,10 @@ import java.util.concurrent.Callable;
         description = {"Set a router's threshold on your own traffic, so that it means the same thing there: with --share S",
                 "--model M, the bias toward M at which a share S of the given queries goes to M; with --mean-cost C, the cost",
                 "weight (argmax of the router's estimate - lambda * cost) at which the mean cost per query is at most C.",
-                "Stored in ROUTER_DIR/calibration.json and recorded in router.json (both written atomically); 'route' applies it."})
+                "Stored in ROUTER_DIR/calibration.json and recorded in router.json (both written atomically); 'route' applies it.",
+                "With --generations B: the route-or-rerank rule (--rerank-rule, at most --max-k candidates) whose mean",
+                "generations per query on the given queries is the most within B; stored in ROUTER_DIR/rerank.json and",
+                "router.json; 'serve' applies it (rerank mode)."})
 final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--router", required = true, paramLabel = "ROUTER_DIR", description = "A router directory (any kind).")
     Path router;
@@ -50,6 +54,17 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--costs", split = ",", paramLabel = "MODEL=COST", description = "Cost per query of every model, e.g. gpt=10,llama=1.")
     Map<String, Double> costs;
 
+    @Option(names = "--generations", paramLabel = "B", description = "Route-or-rerank: target mean generations per query (>= 1).")
+    Double generations;
+
+    @Option(names = "--rerank-rule", defaultValue = "margin", paramLabel = "RULE",
+            description = "With --generations: top1, margin, entropy, mass, ratio or fixed (default: ${DEFAULT-VALUE}).")
+    String rerankRule;
+
+    @Option(names = "--max-k", defaultValue = "3", paramLabel = "K",
+            description = "With --generations: the largest set that generates (default: ${DEFAULT-VALUE}; at most the number of models).")
+    int maxK;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Router directory to write the calibration to (default: --router).")
     Path out;
 
@@ -58,9 +73,12 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((share == null) == (meanCost == null)) {
-            throw new IllegalArgumentException("give either --share S --model M, or --mean-cost C --costs MODEL=COST,...");
+        int modes = (share == null ? 0 : 1) + (meanCost == null ? 0 : 1) + (generations == null ? 0 : 1);
+        if (modes != 1) {
+            throw new IllegalArgumentException("give one of --share S --model M, --mean-cost C --costs MODEL=COST,..., "
+                    + "or --generations B");
         }
+        RerankRule.Rule family = RerankSettings.rule(rerankRule, "--rerank-rule");
         if (share != null && model == null) {
             throw new IllegalArgumentException("--share needs --model M");
         }
@@ -92,6 +110,19 @@ final class CalibrateCommand implements Callable<Integer> {
         c.put("data", data.toString());
         c.put("data_sha256", sha256(data));
         c.put("queries", queries.size());
+        if (generations != null) {
+            RerankRule rule = ThresholdCalibration.rerankForGenerations(estimates, family, maxK, generations);
+            double got = ThresholdCalibration.meanGenerations(estimates, rule);
+            RerankSettings.put(c, rule);
+            c.put("generations", generations);
+            c.put("measured_generations", got);
+            RerankSettings.save(router, c);
+            o.println(String.format(Locale.ROOT, "route-or-rerank: %s; mean generations per query on these %d queries %.4f (budget %.4f)",
+                    rule.describe(), queries.size(), got, generations));
+            o.println("stored in " + router.resolve(RerankSettings.FILE) + " and router.json; 'zooter serve --router " + router
+                    + "' applies it (rerank mode; --generations 1 turns it off)");
+            return 0;
+        }
         if (share != null) {
             int idx = models.indexOf(model);
             if (idx < 0) {

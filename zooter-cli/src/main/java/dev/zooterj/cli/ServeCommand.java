@@ -3,7 +3,14 @@ package dev.zooterj.cli;
 import dev.zooterj.gateway.Limits;
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.backend.BackendsFile;
+import dev.zooterj.core.routing.EstimatingRouter;
+import dev.zooterj.core.routing.Estimators;
+import dev.zooterj.core.routing.RerankPolicy;
+import dev.zooterj.core.routing.RerankRule;
 import dev.zooterj.gateway.client.BatchingRouter;
+import dev.zooterj.gateway.client.RerankingChatClient;
+import dev.zooterj.gateway.collect.CollectSetup;
+import dev.zooterj.gateway.collect.RewardScorer;
 import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendClient;
 import dev.zooterj.gateway.serve.GatewayConfig;
@@ -21,6 +28,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -31,7 +39,13 @@ import java.util.concurrent.CountDownLatch;
                 "model in the router's ranking answers (--attempts). A backend's name as the model",
                 "calls that backend directly. Also: GET /v1/models, POST /route (the decision only),",
                 "GET /health, GET /metrics (Prometheus). Runs until Ctrl-C, then lets the requests",
-                "in flight finish."})
+                "in flight finish.",
+                "Rerank mode (--generations K, or a rule stored by 'calibrate",
+                "--generations B'): the router's top candidates answer a routed request in",
+                "parallel and the reward source of the backends file (its judge or",
+                "rewardEndpoint, as for 'collect') keeps the best answer; if it fails, the",
+                "router's first choice that answered. Streams go to one model.",
+                "--cost-weight LAMBDA routes to argmax of the estimate - LAMBDA * cost."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--router", required = true, paramLabel = "ROUTER_DIR", description = "A directory written by 'zooter train'.")
     Path router;
@@ -92,6 +106,24 @@ final class ServeCommand implements Callable<Integer> {
                     "no waiting for a batch to fill); 1 routes each on its own (default: ${DEFAULT-VALUE})."})
     int routerBatch;
 
+    @Option(names = "--generations", paramLabel = "K",
+            description = {"Rerank mode: the router's top K models answer each routed, non-streamed request and the",
+                    "reward source keeps the best answer; 1 routes to one model (default: the rule stored in",
+                    "ROUTER_DIR/rerank.json by 'calibrate --generations B', else 1)."})
+    Integer generations;
+
+    @Option(names = "--reward-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = {"Rerank mode: how long scoring one request's answers may take; past it, or when the reward",
+                    "source fails, the router's first choice that answered is returned (default: ${DEFAULT-VALUE})."})
+    double rewardTimeout;
+
+    @Option(names = "--cost-weight", paramLabel = "LAMBDA",
+            description = "Route to argmax of the router's estimate - LAMBDA * cost (costs from --costs or the router's calibration).")
+    Double costWeight;
+
+    @Option(names = "--costs", split = ",", paramLabel = "MODEL=COST", description = "Cost per query of every model, for --cost-weight.")
+    Map<String, Double> costs;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -135,8 +167,34 @@ final class ServeCommand implements Callable<Integer> {
                 .withHeaderReadTimeout(seconds("--header-read-timeout", headerReadTimeout))
                 .withIdleTimeout(seconds("--idle-timeout", idleTimeout))
                 .withMaxConnectionsPerAddress(positive("--max-connections-per-address", maxConnectionsPerAddress));
+        if (generations != null && generations < 1) {
+            throw new IllegalArgumentException("--generations must be >= 1, got " + generations);
+        }
+        Duration scoreTimeout = seconds("--reward-timeout", rewardTimeout);
         BackendsFile file = BackendsFile.load(backends);
-        dev.zooterj.core.routing.Router r = RouterKinds.load(router, KindContext.miniLm(256, null));
+        dev.zooterj.core.routing.Router loaded = RouterKinds.load(router, KindContext.miniLm(256, null));
+        RerankRule rule = generations != null ? (generations > 1 ? RerankRule.fixed(generations) : null)
+                : RerankSettings.read(router);
+        if (rule != null && rule.maxK() < 2) {
+            rule = null;  // a set of one is plain routing
+        }
+        if (rule != null && costWeight != null) {
+            throw new IllegalArgumentException("--cost-weight picks one model per request; it cannot be combined with rerank mode ("
+                    + (generations != null ? "--generations " + generations : router.resolve(RerankSettings.FILE))
+                    + "); add --generations 1 to route to one model");
+        }
+        dev.zooterj.core.routing.Router r;
+        if (rule != null) {
+            if (Calibration.read(router) != null) {
+                System.err.println("rerank mode: the calibration in " + router.resolve(Calibration.FILE) + " is not applied");
+            }
+            r = new EstimatingRouter(Estimators.of(loaded), new RerankPolicy(rule));
+        } else {
+            r = Calibration.apply(loaded, router, costWeight, costs);
+            if (Calibration.read(router) != null && costWeight == null) {
+                System.err.println("applying the calibration in " + router.resolve(Calibration.FILE));
+            }
+        }
         List<String> missing = r.models().stream().filter(m -> file.find(m).isEmpty()).toList();
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("the router's models " + String.join(", ", missing) + " have no backend in "
@@ -146,15 +204,31 @@ final class ServeCommand implements Callable<Integer> {
         if (routerBatch < 1) {
             throw new IllegalArgumentException("--router-batch must be >= 1, got " + routerBatch);
         }
+        BackendClient http = new BackendClient();
+        RewardScorer scorer = null;
+        if (rule != null) {
+            try {
+                scorer = CollectSetup.from(file, http).scorer();
+            } catch (IllegalArgumentException | dev.zooterj.gateway.backend.BackendsFileException e) {
+                throw new IllegalArgumentException("rerank mode (" + rule.describe() + ") needs a reward source: "
+                        + e.getMessage() + "; or add --generations 1 to route to one model", e);
+            }
+            scorer.checkReady();
+        }
         BatchingRouter batching = routerBatch > 1 ? new BatchingRouter(r, routerBatch) : null;
-        RoutingChatClient client = new RoutingChatClient(batching != null ? batching : r, file.backends(),
-                new BackendClient(), attempts);
+        dev.zooterj.core.routing.Router serving = batching != null ? batching : r;
+        RoutingChatClient client = new RoutingChatClient(serving, file.backends(), http, attempts);
+        RerankingChatClient reranker = rule == null ? null
+                : new RerankingChatClient(serving, file.backends(), http, scorer, scoreTimeout);
         GatewayServer server;
         try {
-            server = GatewayServer.start(client, config);
+            server = GatewayServer.start(client, reranker, config);
         } catch (BindException e) {
             if (batching != null) {
                 batching.close();
+            }
+            if (reranker != null) {
+                reranker.close();
             }
             throw new IllegalArgumentException("cannot listen on --host " + host + " --port " + port + ": " + e.getMessage()
                     + " (--port 0 picks a free port; --host must be an address of this machine)", e);
@@ -168,6 +242,12 @@ final class ServeCommand implements Callable<Integer> {
             o.println(String.format("  %-" + w + "s  %s  (model %s)%s", b.name(), b.baseUrl(), b.model(),
                     r.models().contains(b.name()) ? "" : "  [by name only: not a router model]"));
         }
+        if (reranker != null) {
+            o.println("rerank mode: " + rule.describe() + " generate per routed request; the reward source ("
+                    + scorer.identity() + ") keeps the best answer, within " + rewardTimeout + " s; streams go to one model");
+        } else if (costWeight != null) {
+            o.println("cost weight " + costWeight + ": argmax of the router's estimate - " + costWeight + " * cost");
+        }
         o.println("endpoints: POST /v1/chat/completions, GET /v1/models, POST /route, GET /health, GET /metrics");
         o.println("Ctrl-C stops, after the requests in flight finish (up to " + shutdownGrace + " s)");
         o.flush();
@@ -177,6 +257,9 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             if (batching != null) {
                 batching.close();
+            }
+            if (reranker != null) {
+                reranker.close();
             }
         };
         // On SIGINT/SIGTERM the JVM runs this hook and halts when it returns, so it reports the stop itself.

@@ -90,4 +90,106 @@ public final class ThresholdCalibration {
         }
         return s / estimates.size();
     }
+
+    /**
+     * The {@link RerankRule} of the given family and largest set whose mean number of generations on these queries is
+     * the largest that stays within {@code budget}: the threshold is a midpoint between two confidences seen on the
+     * queries (at most {@link #MAX_RERANK_THRESHOLDS} quantiles of them), or beyond all of them. With
+     * {@link RerankRule.Rule#FIXED} the set is {@code min(maxK, floor(budget))}.
+     *
+     * @param budget mean generations per query, at least 1
+     */
+    public static RerankRule rerankForGenerations(List<Estimate> estimates, RerankRule.Rule rule, int maxK, double budget) {
+        if (!(budget >= 1)) {
+            throw new IllegalArgumentException("--generations must be at least 1 generation per query, got " + budget);
+        }
+        if (estimates.isEmpty()) {
+            throw new IllegalArgumentException("calibration needs at least one query");
+        }
+        if (maxK < 1) {
+            throw new IllegalArgumentException("--max-k must be at least 1, got " + maxK);
+        }
+        int n = estimates.get(0).models().size();
+        int cap = Math.min(maxK, n);
+        if (rule == RerankRule.Rule.FIXED) {
+            return RerankRule.fixed((int) Math.max(1, Math.min(cap, Math.floor(budget + 1e-9))));
+        }
+        double[][] sorted = new double[estimates.size()][];
+        java.util.TreeSet<Double> seen = new java.util.TreeSet<>();
+        for (int i = 0; i < sorted.length; i++) {
+            Estimate e = estimates.get(i);
+            sorted[i] = RerankRule.sortedWeights(e, RerankRule.order(e.values()));
+            double[] w = sorted[i];
+            switch (rule) {
+                case TOP1 -> seen.add(w[0]);
+                case MARGIN -> seen.add(w.length < 2 ? Double.POSITIVE_INFINITY : w[0] - w[1]);
+                case ENTROPY -> seen.add(dev.zooterj.core.label.ProbabilityVectors.entropy(w));
+                case MASS -> {
+                    double sum = 0;
+                    for (int k = 0; k < Math.min(cap, w.length); k++) {
+                        sum += w[k];
+                        seen.add(sum);
+                    }
+                }
+                case RATIO -> {
+                    for (int k = 1; k < Math.min(cap, w.length); k++) {
+                        seen.add(w[0] == 0 ? 1 : w[k] / w[0]);
+                    }
+                }
+                default -> throw new IllegalStateException(rule.toString());
+            }
+        }
+        seen.remove(Double.POSITIVE_INFINITY);
+        double[] values = seen.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).toArray();
+        if (values.length > MAX_RERANK_THRESHOLDS) {
+            double[] q = new double[MAX_RERANK_THRESHOLDS];
+            for (int j = 0; j < q.length; j++) {
+                q[j] = values[(int) Math.round((double) j * (values.length - 1) / (q.length - 1))];
+            }
+            values = q;
+        }
+        List<Double> thresholds = new java.util.ArrayList<>();
+        double lo = values.length == 0 ? 0 : values[0];
+        double hi = values.length == 0 ? 0 : values[values.length - 1];
+        thresholds.add(lo - 1);
+        thresholds.add(hi + 1);
+        for (int j = 1; j < values.length; j++) {
+            thresholds.add((values[j - 1] + values[j]) / 2);
+        }
+        RerankRule best = null;
+        double bestMean = -1;
+        for (double t : thresholds) {
+            RerankRule r = new RerankRule(rule, t, cap);
+            double mean = meanGenerations(sorted, r);
+            if (mean <= budget + 1e-12 && mean > bestMean) {
+                best = r;
+                bestMean = mean;
+            }
+        }
+        if (best == null) {   // cannot happen: every family yields one generation per query at one end
+            throw new IllegalStateException("no " + rule + " threshold keeps within " + budget + " generations per query");
+        }
+        return best;
+    }
+
+    /** Mean generations per query of a rule on these estimates. */
+    public static double meanGenerations(List<Estimate> estimates, RerankRule rule) {
+        double[][] sorted = new double[estimates.size()][];
+        for (int i = 0; i < sorted.length; i++) {
+            Estimate e = estimates.get(i);
+            sorted[i] = RerankRule.sortedWeights(e, RerankRule.order(e.values()));
+        }
+        return meanGenerations(sorted, rule);
+    }
+
+    private static double meanGenerations(double[][] sorted, RerankRule rule) {
+        long sum = 0;
+        for (double[] w : sorted) {
+            sum += rule.k(w);
+        }
+        return (double) sum / sorted.length;
+    }
+
+    /** Candidate thresholds of {@link #rerankForGenerations}: midpoints between at most this many quantiles. */
+    static final int MAX_RERANK_THRESHOLDS = 400;
 }

@@ -65,4 +65,51 @@ class ThresholdCalibrationTest {
         double bias = ThresholdCalibration.biasForShare(es, 1, share);
         assertEquals(Math.round(share * 37) / 37.0, ThresholdCalibration.share(es, 1, bias), 1e-12);
     }
+
+    static List<Estimate> threeWay(long seed, int n) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<String> models = List.of("x", "y", "z");
+        List<Estimate> es = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double a = rng.nextDouble();
+            double b = rng.nextDouble();
+            double c = rng.nextDouble();
+            double s = a + b + c;
+            es.add(Estimate.distribution(models, new double[] {a / s, b / s, c / s}));
+        }
+        return es;
+    }
+
+    @Test
+    void aMarginRuleMeetsTheGenerationsBudgetByHand() {
+        // margins 0.6, 0.2, 0.0 (p1 - p2); top-3 when the margin is at most θ
+        List<String> m = List.of("x", "y", "z");
+        List<Estimate> es = List.of(Estimate.distribution(m, new double[] {0.8, 0.2, 0.0}),
+                Estimate.distribution(m, new double[] {0.5, 0.3, 0.2}), Estimate.distribution(m, new double[] {0.4, 0.4, 0.2}));
+        RerankRule r = ThresholdCalibration.rerankForGenerations(es, RerankRule.Rule.MARGIN, 3, 2.4);
+        assertEquals(RerankRule.Rule.MARGIN, r.rule());
+        assertEquals(0.4, r.threshold(), 1e-12, "two of three queries reranked (mean 7/3 <= 2.4; all three would be 3)");
+        assertEquals(7.0 / 3, ThresholdCalibration.meanGenerations(es, r), 1e-12);
+        assertEquals(1.0, ThresholdCalibration.meanGenerations(es,
+                ThresholdCalibration.rerankForGenerations(es, RerankRule.Rule.MARGIN, 3, 1.0)), 1e-12);
+        assertEquals(3.0, ThresholdCalibration.meanGenerations(es,
+                ThresholdCalibration.rerankForGenerations(es, RerankRule.Rule.MARGIN, 3, 3.0)), 1e-12);
+        assertEquals(RerankRule.fixed(2), ThresholdCalibration.rerankForGenerations(es, RerankRule.Rule.FIXED, 3, 2.7));
+        assertThrows(IllegalArgumentException.class, () -> ThresholdCalibration.rerankForGenerations(es, RerankRule.Rule.MARGIN, 3, 0.5));
+    }
+
+    @Property(tries = 60)
+    void everyRuleStaysWithinTheBudgetAndUsesIt(@ForAll @IntRange(min = 1, max = 10_000) int seed,
+                                               @ForAll @DoubleRange(min = 1, max = 3) double budget,
+                                               @ForAll RerankRule.Rule rule) {
+        List<Estimate> es = threeWay(seed, 41);
+        RerankRule r = ThresholdCalibration.rerankForGenerations(es, rule, 3, budget);
+        double mean = ThresholdCalibration.meanGenerations(es, r);
+        assertTrue(mean >= 1 && mean <= budget + 1e-12, rule + " " + r + ": " + mean + " > " + budget);
+        assertTrue(r.maxK() <= 3);
+        if (rule == RerankRule.Rule.TOP1 || rule == RerankRule.Rule.MARGIN) {
+            // each query is 1 or 3 generations: the rule reranks the most queries that fit, so one more would not
+            assertTrue(mean + 2.0 / es.size() > budget - 1e-12, rule + ": " + mean + " leaves room under " + budget);
+        }
+    }
 }

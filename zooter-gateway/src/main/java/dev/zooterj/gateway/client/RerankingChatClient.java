@@ -6,6 +6,7 @@ import dev.zooterj.core.routing.RoutingDecision;
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.collect.RewardScorer;
 import dev.zooterj.gateway.http.BackendClient;
+import dev.zooterj.gateway.http.BackendException;
 import dev.zooterj.gateway.http.Completion;
 
 import java.util.ArrayList;
@@ -39,9 +40,12 @@ public final class RerankingChatClient implements AutoCloseable {
      * @param failed      candidates that failed or timed out, with why
      * @param rewards     candidate → reward, for the answers that were scored
      * @param fellBack    true when no answer could be scored and the router's first answering choice was returned
+     * @param failures    the failed candidates' errors, in the router's order (a cut-off one as a TIMEOUT)
+     * @param scoreFailures answers the reward source failed to score (an error, a timeout or a non-finite reward)
      */
     public record Result(RoutingDecision decision, String winner, Completion completion, List<String> answered,
-                         Map<String, String> failed, Map<String, Double> rewards, boolean fellBack) {
+                         Map<String, String> failed, Map<String, Double> rewards, boolean fellBack,
+                         List<FallbackChain.Failure> failures, int scoreFailures) {
         public int generations() {
             return decision.generations();
         }
@@ -81,14 +85,28 @@ public final class RerankingChatClient implements AutoCloseable {
 
     /** Routes the query, generates with the decision's set, keeps the best-rewarded answer. */
     public Result complete(String query, ObjectNode body) throws AllBackendsFailedException, InterruptedException {
-        RoutingDecision d = router.route(query);
+        return complete(router.route(query), query, body);
+    }
+
+    /**
+     * Generates with the set of a decision already made (by this client's router, e.g. through
+     * {@link RoutingChatClient#route}), keeps the best-rewarded answer. The body is passed on as
+     * {@link BackendClient#relay} does: any chat completion with a {@code choices} array is an answer, and one without
+     * text content is scored as the empty answer.
+     *
+     * @throws AllBackendsFailedException every candidate of the set failed (in the set's order)
+     */
+    public Result complete(RoutingDecision d, String query, ObjectNode body) throws AllBackendsFailedException, InterruptedException {
         List<String> set = d.generate();
         Map<String, CompletableFuture<Completion>> running = new LinkedHashMap<>();
         for (String m : set) {
             Backend b = backends.get(m);
+            if (b == null) {
+                throw new IllegalArgumentException("the decision names '" + m + "', which has no backend; backends: " + backends.keySet());
+            }
             running.put(m, CompletableFuture.supplyAsync(() -> {
                 try {
-                    return http.complete(b, body.deepCopy());
+                    return http.relay(b, body);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new java.util.concurrent.CompletionException(e);
@@ -109,11 +127,12 @@ public final class RerankingChatClient implements AutoCloseable {
             } catch (TimeoutException t) {
                 e.getValue().cancel(true);
                 failed.put(e.getKey(), "timeout");
-                failures.add(new FallbackChain.Failure(e.getKey(), t));
+                failures.add(new FallbackChain.Failure(e.getKey(), new BackendException(e.getKey(),
+                        BackendException.Kind.TIMEOUT, -1, null, "no answer within " + b.timeout().toMillis()
+                        + " ms (cut off; the other candidates compete)", t)));
             } catch (ExecutionException x) {
                 Throwable cause = x.getCause();
-                failed.put(e.getKey(), cause instanceof dev.zooterj.gateway.http.BackendException be
-                        ? be.kind().name().toLowerCase(java.util.Locale.ROOT) : cause.getClass().getSimpleName());
+                failed.put(e.getKey(), cause instanceof BackendException be ? kind(be) : cause.getClass().getSimpleName());
                 failures.add(new FallbackChain.Failure(e.getKey(), cause instanceof Exception ex ? ex : new RuntimeException(cause)));
             }
         }
@@ -123,7 +142,7 @@ public final class RerankingChatClient implements AutoCloseable {
         List<String> answered = new ArrayList<>(answers.keySet());
         if (answers.size() == 1) {
             String only = answered.get(0);
-            return new Result(d, only, answers.get(only), answered, failed, Map.of(), false);
+            return new Result(d, only, answers.get(only), answered, failed, Map.of(), false, failures, 0);
         }
         Map<String, CompletableFuture<Double>> scoring = new LinkedHashMap<>();
         answers.forEach((m, c) -> scoring.put(m, CompletableFuture.supplyAsync(() -> {
@@ -137,6 +156,7 @@ public final class RerankingChatClient implements AutoCloseable {
             }
         }, pool)));
         Map<String, Double> rewards = new LinkedHashMap<>();
+        int scoreFailures = 0;
         long scoreStart = System.nanoTime();
         for (Map.Entry<String, CompletableFuture<Double>> e : scoring.entrySet()) {
             long left = scoreTimeout.toNanos() - (System.nanoTime() - scoreStart);
@@ -144,14 +164,17 @@ public final class RerankingChatClient implements AutoCloseable {
                 double v = e.getValue().get(Math.max(0, left), TimeUnit.NANOSECONDS);
                 if (Double.isFinite(v)) {
                     rewards.put(e.getKey(), v);
+                } else {
+                    scoreFailures++;
                 }
             } catch (TimeoutException | ExecutionException x) {
                 e.getValue().cancel(true);
+                scoreFailures++;
             }
         }
         if (rewards.isEmpty()) {
             String first = answered.get(0);   // the router's order: its first choice that answered
-            return new Result(d, first, answers.get(first), answered, failed, rewards, true);
+            return new Result(d, first, answers.get(first), answered, failed, rewards, true, failures, scoreFailures);
         }
         String best = null;
         for (String m : answered) {   // the router's order breaks ties
@@ -159,7 +182,23 @@ public final class RerankingChatClient implements AutoCloseable {
                 best = m;
             }
         }
-        return new Result(d, best, answers.get(best), answered, failed, rewards, false);
+        return new Result(d, best, answers.get(best), answered, failed, rewards, false, failures, scoreFailures);
+    }
+
+    /** {@code http_503}, {@code timeout}, ...: the kind of a backend failure as the gateway's metrics name it. */
+    static String kind(BackendException be) {
+        return be.kind() == BackendException.Kind.STATUS ? "http_" + be.status()
+                : be.kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** How long all scoring of one request may take. */
+    public java.time.Duration scoreTimeout() {
+        return scoreTimeout;
+    }
+
+    /** The router whose decisions name the sets. */
+    public Router router() {
+        return router;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.http.BackendClient;
 import dev.zooterj.gateway.http.BackendException;
 import dev.zooterj.gateway.http.Completion;
+import dev.zooterj.gateway.http.RawAnswer;
 
 import java.io.IOException;
 import java.util.Collections;
@@ -148,6 +149,17 @@ public final class RoutingChatClient {
                 (model, attempt) -> http.relay(backends.get(model), body), this::failed);
         events.answered(a.model(), a.attempts());
         return new RoutedCompletion(route, a.model(), a.value(), a.attempts(), a.failures());
+    }
+
+    /**
+     * {@link #complete(Route, ObjectNode)} for a caller that passes the answer on as the backend sent it (the gateway):
+     * the same tries and fallback, the answer checked but not parsed into a tree ({@link BackendClient#relayRaw}).
+     */
+    public RoutedRelay relay(Route route, ObjectNode body) throws AllBackendsFailedException, InterruptedException {
+        FallbackChain.Answer<RawAnswer> a = chain.run(route.ranking(),
+                (model, attempt) -> http.relayRaw(backends.get(model), body), this::failed);
+        events.answered(a.model(), a.attempts());
+        return new RoutedRelay(route, a.model(), a.value(), a.attempts(), a.failures());
     }
 
     /** Receives a streamed answer. */

@@ -119,6 +119,29 @@ public final class BackendClient {
         return complete(backend, body, false);
     }
 
+    /**
+     * Like {@link #relay}, for a caller that passes the answer on byte for byte but for its top-level {@code model}:
+     * the answer is checked in one streaming pass (a JSON object with a {@code choices} array, nothing after it) and
+     * never parsed into a tree. Fails as {@link #relay} does.
+     */
+    public RawAnswer relayRaw(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
+        ObjectNode req = body.deepCopy();
+        req.put("model", backend.model());
+        req.put("stream", false);
+        Semaphore s = acquire(backend);
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<byte[]> resp = send(backend, req,
+                    BoundedBodies.handler(backend.maxResponseBytes(), MAX_ERROR_BODY), "complete answer");
+            if (resp.statusCode() / 100 != 2) {
+                throw statusError(backend, resp.statusCode(), resp.headers(), resp.body());
+            }
+            return RawAnswer.scan(backend.name(), resp.statusCode(), resp.body(), System.nanoTime() - t0);
+        } finally {
+            s.release();
+        }
+    }
+
     private Completion complete(Backend backend, ObjectNode body, boolean requireContent)
             throws BackendException, InterruptedException {
         ObjectNode req = body.deepCopy();

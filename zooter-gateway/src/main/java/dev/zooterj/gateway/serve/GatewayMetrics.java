@@ -28,11 +28,23 @@ import java.util.function.IntSupplier;
  * zooter_fallbacks_total                         times a request moved on to the next model in the ranking
  * zooter_router_latency_seconds                  histogram of the router's time per routed request
  * zooter_in_flight                               chat and route requests being handled now
+ * zooter_generations_total                       backend generations started for chat requests: a rerank request's
+ *                                                whole set, a single-model request's tries (fallbacks included)
+ * zooter_generations_per_request                 histogram of the same per chat request (its _sum / _count is the
+ *                                                mean generations per request)
+ * zooter_rerank_requests_total{outcome}          rerank-mode requests by how the answer was chosen: reward (the best
+ *                                                reward won), fallback (no answer could be scored: the router's first
+ *                                                choice that answered), single (only one candidate answered)
+ * zooter_reward_errors_total                     answers the reward source failed to score (error, timeout, non-finite)
  * </pre>
  */
 public final class GatewayMetrics implements RoutingEvents {
     /** Router latency buckets, in seconds: a keyword router takes microseconds, MiniLM on a CPU ~10-50 ms. */
     static final double[] ROUTER_BUCKETS = {0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+    /** Generations per chat request: 1 for a routed answer, the set size in rerank mode. */
+    static final double[] GENERATION_BUCKETS = {1, 2, 3, 4, 6, 8, 12, 16};
+    /** How a rerank-mode answer was chosen. */
+    static final List<String> RERANK_OUTCOMES = List.of("reward", "fallback", "single");
 
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
@@ -40,12 +52,34 @@ public final class GatewayMetrics implements RoutingEvents {
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final LongAdder fallbacks = new LongAdder();
     private final Histogram routerLatency = new Histogram(ROUTER_BUCKETS);
+    private final LongAdder generations = new LongAdder();
+    private final Histogram generationsPerRequest = new Histogram(GENERATION_BUCKETS);
+    private final Map<String, LongAdder> rerankOutcomes = new ConcurrentHashMap<>();
+    private final LongAdder rewardErrors = new LongAdder();
     private final IntSupplier inFlight;
 
     GatewayMetrics(List<String> routerModels, List<String> backends, IntSupplier inFlight) {
         routerModels.forEach(m -> decisions.put(labels("model", m), new LongAdder()));
         backends.forEach(b -> answers.put(labels("backend", b), new LongAdder()));
+        RERANK_OUTCOMES.forEach(o -> rerankOutcomes.put(labels("outcome", o), new LongAdder()));
         this.inFlight = inFlight;
+    }
+
+    /** One chat request started {@code n} backend generations. */
+    void generations(int n) {
+        generations.add(n);
+        generationsPerRequest.observe(n);
+    }
+
+    /** One rerank-mode request chose its answer this way ({@link #RERANK_OUTCOMES}), after {@code rewardErrors} failed scorings. */
+    void reranked(String outcome, int rewardErrors) {
+        count(rerankOutcomes, labels("outcome", outcome));
+        this.rewardErrors.add(rewardErrors);
+    }
+
+    /** A rerank candidate failed, with the kind its metrics series carries ({@code http_503}, {@code timeout}, ...). */
+    void candidateFailed(String model, String kind) {
+        count(errors, labels("backend", model, "kind", kind));
     }
 
     /** One HTTP request answered. */
@@ -91,6 +125,13 @@ public final class GatewayMetrics implements RoutingEvents {
         routerLatency.render(sb, "zooter_router_latency_seconds");
         header(sb, "zooter_in_flight", "Chat and route requests being handled now.", "gauge");
         sb.append("zooter_in_flight ").append(inFlight.getAsInt()).append('\n');
+        header(sb, "zooter_generations_total", "Backend generations started for chat requests (a rerank set, or a request's tries).", "counter");
+        sb.append("zooter_generations_total ").append(generations.sum()).append('\n');
+        header(sb, "zooter_generations_per_request", "Backend generations per chat request.", "histogram");
+        generationsPerRequest.render(sb, "zooter_generations_per_request");
+        counter(sb, "zooter_rerank_requests_total", "Rerank-mode requests by how the answer was chosen (reward, fallback, single).", rerankOutcomes);
+        header(sb, "zooter_reward_errors_total", "Answers the reward source failed to score (error, timeout, non-finite).", "counter");
+        sb.append("zooter_reward_errors_total ").append(rewardErrors.sum()).append('\n');
         return sb.toString();
     }
 

@@ -12,8 +12,10 @@ import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.client.AllBackendsFailedException;
 import dev.zooterj.gateway.client.ChatBodies;
 import dev.zooterj.gateway.client.FallbackChain;
+import dev.zooterj.gateway.client.RerankingChatClient;
 import dev.zooterj.gateway.client.Route;
-import dev.zooterj.gateway.client.RoutedCompletion;
+import dev.zooterj.gateway.client.RoutedRelay;
+import dev.zooterj.gateway.http.RawAnswer;
 import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendException;
 import org.eclipse.jetty.http.HttpFields;
@@ -64,9 +66,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code POST /v1/chat/completions}, plain or {@code "stream": true}. {@code model} = the alias (default
  *   {@code zooter}, or no {@code model}): the router reads the first user turn and picks a backend; a backend's name
  *   calls that backend, without the router and without fallback; anything else is 404 listing the models. The body is
- *   forwarded as it is, with {@code model} set to the backend's own model id. The answer is the backend's, with
+ *   forwarded as it is, with {@code model} set to the backend's own model id. The answer is the backend's own bytes
+ *   (checked in one streaming pass, never parsed into a tree; see {@link RawAnswer}), with only its top-level
  *   {@code model} set to the backend's <em>name</em>, the id this gateway lists, so a client can pin the next turn to
- *   it. Headers: {@code X-Zooter-Model} (the backend that answered), {@code X-Zooter-Route} ({@code router} or
+ *   it. In rerank mode ({@link #start(RoutingChatClient, RerankingChatClient, GatewayConfig)}) a routed, non-streamed
+ *   request whose decision names several models is answered by the best-rewarded of them. Headers: {@code X-Zooter-Model} (the backend that answered), {@code X-Zooter-Route} ({@code router} or
  *   {@code explicit}), {@code X-Zooter-Attempts}; for a routed request also {@code X-Zooter-Router-Choice} (the
  *   router's pick, which differs from the model after a fallback), {@code X-Zooter-Probability} (the router's
  *   probability for the model that answered) and {@code X-Zooter-Router-Ms}.</li>
@@ -117,6 +121,8 @@ public final class GatewayServer implements AutoCloseable {
     private static final int TIMED_OUT = 2;
 
     private final RoutingChatClient client;
+    /** Rerank mode: generates with a decision's set and keeps the best-rewarded answer; null when off. */
+    private final RerankingChatClient reranker;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
     private final Server server;
@@ -136,11 +142,15 @@ public final class GatewayServer implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean draining;
 
-    private GatewayServer(RoutingChatClient client, GatewayConfig config) throws IOException {
+    private GatewayServer(RoutingChatClient client, RerankingChatClient reranker, GatewayConfig config) throws IOException {
         if (client.backend(config.alias()).isPresent()) {
             throw new IllegalArgumentException("the routing alias '" + config.alias()
                     + "' is also a backend's name; choose another alias");
         }
+        if (reranker != null && reranker.router() != client.router()) {
+            throw new IllegalArgumentException("the reranking client must share the routing client's router");
+        }
+        this.reranker = reranker;
         this.config = config;
         this.permits = new Semaphore(config.maxInFlight());
         this.metrics = new GatewayMetrics(client.router().models(), client.backends().stream().map(Backend::name).toList(),
@@ -208,7 +218,25 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Binds and starts serving; port 0 picks a free port. */
     public static GatewayServer start(RoutingChatClient client, GatewayConfig config) throws IOException {
-        return new GatewayServer(client, config);
+        return new GatewayServer(client, null, config);
+    }
+
+    /**
+     * Binds and starts serving in rerank mode: a routed, non-streamed request whose decision names a set of more than
+     * one model (a {@code RerankPolicy} router) is answered by {@code reranker}, which generates with the whole set in
+     * parallel and keeps the best-rewarded answer; everything else is served as by {@link #start(RoutingChatClient,
+     * GatewayConfig)}. Both clients must share one router.
+     *
+     * @param reranker null for plain routing
+     */
+    public static GatewayServer start(RoutingChatClient client, RerankingChatClient reranker, GatewayConfig config)
+            throws IOException {
+        return new GatewayServer(client, reranker, config);
+    }
+
+    /** Whether routed requests may generate with several models and keep the best-rewarded answer. */
+    public boolean reranking() {
+        return reranker != null;
     }
 
     /** The port bound (the real one when the configuration said 0). */
@@ -528,19 +556,108 @@ public final class GatewayServer implements AutoCloseable {
         }
         Route route = routeFor(body);
         if (stream != null && stream.asBoolean()) {
-            streamChat(ex, route, body);
+            streamChat(ex, route, body);  // a stream goes to one model (the router's first choice), even in rerank mode
             return;
         }
-        RoutedCompletion answer;
+        if (reranker != null && route.routed() && route.decision().generations() > 1) {
+            rerankChat(ex, route, body);
+            return;
+        }
+        RoutedRelay answer;
         try {
-            answer = client.complete(route, body);
+            answer = client.relay(route, body);
         } catch (AllBackendsFailedException e) {
+            metrics.generations(e.failures().size());
             throw upstreamError(e, route);
         }
-        ObjectNode raw = answer.completion().raw();
-        raw.put("model", answer.model());
+        metrics.generations(answer.attempts());
         decisionHeaders(ex, route, answer.model(), answer.attempts());
+        sendAnswer(ex, answer.answer(), answer.model());
+    }
+
+    /**
+     * A backend's answer, passed on as it sent it but for {@code model} (set to the backend's name), redacted: with no
+     * secret registered the bytes go out as they are; else the text is redacted as it stands, unless it holds a
+     * {@code \}{@code u} or {@code \/} escape that could spell a secret differently, in which case it is decoded
+     * (parsed), and redacted as written again (the path every answer took before; see {@link RawAnswer#escapes()}).
+     */
+    static byte[] answerBytes(RawAnswer a, String model) {
+        if (Redactor.global().size() == 0) {
+            return a.withModel(model);
+        }
+        if (a.escapes()) {
+            try {
+                ObjectNode tree = (ObjectNode) JSON.readTree(a.bytes());
+                tree.put("model", model);
+                return Redactor.redact(JSON.writeValueAsString(tree)).getBytes(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException("an answer checked as JSON did not parse", e);
+            }
+        }
+        byte[] b = a.withModel(model);
+        String text = new String(b, StandardCharsets.UTF_8);
+        String redacted = Redactor.redact(text);
+        return redacted.equals(text) ? b : redacted.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void sendAnswer(Exchange ex, RawAnswer a, String model) {
+        ex.send(200, "application/json", answerBytes(a, model));
+    }
+
+    /**
+     * Rerank mode: the decision's set answers in parallel (each cut off at its backend's timeout), the reward source
+     * scores the answers and the best one is returned. No answer scored (the reward source failed or timed out): the
+     * router's first choice that answered. Every candidate failed: the error a routed request gets when all its tries
+     * fail. Headers as for a routed answer, plus {@code X-Zooter-Generations}, {@code X-Zooter-Answered},
+     * {@code X-Zooter-Rewards} and {@code X-Zooter-Rerank} ({@code reward}, {@code fallback} or {@code single}).
+     */
+    private void rerankChat(Exchange ex, Route route, ObjectNode body) throws ApiError, InterruptedException {
+        String query = ChatBodies.firstUserText(body.get("messages")).orElseThrow();  // routeFor found one
+        RoutingDecision d = route.decision();
+        metrics.generations(d.generations());
+        RerankingChatClient.Result r;
+        try {
+            r = reranker.complete(d, query, body);
+        } catch (AllBackendsFailedException e) {
+            for (FallbackChain.Failure f : e.failures()) {
+                metrics.candidateFailed(f.model(), f.error() instanceof BackendException be ? kindOf(be) : "error");
+            }
+            throw upstreamError(e, route);
+        }
+        for (FallbackChain.Failure f : r.failures()) {
+            metrics.candidateFailed(f.model(), f.error() instanceof BackendException be ? kindOf(be) : "error");
+            LOG.info("rerank candidate {} failed: {}", f.model(), f.error().getMessage());
+        }
+        String outcome = r.fellBack() ? "fallback" : r.rewards().isEmpty() ? "single" : "reward";
+        if (r.fellBack()) {
+            LOG.warn("the reward source scored none of {} answers; returning the router's first choice that answered ({})",
+                    r.answered().size(), r.winner());
+        }
+        metrics.reranked(outcome, r.scoreFailures());
+        metrics.answered(r.winner(), d.generations());
+        ObjectNode raw = r.completion().raw();
+        raw.put("model", r.winner());
+        decisionHeaders(ex, route, r.winner(), d.generations());
+        HttpFields.Mutable h = ex.headers();
+        h.put("X-Zooter-Generations", Integer.toString(d.generations()));
+        h.put("X-Zooter-Answered", String.join(",", r.answered()));
+        if (!r.failed().isEmpty()) {
+            StringBuilder failed = new StringBuilder();
+            r.failed().forEach((m, k) -> failed.append(failed.length() == 0 ? "" : ",").append(m).append('=').append(k));
+            h.put("X-Zooter-Failed", failed.toString());
+        }
+        if (!r.rewards().isEmpty()) {
+            StringBuilder rewards = new StringBuilder();
+            r.rewards().forEach((m, v) -> rewards.append(rewards.length() == 0 ? "" : ",").append(m).append('=')
+                    .append(String.format(Locale.ROOT, "%.6g", v)));
+            h.put("X-Zooter-Rewards", rewards.toString());
+        }
+        h.put("X-Zooter-Rerank", outcome);
         sendJson(ex, 200, raw);
+    }
+
+    private static String kindOf(BackendException be) {
+        return be.kind() == BackendException.Kind.STATUS ? "http_" + be.status() : be.kind().name().toLowerCase(Locale.ROOT);
     }
 
     /** The alias (or no model) asks the router; a backend's name goes straight to it. */
@@ -568,8 +685,10 @@ public final class GatewayServer implements AutoCloseable {
         try {
             client.stream(route, body, relay);
         } catch (AllBackendsFailedException e) {
+            metrics.generations(e.failures().size());
             throw upstreamError(e, route);  // nothing was sent yet: a plain JSON error
         } catch (BackendException e) {
+            metrics.generations(relay.attempt);
             LOG.warn("stream from {} broke after it started: {}", e.backend(), e.getMessage());
             ObjectNode err = ApiError.upstream(false, "backend '" + e.backend() + "' failed mid-stream ("
                     + describe(e) + "); the answer is incomplete",
@@ -577,7 +696,11 @@ public final class GatewayServer implements AutoCloseable {
             ex.write(("data: " + Redactor.redact(JSON.writeValueAsString(err)) + "\n\n").getBytes(StandardCharsets.UTF_8));
             ex.finish(new byte[0]);
             return;
+        } catch (IOException e) {
+            metrics.generations(relay.attempt);
+            throw e;
         }
+        metrics.generations(relay.attempt);
         ex.finish(DONE);
     }
 
@@ -586,6 +709,8 @@ public final class GatewayServer implements AutoCloseable {
         private final Exchange ex;
         private final Route route;
         private String model;
+        /** The try that answers (its number counts the generations started), once committed. */
+        private volatile int attempt;
 
         SseRelay(Exchange ex, Route route) {
             this.ex = ex;
@@ -595,6 +720,7 @@ public final class GatewayServer implements AutoCloseable {
         @Override
         public void onCommit(String model, int attempt) {
             this.model = model;
+            this.attempt = attempt;
             ex.headers().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
             ex.headers().put(HttpHeader.CACHE_CONTROL, "no-cache");
             decisionHeaders(ex, route, model, attempt);
@@ -627,9 +753,21 @@ public final class GatewayServer implements AutoCloseable {
         h.put("X-Zooter-Attempts", Integer.toString(attempts));
         if (route.routed()) {
             h.put("X-Zooter-Router-Choice", route.decision().model());
-            h.put("X-Zooter-Probability", String.format(Locale.ROOT, "%.4f", route.probability(model)));
-            h.put("X-Zooter-Router-Ms", String.format(Locale.ROOT, "%.3f", route.routerNanos() / 1e6));
+            h.put("X-Zooter-Probability", fixed(route.probability(model), 4));
+            h.put("X-Zooter-Router-Ms", fixed(route.routerNanos() / 1e6, 3));
         }
+    }
+
+    /**
+     * {@code String.format(Locale.ROOT, "%.Nf", v)} at a fraction of its cost (it was a quarter of a worker's CPU per
+     * request): the shortest decimal of {@code v}, rounded half up, as the formatter does.
+     */
+    static String fixed(double v, int decimals) {
+        if (!Double.isFinite(v)) {
+            return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        }
+        String s = java.math.BigDecimal.valueOf(v).setScale(decimals, java.math.RoundingMode.HALF_UP).toPlainString();
+        return v < 0 && s.matches("0\\.0*") ? "-" + s : s;
     }
 
     /**

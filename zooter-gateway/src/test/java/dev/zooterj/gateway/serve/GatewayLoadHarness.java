@@ -55,7 +55,8 @@ public final class GatewayLoadHarness {
             "Write a haiku about autumn rain in the city",
             "What is the derivative of x squared times the sine of x?");
 
-    private record Run(String label, int requests, double seconds, long[] latencyNanos) {
+    private record Run(String label, int requests, double seconds, long[] latencyNanos, long cpuNanos,
+                       java.util.Map<String, Long> cpuByThreads) {
         double throughput() {
             return requests / seconds;
         }
@@ -128,8 +129,17 @@ public final class GatewayLoadHarness {
         Run a = load(http, direct, model, n, concurrency, "direct to stub");
         Run b = load(http, routed, "zooter", n, concurrency, "through gateway");
         for (Run r : List.of(a, b)) {
-            System.out.printf(Locale.ROOT, "  %-16s %8.0f req/s   p50 %7.2f ms   p99 %7.2f ms%n", r.label(),
-                    r.throughput(), r.percentileMs(0.50), r.percentileMs(0.99));
+            System.out.printf(Locale.ROOT, "  %-16s %8.0f req/s   p50 %7.2f ms   p99 %7.2f ms   CPU %5.0f us/request%n", r.label(),
+                    r.throughput(), r.percentileMs(0.50), r.percentileMs(0.99), r.cpuNanos() / 1e3 / r.requests());
+        }
+        if (CPU_DETAIL) {
+            for (Run r : List.of(a, b)) {
+                StringBuilder sb = new StringBuilder();
+                r.cpuByThreads().entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                        .filter(e -> e.getValue() > 0).forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.0f",
+                                e.getKey(), e.getValue() / 1e3 / r.requests())));
+                System.out.printf(Locale.ROOT, "    %s, thread CPU us/request by thread group:%s%n", r.label(), sb);
+            }
         }
         System.out.printf(Locale.ROOT, "  %-16s %8s          p50 %+7.2f ms   p99 %+7.2f ms   (throughput x%.2f)%n",
                 "gateway overhead", "", b.percentileMs(0.50) - a.percentileMs(0.50),
@@ -149,6 +159,40 @@ public final class GatewayLoadHarness {
         return (Router) loaded.getClass().getMethod("router").invoke(loaded);
     }
 
+    /** {@code -Dbench.cpuDetail=true}: also print the CPU per request of each group of threads (load, stub, gateway...). */
+    private static final boolean CPU_DETAIL = Boolean.getBoolean("bench.cpuDetail");
+
+    /** CPU time of this whole process (every thread, the JIT and GC included), in ns. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time of the live threads, summed by thread name with digits dropped ("stub-stub", "zooter-gateway-N"). */
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        if (!CPU_DETAIL) {
+            return out;
+        }
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long c = mx.getThreadCpuTime(t.getThreadId());
+            if (c > 0) {
+                out.merge(t.getThreadName().replaceAll("\\d+", "N"), c, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static java.util.Map<String, Long> minus(java.util.Map<String, Long> after, java.util.Map<String, Long> before) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        after.forEach((k, v) -> out.put(k, v - before.getOrDefault(k, 0L)));
+        return out;
+    }
+
     /** Sends {@code n} requests, {@code concurrency} at a time; checks every answer; returns the latencies. */
     private static Run load(HttpClient http, URI uri, String model, int n, int concurrency, String label)
             throws Exception {
@@ -156,6 +200,8 @@ public final class GatewayLoadHarness {
         long[] latency = new long[n];
         try {
             List<Future<?>> futures = new ArrayList<>(n);
+            java.util.Map<String, Long> threads0 = threadCpu();
+            long cpu0 = processCpu();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 int k = i;
@@ -177,7 +223,8 @@ public final class GatewayLoadHarness {
             for (Future<?> f : futures) {
                 f.get();
             }
-            return new Run(label, n, (System.nanoTime() - t0) / 1e9, latency);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Run(label, n, seconds, latency, processCpu() - cpu0, minus(threadCpu(), threads0));
         } finally {
             pool.shutdownNow();
         }

@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: at 1 query × 16-128 tokens the ND4J path spends most of its time in per-call overhead (each native call
  * costs 10-100 µs) and in OpenBLAS kernels that reach 33-45 GFLOP/s at these shapes. Here the whole forward pass
- * runs on Java arrays with no native call: the projections are {@link Sgemm} (126-134 GFLOP/s on this machine's
+ * runs on Java arrays with no native call: the projections are {@link VectorKernels} (126-134 GFLOP/s on this machine's
  * AVX-512 core, 8-lane vectors on AVX2 CPUs), the element-wise steps are loops the JIT vectorises, and attention
  * runs per text with no padding at all (the batch is packed as in {@link PackedBatch}).
  *
@@ -32,9 +32,9 @@ final class VectorBertInference {
     private final float[] embeddingsBias;
     private final LayerWeights[] layers;
 
-    private record LayerWeights(Sgemm.Packed qkv, float[] qkvBias, Sgemm.Packed out, float[] outBias,
-                                float[] attentionGain, float[] attentionBias, Sgemm.Packed up, float[] upBias,
-                                Sgemm.Packed down, float[] downBias, float[] ffnGain, float[] ffnBias) {
+    private record LayerWeights(VectorKernels.Packed qkv, float[] qkvBias, VectorKernels.Packed out, float[] outBias,
+                                float[] attentionGain, float[] attentionBias, VectorKernels.Packed up, float[] upBias,
+                                VectorKernels.Packed down, float[] downBias, float[] ffnGain, float[] ffnBias) {
     }
 
     VectorBertInference(BertConfig config, Map<String, INDArray> weights) {
@@ -100,16 +100,16 @@ final class VectorBertInference {
                        Attention attention) {
         int h = config.hidden();
         int inter = config.intermediate();
-        Sgemm.multiply(n, x, 0, h, w.qkv(), w.qkvBias(), qkv, 0, 3 * h);
+        VectorKernels.multiply(n, x, 0, h, w.qkv(), w.qkvBias(), qkv, 0, 3 * h);
         attention.apply(qkv, context);
-        Sgemm.multiply(n, context, 0, h, w.out(), w.outBias(), sum, 0, h);
+        VectorKernels.multiply(n, context, 0, h, w.out(), w.outBias(), sum, 0, h);
         layerNorm(sum, x, n, w.attentionGain(), w.attentionBias(), x);
-        Sgemm.multiply(n, x, 0, h, w.up(), w.upBias(), up, 0, inter);
+        VectorKernels.multiply(n, x, 0, h, w.up(), w.upBias(), up, 0, inter);
         int size = n * inter;
         for (int i = 0; i < size; i++) {   // a flat loop of its own: the JIT vectorises it
             up[i] = FusedOps.gelu(up[i]);
         }
-        Sgemm.multiply(n, up, 0, inter, w.down(), w.downBias(), sum, 0, h);
+        VectorKernels.multiply(n, up, 0, inter, w.down(), w.downBias(), sum, 0, h);
         layerNorm(sum, x, n, w.ffnGain(), w.ffnBias(), x);
     }
 
@@ -154,11 +154,11 @@ final class VectorBertInference {
                             keysT[d * tp + u] = qkv[row + d];
                         }
                     }
-                    Sgemm.multiply(t, tp, hd, qkv, q, stride, keysT, 0, tp, null, 0, scores, 0, tp);
+                    VectorKernels.multiply(t, tp, hd, qkv, q, stride, keysT, 0, tp, null, 0, scores, 0, tp);
                     for (int u = 0; u < t; u++) {
-                        Sgemm.softmax(scores, u * tp, t, scale);
+                        VectorKernels.softmax(scores, u * tp, t, scale);
                     }
-                    Sgemm.multiply(t, hd, t, scores, 0, tp, qkv, value, stride, null, 0,
+                    VectorKernels.multiply(t, hd, t, scores, 0, tp, qkv, value, stride, null, 0,
                             context, start * h + head * hd, h);
                 }
             }
@@ -167,29 +167,7 @@ final class VectorBertInference {
 
     /** out[r] = LN(s[r] + residual[r]) · gain + beta over each row of H; s is overwritten; out may be residual. */
     private void layerNorm(float[] s, float[] residual, int n, float[] gain, float[] beta, float[] out) {
-        int h = config.hidden();
-        double eps = config.layerNormEps();
-        for (int off = 0; off < n * h; off += h) {
-            if (residual != null) {
-                for (int c = 0; c < h; c++) {
-                    s[off + c] += residual[off + c];
-                }
-            }
-            double total = 0;
-            for (int c = 0; c < h; c++) {
-                total += s[off + c];
-            }
-            float mean = (float) (total / h);
-            double squares = 0;
-            for (int c = 0; c < h; c++) {
-                float d = s[off + c] - mean;
-                squares += d * d;
-            }
-            float inv = (float) (1 / Math.sqrt(squares / h + eps));
-            for (int c = 0; c < h; c++) {
-                out[off + c] = (s[off + c] - mean) * inv * gain[c] + beta[c];
-            }
-        }
+        VectorKernels.layerNorm(s, residual, n, config.hidden(), gain, beta, config.layerNormEps(), out);
     }
 
     /** Each text's mean (or first) row, in the caller's order; a text without tokens gets zeros. */
@@ -221,12 +199,12 @@ final class VectorBertInference {
     }
 
     private static int roundUp(int n) {
-        return (n + Sgemm.L - 1) / Sgemm.L * Sgemm.L;
+        return (n + VectorKernels.L - 1) / VectorKernels.L * VectorKernels.L;
     }
 
-    /** A weight matrix [in, out], packed for {@link Sgemm}. */
-    private static Sgemm.Packed pack(INDArray w) {
-        return Sgemm.pack(copy(w), (int) w.size(0), (int) w.size(1));
+    /** A weight matrix [in, out], packed for {@link VectorKernels}. */
+    private static VectorKernels.Packed pack(INDArray w) {
+        return VectorKernels.pack(copy(w), (int) w.size(0), (int) w.size(1));
     }
 
     /** The values of an array in 'c' order, copied. */

@@ -5,25 +5,27 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision matrix products on Java arrays with the JDK's Vector API ({@code jdk.incubator.vector}), for the
- * encoder's inference path ({@link VectorBertInference}). Only touch this class after
- * {@link VectorSupport#available()} said yes: loading it without the module fails.
+ * Single-precision kernels on Java arrays with the JDK's Vector API ({@code jdk.incubator.vector}) for the encoder's
+ * inference path ({@link VectorBertInference}): matrix products, softmax and layer norm. Only touch this class after
+ * {@link VectorSupport#available()} said yes: loading it without the module fails. Vectors are the CPU's preferred
+ * width (16 floats with AVX-512, 8 with AVX2).
  *
- * <p>The kernel keeps a 4 × 3-vector block of C in registers (12 accumulators: fits the 16 registers of AVX2 as
- * well as AVX-512's 32) and walks k, broadcasting one element of A per row and loading three vectors of B's row k.
- * Column blocks are the outer loop, so one block of B (k × 3 vectors) is read from memory once and reused from cache
- * for every row block. B is used in its natural [k, n] row-major layout (BERT stores weights [in, out]), so no
- * packing is needed. Measured on this machine's AVX-512 core: 126-134 GFLOP/s for the four projection matmuls of a
- * MiniLM layer at 16-64 rows, against 33-45 GFLOP/s for ND4J's OpenBLAS call (see docs/results/encoder).
+ * <p>The matmul kernel keeps a 4 × 3-vector block of C in registers (12 accumulators: fits the 16 registers of AVX2
+ * as well as AVX-512's 32) and walks k, broadcasting one element of A per row and loading three vectors of B's row
+ * k. Column blocks are the outer loop, so one block of B (k × 3 vectors) is read from memory once and reused from
+ * cache for every row block. Weights are {@link #pack packed} once so that this block is contiguous. Measured on
+ * this machine's AVX-512 core (one thread): 126-134 GFLOP/s for the four projection matmuls of a MiniLM layer at
+ * 16-64 rows with B unpacked and in cache; in the whole forward pass, with 42 MB of weights streamed from memory,
+ * 78 GFLOP/s unpacked and 133 GFLOP/s packed (docs/results/encoder).
  *
  * <p>Sums run in a different order than a BLAS, so results differ from ND4J's in the last bits (~1e-6 relative).
  */
-final class Sgemm {
+final class VectorKernels {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private Sgemm() {
+    private VectorKernels() {
     }
 
     /**
@@ -103,9 +105,28 @@ final class Sgemm {
 
     /** C = A·B (+ bias) as {@link #multiply(int, int, int, float[], int, int, float[], int, int, float[], int, float[], int, int)}, B packed. */
     static void multiply(int m, float[] a, int aOff, int lda, Packed b, float[] bias, float[] c, int cOff, int ldc) {
+        int half = b.panels / 2;
+        if (half > 0 && (long) m * b.n * b.k >= SPLIT_MACS && HelperThread.enabled()) {
+            HelperThread.both(() -> panels(m, a, aOff, lda, b, bias, c, cOff, ldc, 0, half),
+                    () -> panels(m, a, aOff, lda, b, bias, c, cOff, ldc, half, b.panels));
+        } else {
+            panels(m, a, aOff, lda, b, bias, c, cOff, ldc, 0, b.panels);
+        }
+        int done = b.panels * 3 * L;
+        if (done < b.n) {
+            multiply(m, b.n - done, b.k, a, aOff, lda, b.rest, done, b.n, bias, done, c, cOff + done, ldc);
+        }
+    }
+
+    /** Multiply-adds below this many (about 8 µs of work) run on one thread: splitting would cost more. */
+    private static final long SPLIT_MACS = 1L << 20;
+
+    /** Panels [from, to) of a packed product. */
+    private static void panels(int m, float[] a, int aOff, int lda, Packed b, float[] bias, float[] c, int cOff,
+                               int ldc, int from, int to) {
         int w = 3 * L;
         int k = b.k;
-        for (int p = 0; p < b.panels; p++) {
+        for (int p = from; p < to; p++) {
             int j = p * w;
             int bp = p * k * w;
             int i = 0;
@@ -115,10 +136,6 @@ final class Sgemm {
             for (; i < m; i++) {
                 block1x3(k, a, aOff + i * lda, b.data, bp, w, bias, j, c, cOff + i * ldc + j);
             }
-        }
-        int done = b.panels * w;
-        if (done < b.n) {
-            multiply(m, b.n - done, k, a, aOff, lda, b.rest, done, b.n, bias, done, c, cOff + done, ldc);
         }
     }
 
@@ -257,6 +274,54 @@ final class Sgemm {
         }
         for (; i < n; i++) {
             v[off + i] *= inv;
+        }
+    }
+
+    /**
+     * out[r] = LayerNorm(s[r] + residual[r]) · gain + beta over each of the n rows of width h (row-major, from 0);
+     * s is overwritten with s + residual; {@code residual} may be null; out may be residual (not s).
+     */
+    static void layerNorm(float[] s, float[] residual, int n, int h, float[] gain, float[] beta, double eps,
+                          float[] out) {
+        int whole = h - h % L;
+        for (int off = 0; off < n * h; off += h) {
+            FloatVector sums = FloatVector.zero(S);
+            int c = 0;
+            for (; c < whole; c += L) {
+                FloatVector v = FloatVector.fromArray(S, s, off + c);
+                if (residual != null) {
+                    v = v.add(FloatVector.fromArray(S, residual, off + c));
+                    v.intoArray(s, off + c);
+                }
+                sums = sums.add(v);
+            }
+            double total = sums.reduceLanes(VectorOperators.ADD);
+            for (; c < h; c++) {
+                if (residual != null) {
+                    s[off + c] += residual[off + c];
+                }
+                total += s[off + c];
+            }
+            float mean = (float) (total / h);
+            FloatVector squares = FloatVector.zero(S);
+            for (c = 0; c < whole; c += L) {
+                FloatVector d = FloatVector.fromArray(S, s, off + c).sub(mean);
+                squares = d.fma(d, squares);
+            }
+            double variance = squares.reduceLanes(VectorOperators.ADD);
+            for (; c < h; c++) {
+                float d = s[off + c] - mean;
+                variance += d * d;
+            }
+            float inv = (float) (1 / Math.sqrt(variance / h + eps));
+            for (c = 0; c < whole; c += L) {
+                FloatVector.fromArray(S, s, off + c).sub(mean).mul(inv)
+                        .fma(FloatVector.fromArray(S, gain, c), FloatVector.fromArray(S, beta, c))
+                        .intoArray(out, off + c);
+            }
+            for (; c < h; c++) {
+                out[off + c] = (s[off + c] - mean) * inv * gain[c] + beta[c];
+            }
         }
     }
 }

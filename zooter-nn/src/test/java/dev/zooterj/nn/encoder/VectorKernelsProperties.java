@@ -1,6 +1,8 @@
 package dev.zooterj.nn.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
@@ -70,6 +72,25 @@ class VectorKernelsProperties {
         for (int i = 0; i < plain.length; i++) {
             assertEquals(plain[i], packed[i], 1e-6 * (k + 1), "element " + i);
         }
+    }
+
+    @Property(tries = 15)
+    void largeProductsSplitAcrossTwoThreadsMatchTheSingleThreadedKernel(@ForAll @IntRange(min = 33, max = 90) int m,
+                                                                       @ForAll @IntRange(min = 6, max = 20) int panels,
+                                                                       @ForAll @IntRange(min = 0, max = 20) int extra,
+                                                                       @ForAll long seed) {
+        int n = panels * 3 * VectorKernels.L + extra;   // extra: columns past the last whole panel
+        int k = 200;
+        Random random = new Random(seed);
+        float[] a = randoms(random, m * k);
+        float[] b = randoms(random, k * n);
+        float[] bias = randoms(random, n);
+        assertTrue((long) m * n * k >= 1L << 20, "large enough to be split");
+        float[] plain = new float[m * n];
+        float[] split = new float[m * n];
+        VectorKernels.multiply(m, n, k, a, 0, k, b, 0, n, bias, 0, plain, 0, n);
+        VectorKernels.multiply(m, a, 0, k, VectorKernels.pack(b, k, n), bias, split, 0, n);
+        assertArrayEquals(plain, split, 0f);   // the same kernel on the same columns: identical sums
     }
 
     @Property(tries = 200)

@@ -21,6 +21,7 @@ final class HelperThread {
     /** Threads per forward pass: 1 turns the helper off. */
     static final String PROPERTY = "zooterj.encoder.threads";
     private static final long SPIN_MICROS = 200;
+    private static final int YIELD_AFTER_SPINS = 10_000;   // about 0.1 ms of spinning
     private static final HelperThread INSTANCE = threads() > 1 ? new HelperThread() : null;
 
     private final AtomicBoolean claimed = new AtomicBoolean();         // one caller at a time
@@ -76,8 +77,12 @@ final class HelperThread {
                 notStarted.run();
                 return;
             }
-            while (!h.done) {
-                Thread.onSpinWait();
+            for (int spins = 0; !h.done; spins++) {
+                if (spins < YIELD_AFTER_SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();   // the helper was descheduled mid-job: let it (or another process) run
+                }
             }
             Throwable t = h.failure;
             if (t instanceof RuntimeException r) {

@@ -114,8 +114,22 @@ public final class BertEncoder implements TextEncoder {
      * {@link #addTo} call this; call it yourself before writing into {@link #weights()} any other way.
      */
     public void weightsChanging() {
-        live = true;
-        fast = null;
+        synchronized (fastLock) {
+            live = true;
+            fast = null;
+        }
+    }
+
+    /**
+     * Declares the weights final again, e.g. when training has ended: the next {@link #encode} copies them afresh
+     * and runs the Vector API path. A trainer calls this once it no longer updates the arrays; training again through
+     * {@link #graph} or {@link #addTo} switches back to the live arrays.
+     */
+    public void weightsSettled() {
+        synchronized (fastLock) {
+            live = false;
+            fast = null;
+        }
     }
 
     /** The Vector API path, built at the first call; null when unavailable or the weights are live. */

@@ -71,28 +71,36 @@ final class HelperThread {
             h.failure = null;
             h.pending.set(second);
             LockSupport.unpark(h.thread);
-            first.run();
+            Throwable failed = null;
+            try {
+                first.run();
+            } catch (Throwable t) {
+                failed = t;
+            }
             Runnable notStarted = h.pending.getAndSet(null);
-            if (notStarted != null) {
-                notStarted.run();
-                return;
-            }
-            for (int spins = 0; !h.done; spins++) {
-                if (spins < YIELD_AFTER_SPINS) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();   // the helper was descheduled mid-job: let it (or another process) run
+            if (notStarted == null) {
+                // the helper took it: wait until it is done, even after a failure, so that it never outlives the call
+                for (int spins = 0; !h.done; spins++) {
+                    if (spins < YIELD_AFTER_SPINS) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();   // the helper was descheduled mid-job: let it (or another process) run
+                    }
                 }
+                if (failed == null) {
+                    failed = h.failure;
+                }
+            } else if (failed == null) {
+                notStarted.run();
             }
-            Throwable t = h.failure;
-            if (t instanceof RuntimeException r) {
+            if (failed instanceof RuntimeException r) {
                 throw r;
             }
-            if (t instanceof Error e) {
+            if (failed instanceof Error e) {
                 throw e;
             }
-            if (t != null) {
-                throw new IllegalStateException(t);
+            if (failed != null) {
+                throw new IllegalStateException(failed);
             }
         } finally {
             h.claimed.set(false);

@@ -48,6 +48,22 @@ class HelperThreadTest {
     }
 
     @Test
+    void aCallThatFailsReturnsOnlyAfterTheHelpersHalfIsDone() {
+        for (int i = 0; i < 30; i++) {
+            java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+            assertThrows(IllegalStateException.class, () -> HelperThread.both(() -> {
+                throw new IllegalStateException("first");
+            }, () -> {
+                started.set(true);
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                finished.set(true);
+            }));
+            assertEquals(started.get(), finished.get(), "a started second half has finished when the call returns");
+        }
+    }
+
+    @Test
     void concurrentCallersEachGetTheirOwnResults() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

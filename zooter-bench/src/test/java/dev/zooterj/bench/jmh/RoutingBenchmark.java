@@ -26,10 +26,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Routing latency (one query) and throughput (batches of 32) of a MiniLM router, with the encoder run by
  * Zooter-J's ND4J path or by ONNX Runtime — same tokenizer, same head, same queries, in one run.
- * Run with scripts/bench-encoder.sh; compare {@code nd4j} against {@code ort} rows.
+ * Run with scripts/bench-encoder.sh; compare {@code nd4j} against {@code ort} rows. The forked JVM loads
+ * {@code jdk.incubator.vector}, so {@code nd4j} is the encoder's default path ({@code VectorBertInference}); append
+ * {@code -jvmArgsAppend -Dzooterj.encoder.vector=false} to time the ND4J-call path ({@code BertInference}) instead.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+@Fork(value = 1, jvmArgs = {"-Xmx4g", "--add-modules", "jdk.incubator.vector"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 10)
 public class RoutingBenchmark {

@@ -76,6 +76,21 @@ final class PackedBatch {
         return starts[k + 1] - starts[k];
     }
 
+    /** Original (caller's) index of the k-th packed text. */
+    int original(int k) {
+        return order[k];
+    }
+
+    /** Word id of packed row {@code row}. */
+    int tokenId(int row) {
+        return tokenIds[row];
+    }
+
+    /** Position of packed row {@code row} in its text's padded row. */
+    int position(int row) {
+        return positions[row];
+    }
+
     /** [N] INT word ids. */
     INDArray tokenIdArray() {
         return Nd4j.createFromArray(tokenIds);

@@ -92,6 +92,7 @@ public final class ZooterTrainer {
         List<ZooterRouter.Component> components;
         TrainableGraph graph;
         RoutingHead head;
+        BertEncoder trained = null;   // the encoder whose weights training changes (finetune, scratch)
         if (spec.mode() == TrainingMode.HEAD) {
             FrozenEncoder encoder = frozen != null && frozen.name().equals(spec.encoder()) ? frozen : FrozenEncoder.of(spec.encoder());
             head = RoutingHead.initialise(spec.head(), encoder.dimension(), data.models().size(), spec.training().seed());
@@ -120,10 +121,14 @@ public final class ZooterTrainer {
                     ? BertGraph.WordEmbeddings.TRAINABLE : BertGraph.WordEmbeddings.FROZEN;
             graph = new EncoderGraph(encoder, head, tokens, tokenizer.padId(), words);
             components = List.of(new ZooterRouter.Component(tokenizer, encoder, prefix));
+            trained = encoder;
         }
         String fingerprint = Hashing.sha256(datasetHash + "|" + data.models() + "|" + spec.describe());
         RouterTrainer.Result result = new RouterTrainer(graph, spec.training(), listener, checkpoints, fingerprint)
                 .train(y, trainRows, validationRows);
+        if (trained != null) {
+            trained.weightsSettled();   // training is over: encode() may copy the weights and use the fast path again
+        }
         ZooterRouter router = new ZooterRouter(data.models(), components, head, spec.maxTokens());
         return new TrainedRouter(router, spec, result, new TrainedRouter.Provenance(datasetName, datasetHash, data.size(),
                 train.size(), validation.size(), labels.tagStatistics().tagCount()));

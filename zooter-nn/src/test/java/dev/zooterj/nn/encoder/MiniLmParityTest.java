@@ -14,8 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * all-MiniLM-L6-v2 loaded from its ONNX file: both forward paths give ONNX Runtime's pooled embeddings, on 8 real
- * sentences of 9 to 48 tokens in one padded batch, and on a sentence alone (the path without padding).
+ * all-MiniLM-L6-v2 loaded from its ONNX file: all three forward paths (Vector API, ND4J calls, SameDiff graph) give
+ * ONNX Runtime's pooled embeddings, on 8 real sentences of 9 to 48 tokens in one padded batch, and on a sentence
+ * alone (the path without padding).
  */
 class MiniLmParityTest {
 
@@ -47,14 +48,26 @@ class MiniLmParityTest {
     }
 
     @Test
-    void theDirectPathMatchesOnnxRuntime() {
-        assertClose(expected, encoder.encode(batch.ids(), batch.mask()), "direct");
+    void theDefaultPathIsTheVectorPathAndMatchesOnnxRuntime() {
+        assertTrue(VectorSupport.available(), "tests must run with " + VectorSupport.JVM_OPTION);
+        INDArray byDefault = encoder.encode(batch.ids(), batch.mask());
+        assertClose(expected, byDefault, "encode()");
+        INDArray vector = new VectorBertInference(encoder.config(), encoder.weights())
+                .encode(batch.ids(), batch.mask(), Pooling.MEAN);
+        assertArrayEquals(vector.ravel().toFloatVector(), byDefault.ravel().toFloatVector(), 0f, "encode() is the vector path");
+    }
+
+    @Test
+    void theNd4jPathMatchesOnnxRuntime() {
+        assertClose(expected, new BertInference(encoder.config(), encoder.weights()).encode(batch.ids(), batch.mask()),
+                "nd4j");
     }
 
     @Test
     void theSameDiffGraphMatchesOnnxRuntime() {
+        BertEncoder sameWeights = BertEncoder.of(encoder.config(), encoder.weights());   // keeps `encoder` unchanged
         for (BertGraph.WordEmbeddings words : BertGraph.WordEmbeddings.values()) {
-            assertClose(expected, encoder.graph(words).encode(batch.ids(), batch.mask()), "graph " + words);
+            assertClose(expected, sameWeights.graph(words).encode(batch.ids(), batch.mask()), "graph " + words);
         }
     }
 
@@ -62,7 +75,11 @@ class MiniLmParityTest {
     void aSentenceAloneMatchesOnnxRuntime() {
         TestSentences.Batch one = TestSentences.pad(List.of(TestSentences.tokenize(
                 List.of("Which is heavier, a kilogram of feathers or a kilogram of steel? Explain.")).get(0)));
-        assertClose(onnxRuntime.encode(one.ids(), one.mask()), encoder.encode(one.ids(), one.mask()), "direct, alone");
+        float[][] reference = onnxRuntime.encode(one.ids(), one.mask());
+        assertClose(reference, new VectorBertInference(encoder.config(), encoder.weights())
+                .encode(one.ids(), one.mask(), Pooling.MEAN), "vector, alone");
+        assertClose(reference, new BertInference(encoder.config(), encoder.weights()).encode(one.ids(), one.mask()),
+                "nd4j, alone");
     }
 
     private static void assertClose(float[][] expected, INDArray actual, String what) {

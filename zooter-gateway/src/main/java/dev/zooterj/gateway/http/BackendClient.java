@@ -125,18 +125,28 @@ public final class BackendClient {
      * never parsed into a tree. Fails as {@link #relay} does.
      */
     public RawAnswer relayRaw(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
+        long t0 = System.nanoTime();
+        HttpResponse<byte[]> resp = sendComplete(backend, body);
+        return RawAnswer.scan(backend.name(), resp.statusCode(), resp.body(), System.nanoTime() - t0);
+    }
+
+    /**
+     * One non-streamed request with the backend's model, under its concurrency limit; the body handler completes only
+     * with the whole body, so the deadline covers it too, and it stops reading at maxResponseBytes. A non-2xx status
+     * is thrown as a {@link BackendException}.
+     */
+    private HttpResponse<byte[]> sendComplete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
         ObjectNode req = body.deepCopy();
         req.put("model", backend.model());
         req.put("stream", false);
         Semaphore s = acquire(backend);
-        long t0 = System.nanoTime();
         try {
             HttpResponse<byte[]> resp = send(backend, req,
                     BoundedBodies.handler(backend.maxResponseBytes(), MAX_ERROR_BODY), "complete answer");
             if (resp.statusCode() / 100 != 2) {
                 throw statusError(backend, resp.statusCode(), resp.headers(), resp.body());
             }
-            return RawAnswer.scan(backend.name(), resp.statusCode(), resp.body(), System.nanoTime() - t0);
+            return resp;
         } finally {
             s.release();
         }
@@ -144,34 +154,20 @@ public final class BackendClient {
 
     private Completion complete(Backend backend, ObjectNode body, boolean requireContent)
             throws BackendException, InterruptedException {
-        ObjectNode req = body.deepCopy();
-        req.put("model", backend.model());
-        req.put("stream", false);
-        Semaphore s = acquire(backend);
         long t0 = System.nanoTime();
-        try {
-            // The body handler completes only with the whole body, so the deadline covers it too; it stops reading at
-            // maxResponseBytes.
-            HttpResponse<byte[]> resp = send(backend, req,
-                    BoundedBodies.handler(backend.maxResponseBytes(), MAX_ERROR_BODY), "complete answer");
-            if (resp.statusCode() / 100 != 2) {
-                throw statusError(backend, resp.statusCode(), resp.headers(), resp.body());
-            }
-            ObjectNode tree = completionObject(backend, resp.statusCode(), resp.body());
-            JsonNode msg = tree.path("choices").path(0).path("message");
-            if (requireContent && !msg.path("content").isTextual()) {
-                throw new BackendException(backend.name(), BackendException.Kind.MALFORMED, resp.statusCode(), null,
-                        "answer has no choices[0].message.content", null);
-            }
-            JsonNode usage = tree.path("usage");
-            JsonNode finish = tree.path("choices").path(0).path("finish_reason");
-            return new Completion(msg.path("content").isTextual() ? msg.path("content").asText() : null,
-                    finish.isTextual() ? finish.asText() : null,
-                    usage.path("prompt_tokens").asLong(-1), usage.path("completion_tokens").asLong(-1),
-                    tree, System.nanoTime() - t0);
-        } finally {
-            s.release();
+        HttpResponse<byte[]> resp = sendComplete(backend, body);
+        ObjectNode tree = completionObject(backend, resp.statusCode(), resp.body());
+        JsonNode msg = tree.path("choices").path(0).path("message");
+        if (requireContent && !msg.path("content").isTextual()) {
+            throw new BackendException(backend.name(), BackendException.Kind.MALFORMED, resp.statusCode(), null,
+                    "answer has no choices[0].message.content", null);
         }
+        JsonNode usage = tree.path("usage");
+        JsonNode finish = tree.path("choices").path(0).path("finish_reason");
+        return new Completion(msg.path("content").isTextual() ? msg.path("content").asText() : null,
+                finish.isTextual() ? finish.asText() : null,
+                usage.path("prompt_tokens").asLong(-1), usage.path("completion_tokens").asLong(-1),
+                tree, System.nanoTime() - t0);
     }
 
     /** A 2xx body as a chat completion: a JSON object with a {@code choices} array, else MALFORMED. */

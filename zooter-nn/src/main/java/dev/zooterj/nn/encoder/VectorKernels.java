@@ -246,35 +246,45 @@ final class VectorKernels {
     }
 
     /**
-     * Softmax of {@code scale·v[off .. off + n)} in place: exp(scale·(v - max)) / sum. The exponentials of whole
-     * vectors use the Vector API's EXP (an intrinsic on x86), the rest {@link Math#exp}.
+     * Softmax of {@code scale·v[off .. off + n)} in place: exp(scale·(v - max)) / sum, with {@link Math#exp} and the sum in
+     * index order, so the result is the same bits in every JIT tier.
      */
     static void softmax(float[] v, int off, int n, float scale) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, v[off + i]);
         }
-        FloatVector sums = FloatVector.zero(S);
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector e = FloatVector.fromArray(S, v, off + i).sub(max).mul(scale).lanewise(VectorOperators.EXP);
-            e.intoArray(v, off + i);
-            sums = sums.add(e);
-        }
-        double sum = sums.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
+        // Math.exp per element, summed in index order: the Vector API's EXP and reduceLanes(ADD) give other last bits
+        // once C2 intrinsifies them than in the interpreter, so the same text embedded early and late in one JVM (or in
+        // two JVMs) would differ; Math.exp is the same in every tier.
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
             float e = (float) Math.exp((v[off + i] - max) * scale);
             v[off + i] = e;
             sum += e;
         }
         float inv = (float) (1 / sum);
-        i = 0;
+        int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector.fromArray(S, v, off + i).mul(inv).intoArray(v, off + i);
         }
         for (; i < n; i++) {
             v[off + i] *= inv;
         }
+    }
+
+    /**
+     * The lanes' sum in lane order. {@code reduceLanes(ADD)} leaves the order to the implementation, and the
+     * interpreter's and C2's orders differ, which would make an embedding depend on how warm the JVM is.
+     */
+    static double laneSum(FloatVector v) {
+        float[] lanes = new float[L];
+        v.intoArray(lanes, 0);
+        double s = 0;
+        for (float x : lanes) {
+            s += x;
+        }
+        return s;
     }
 
     /**
@@ -295,7 +305,7 @@ final class VectorKernels {
                 }
                 sums = sums.add(v);
             }
-            double total = sums.reduceLanes(VectorOperators.ADD);
+            double total = laneSum(sums);
             for (; c < h; c++) {
                 if (residual != null) {
                     s[off + c] += residual[off + c];
@@ -308,7 +318,7 @@ final class VectorKernels {
                 FloatVector d = FloatVector.fromArray(S, s, off + c).sub(mean);
                 squares = d.fma(d, squares);
             }
-            double variance = squares.reduceLanes(VectorOperators.ADD);
+            double variance = laneSum(squares);
             for (; c < h; c++) {
                 float d = s[off + c] - mean;
                 variance += d * d;

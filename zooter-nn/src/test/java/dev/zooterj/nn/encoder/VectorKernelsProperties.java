@@ -167,4 +167,40 @@ class VectorKernelsProperties {
         }
         return v;
     }
+
+    @Property
+    void softmaxAndLaneSumsAreTheScalarFormulaBitForBit(@ForAll @IntRange(min = 1, max = 70) int n, @ForAll long seed) {
+        // the same bits whatever the JIT has done: no Vector API EXP or reduceLanes, whose results vary by tier
+        java.util.Random rnd = new java.util.Random(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextGaussian() * 4;
+        }
+        float scale = 0.125f;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float x : v) {
+            max = Math.max(max, x);
+        }
+        float[] expected = new float[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            expected[i] = (float) Math.exp((v[i] - max) * scale);
+            sum += expected[i];
+        }
+        float inv = (float) (1 / sum);
+        for (int i = 0; i < n; i++) {
+            expected[i] *= inv;
+        }
+        float[] got = v.clone();
+        VectorKernels.softmax(got, 0, n, scale);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, got);
+        float[] lanes = new float[VectorKernels.L];
+        double seq = 0;
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = (float) rnd.nextGaussian();
+            seq += lanes[i];
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(seq,
+                VectorKernels.laneSum(jdk.incubator.vector.FloatVector.fromArray(VectorKernels.S, lanes, 0)), 0.0);
+    }
 }

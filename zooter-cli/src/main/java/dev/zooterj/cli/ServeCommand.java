@@ -15,6 +15,7 @@ import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendClient;
 import dev.zooterj.gateway.serve.GatewayConfig;
 import dev.zooterj.gateway.serve.GatewayServer;
+import dev.zooterj.nn.router.Calibration;
 import dev.zooterj.nn.router.KindContext;
 import dev.zooterj.nn.router.RouterKinds;
 import dev.zooterj.nn.router.ZooterRouter;

@@ -268,6 +268,7 @@ public final class BenchRunner {
         methods.add(EnsembleMethods.datasetOracle(test));
         methods.add(EnsembleMethods.rewardRanking());
         methods.add(EnsembleMethods.oracle());
+        methods.replaceAll(BenchRunner::memoised);   // the table, the bootstraps and the entropy bins read the same selections
         log.message("evaluating " + methods.size() + " methods on " + test.size() + " test queries");
         SuiteEvaluation evaluation = new SuiteEvaluation(test, suite.groupOfSubset());
         List<MethodResult> results = evaluation.evaluate(methods);
@@ -692,6 +693,37 @@ public final class BenchRunner {
     }
 
     /** One method over all folds: each test record is answered by the method of the fold that tests it. */
+    /**
+     * The method with each record's selection kept by id: the evaluation selects subset by subset, and the bootstrap
+     * intervals and the entropy analysis select the whole test set again; a learned router routes each query once.
+     */
+    static EnsembleMethod memoised(EnsembleMethod m) {
+        Map<String, Selection> kept = new HashMap<>();
+        return new EnsembleMethod() {
+            @Override
+            public String name() {
+                return m.name();
+            }
+
+            @Override
+            public Selection select(RewardRecord record) {
+                return selectAll(List.of(record)).get(0);
+            }
+
+            @Override
+            public synchronized List<Selection> selectAll(List<RewardRecord> records) {
+                List<RewardRecord> missing = records.stream().filter(r -> !kept.containsKey(r.id())).toList();
+                if (!missing.isEmpty()) {
+                    List<Selection> fresh = m.selectAll(missing);
+                    for (int i = 0; i < missing.size(); i++) {
+                        kept.put(missing.get(i).id(), fresh.get(i));
+                    }
+                }
+                return records.stream().map(r -> kept.get(r.id())).toList();
+            }
+        };
+    }
+
     private static EnsembleMethod folded(String name, List<BenchmarkSuite.Fold> folds, List<EnsembleMethod> byFold) {
         Map<String, Integer> foldOf = new HashMap<>();
         for (int f = 0; f < folds.size(); f++) {

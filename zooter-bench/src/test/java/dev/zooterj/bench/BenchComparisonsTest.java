@@ -111,4 +111,33 @@ class BenchComparisonsTest {
         assertTrue(iv.low() < iv.estimate() && iv.estimate() < iv.high(), iv.toString());
         assertTrue(iv.low() > -0.2 && iv.high() < 0.7, iv.toString());
     }
+
+    @Test
+    void aMemoisedMethodSelectsEachRecordOnceAndReturnsTheSameSelections() {
+        RewardDataset test = data();
+        int[] calls = {0};
+        EnsembleMethod counting = new EnsembleMethod() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public Selection select(RewardRecord r) {
+                calls[0]++;
+                double[] w = new double[3];
+                w[r.subset().equals("s3") ? 2 : 0] = 1;
+                return new Selection(w, false);
+            }
+        };
+        EnsembleMethod m = BenchRunner.memoised(counting);
+        List<Selection> bySubset = new ArrayList<>();
+        bySubset.addAll(m.selectAll(test.records().subList(0, 2)));
+        bySubset.addAll(m.selectAll(test.records().subList(2, 12)));
+        assertEquals(12, calls[0]);
+        List<Selection> all = m.selectAll(test.records());
+        assertEquals(12, calls[0], "the whole set again costs nothing");
+        assertEquals(bySubset, all);
+        assertEquals("counting", m.name());
+    }
 }

@@ -1,16 +1,11 @@
 package dev.zooterj.nn.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.RoutingMetric;
-import dev.zooterj.data.AtomicFiles;
 import dev.zooterj.data.Splits;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The default router: the best of several kinds on validation. A stratified share of the training rows is held out;
@@ -250,29 +244,8 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
 
         @Override
         public void save(Path dir) {
-            Path parent = dir.toAbsolutePath().getParent();
-            Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
-            try {
-                Files.createDirectories(tmp);
-                chosen.save(tmp.resolve(CHOSEN_DIR));
-                ObjectNode m = RouterStore.JSON.createObjectNode();
-                m.put("format", RouterStore.FORMAT);
-                m.put("kind", NAME);
-                m.put("chosen", chosen.kind());
-                chosen.router().models().forEach(m.putArray("models")::add);
-                m.setAll(EmbeddingRouterStore.settingsAndTuning(this));
-                ObjectNode p = m.putObject("provenance");
-                p.put("seed", settings.seed());
-                p.put("createdAt", java.time.Instant.now().toString());
-                p.put("zooterVersion", Versions.zooter());
-                EmbeddingRouterStore.inheritProvenance(p, tmp.resolve(CHOSEN_DIR));
-                AtomicFiles.writeString(tmp.resolve(RouterStore.MANIFEST), RouterStore.JSON.writeValueAsString(m));
-                RouterStore.replaceDirectory(tmp, dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot save router to " + dir + ": " + e.getMessage(), e);
-            } finally {
-                RouterStore.deleteQuietly(tmp);
-            }
+            EmbeddingRouterStore.saveComposite(dir, this, chosen.router().models(), Map.of(CHOSEN_DIR, chosen),
+                    m -> m.put("chosen", chosen.kind()));
         }
     }
 }

@@ -68,6 +68,40 @@ final class EmbeddingRouterStore {
     }
 
     /**
+     * Saves a router made of other routers ({@code auto}, {@code hierarchical}) atomically: each part into its own
+     * subdirectory of a temporary directory, then a manifest with the kind, models, settings and tuning, the fields
+     * {@code extra} adds, and a provenance whose data fields come from the first part; then the directory replaces
+     * {@code dir}.
+     */
+    static void saveComposite(Path dir, FittedRouter fitted, List<String> models, Map<String, FittedRouter> parts,
+                              java.util.function.Consumer<ObjectNode> extra) {
+        Path tmp = dir.toAbsolutePath().getParent().resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            for (Map.Entry<String, FittedRouter> part : parts.entrySet()) {
+                part.getValue().save(tmp.resolve(part.getKey()));
+            }
+            ObjectNode m = RouterStore.JSON.createObjectNode();
+            m.put("format", RouterStore.FORMAT);
+            m.put("kind", fitted.kind());
+            models.forEach(m.putArray("models")::add);
+            m.setAll(settingsAndTuning(fitted));
+            extra.accept(m);
+            ObjectNode p = m.putObject("provenance");
+            p.put("seed", fitted.settings().seed());
+            p.put("createdAt", Instant.now().toString());
+            p.put("zooterVersion", Versions.zooter());
+            inheritProvenance(p, tmp.resolve(parts.keySet().iterator().next()));
+            AtomicFiles.writeString(tmp.resolve(RouterStore.MANIFEST), RouterStore.JSON.writeValueAsString(m));
+            RouterStore.replaceDirectory(tmp, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save router to " + dir + ": " + e.getMessage(), e);
+        } finally {
+            RouterStore.deleteQuietly(tmp);
+        }
+    }
+
+    /**
      * Copies the training data's provenance (dataset name and SHA-256, rows, Java) from a part's saved manifest, for
      * kinds that save other routers inside their directory ({@code auto}, {@code hierarchical}): the parts were fitted
      * on the same rows, so the whole router carries the hash.

@@ -1,7 +1,6 @@
 package dev.zooterj.nn.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.core.data.RewardDataset;
 import dev.zooterj.core.data.RewardRecord;
 import dev.zooterj.core.label.ProbabilityVectors;
@@ -10,12 +9,8 @@ import dev.zooterj.core.routing.EstimatingRouter;
 import dev.zooterj.core.routing.Estimator;
 import dev.zooterj.core.routing.Router;
 import dev.zooterj.core.routing.RoutingMetric;
-import dev.zooterj.data.AtomicFiles;
 import dev.zooterj.data.Splits;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Hierarchical routing: a prior from a level table — the predicted task's best model ({@code task_best}) or the
@@ -301,31 +295,13 @@ public final class HierarchicalKind implements RouterKind<HierarchicalKind.Setti
 
         @Override
         public void save(Path dir) {
-            Path parent = dir.toAbsolutePath().getParent();
-            Path tmp = parent.resolve("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
-            try {
-                Files.createDirectories(tmp);
-                prior.save(tmp.resolve(PRIOR_DIR));
-                head.save(tmp.resolve(HEAD_DIR));
-                ObjectNode m = RouterStore.JSON.createObjectNode();
-                m.put("format", RouterStore.FORMAT);
-                m.put("kind", NAME);
-                models.forEach(m.putArray("models")::add);
-                m.setAll(EmbeddingRouterStore.settingsAndTuning(this));
+            Map<String, FittedRouter> parts = new LinkedHashMap<>();
+            parts.put(PRIOR_DIR, prior);
+            parts.put(HEAD_DIR, head);
+            EmbeddingRouterStore.saveComposite(dir, this, models, parts, m -> {
                 m.put("prior", PRIOR_DIR + "/ (" + prior.kind() + ")");
                 m.put("head", HEAD_DIR + "/ (" + head.kind() + ")");
-                ObjectNode p = m.putObject("provenance");
-                p.put("seed", settings.seed());
-                p.put("createdAt", java.time.Instant.now().toString());
-                p.put("zooterVersion", Versions.zooter());
-                EmbeddingRouterStore.inheritProvenance(p, tmp.resolve(PRIOR_DIR));
-                AtomicFiles.writeString(tmp.resolve(RouterStore.MANIFEST), RouterStore.JSON.writeValueAsString(m));
-                RouterStore.replaceDirectory(tmp, dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot save router to " + dir + ": " + e.getMessage(), e);
-            } finally {
-                RouterStore.deleteQuietly(tmp);
-            }
+            });
         }
     }
 }

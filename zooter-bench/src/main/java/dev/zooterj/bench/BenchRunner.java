@@ -177,7 +177,7 @@ public final class BenchRunner {
         FrozenEncoder frozen = o.router() != null && !RouterSpec.SCRATCH.equals(o.router().encoder())
                 ? FrozenEncoder.of(o.router().encoder()) : null;
         KindContext context = o.router() == null ? null : new KindContext(o.embedder(), o.router().maxTokens(),
-                o.router().embeddingCache(), log.training(), null, "fold", null, frozen);
+                o.router().embeddingCache(), log.training(), null, "fold", null, frozen, suite.objective());
         Map<Double, String> sweepNames = new LinkedHashMap<>();
         TagScheme tags = o.router() == null ? TagScheme.DATA : o.router().tags();
         List<String> fitted = new ArrayList<>();

@@ -150,6 +150,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Also report the router picking argmax of expected quality - LAMBDA * mean cost (method cost_weighted).")
     Double costWeight;
 
+    @Option(names = "--subset-weight", paramLabel = "SUBSET=W",
+            description = "Weight of a training subset in the validation metric that chooses settings and kinds (default: the suite's;"
+                    + " routerdc gives arc_easy 0, its in-distribution mean leaving it apart; 1 elsewhere); repeatable.")
+    List<String> subsetWeights;
+
     @Option(names = "--pair", split = ",", paramLabel = "MODEL",
             description = "STRONG,WEAK for RouteLLM's APGR and CPT (default: strong = best on the first fold's training rows, weak = the cheapest there).")
     List<String> pair;
@@ -161,6 +166,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         BenchmarkSuite s = suite();
+        if (subsetWeights != null) {
+            s = BenchmarkSuite.withObjective(s, KindNames.parseSubsetWeights(subsetWeights, null));
+        }
         TrainingMode trainingMode = TrainingMode.parse(mode.trim());
         if (trainingMode == TrainingMode.SCRATCH) {
             throw new IllegalArgumentException("--mode: expected head or finetune, got " + mode + " (scratch encoders are for train)");
@@ -180,6 +188,8 @@ final class BenchCommand implements Callable<Integer> {
         settings.put("folds", s.name().equals("alpacaeval") ? String.valueOf(folds) : "1 (fixed train/test)");
         settings.put("tags", tags.equals(TagScheme.DATA) ? TagScheme.DATA.describe() + " (subset names for the real suites)" : tags.describe());
         settings.put("bootstrap", bootstrap + " resamples, 95% percentile interval of the mean per-query difference");
+        settings.put("validation objective", s.objective().isEmpty() ? "macro mean over the training subsets"
+                : "macro mean over the training subsets, weighted " + s.objective() + " (others 1)");
         o.println(s.source());
         if (router == null && !tags.equals(TagScheme.DATA)) {
             o.println("note: --tags " + tags + " has no effect with --no-router (only the routers learn from tag-enhanced labels)");

@@ -15,6 +15,36 @@ final class KindNames implements Iterable<String> {
     }
 
     /** {@code KIND.NAME=VALUE} options → kind → (setting → value); each kind and setting name is checked. */
+    /**
+     * {@code --subset-weight SUBSET=W} options: the routing objective's weight of each subset (W ≥ 0); when
+     * {@code known} is not null every SUBSET must be one of it.
+     */
+    static Map<String, Double> parseSubsetWeights(List<String> options, java.util.Collection<String> known) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String s : options == null ? List.<String>of() : options) {
+            int eq = s.lastIndexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("--subset-weight " + s + ": expected SUBSET=WEIGHT, e.g. arc_easy=0");
+            }
+            String subset = s.substring(0, eq);
+            double w;
+            try {
+                w = Double.parseDouble(s.substring(eq + 1));
+            } catch (NumberFormatException e) {
+                w = Double.NaN;
+            }
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException("--subset-weight " + s + ": expected a finite weight ≥ 0 after '='");
+            }
+            if (known != null && !known.contains(subset)) {
+                throw new IllegalArgumentException("--subset-weight " + s + ": no subset '" + subset + "' in the training rows; expected one of "
+                        + new java.util.TreeSet<>(known));
+            }
+            out.put(subset, w);
+        }
+        return out;
+    }
+
     static Map<String, Map<String, String>> parseSets(List<String> sets) {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
         for (String s : sets == null ? List.<String>of() : sets) {

@@ -70,6 +70,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tune", description = "Choose the kind's validation grid (knn: k; cluster_best: k, alpha) on the --validation hold-out.")
     boolean tune;
 
+    @Option(names = "--subset-weight", paramLabel = "SUBSET=W",
+            description = "Weight of a subset in the validation metric that chooses settings and kinds (default 1 each: the plain macro"
+                    + " mean over subsets; 0 leaves a subset out of the objective, its rows still train); repeatable.")
+    List<String> subsetWeights;
+
     @Option(names = "--split", paramLabel = "NAME", description = "Train only on rows whose split is NAME (e.g. train).")
     String split;
 
@@ -169,7 +174,8 @@ final class TrainCommand implements Callable<Integer> {
         FrozenEncoder frozen = RouterSpec.SCRATCH.equals(routerSpec.encoder()) ? null : FrozenEncoder.of(routerSpec.encoder());
         Path checkpoints = out.toAbsolutePath().getParent().resolve("." + out.getFileName() + ".checkpoint");
         KindContext context = new KindContext(null, routerSpec.maxTokens(), cache.dir(), new BarListener(System.err, o), checkpoints,
-                input.data.toString(), sha, frozen);
+                input.data.toString(), sha, frozen,
+                KindNames.parseSubsetWeights(subsetWeights, data.bySubset().keySet()));
         if (zooter) {
             LabelWarnings.warnIfFlat(o, data, routerSpec.labels());
         }

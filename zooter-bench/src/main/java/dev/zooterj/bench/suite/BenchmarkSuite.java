@@ -27,6 +27,56 @@ public interface BenchmarkSuite {
     record Fold(int index, RewardDataset train, RewardDataset test) {
     }
 
+    /**
+     * The routing objective that chooses settings on validation rows: each training subset's weight in the macro mean
+     * (1 when not named). Empty by default: every subset counts the same. A suite whose headline mean leaves a
+     * training subset out (reported apart) gives it 0, so validation optimises the mean the report leads with.
+     */
+    default Map<String, Double> objective() {
+        return Map.of();
+    }
+
+    /** {@code suite} with another validation {@link #objective()}; everything else delegated. */
+    static BenchmarkSuite withObjective(BenchmarkSuite suite, Map<String, Double> weights) {
+        Map<String, Double> w = Map.copyOf(weights);
+        return new BenchmarkSuite() {
+            @Override
+            public String name() {
+                return suite.name();
+            }
+
+            @Override
+            public boolean simulated() {
+                return suite.simulated();
+            }
+
+            @Override
+            public String source() {
+                return suite.source();
+            }
+
+            @Override
+            public Map<String, String> groupOfSubset() {
+                return suite.groupOfSubset();
+            }
+
+            @Override
+            public List<Fold> folds() {
+                return suite.folds();
+            }
+
+            @Override
+            public Map<String, Double> objective() {
+                return w;
+            }
+
+            @Override
+            public double[] scale(String subset) {
+                return suite.scale(subset);
+            }
+        };
+    }
+
     /** Metric scale of a subset, for normalising scores to [0, 1] across groups (e.g. in the entropy analysis). */
     default double[] scale(String subset) {
         return new double[]{0, 1};

@@ -17,6 +17,16 @@ public final class RoutingMetric {
     }
 
     public static double macroMean(Router router, RewardDataset rows) {
+        return macroMean(router, rows, Map.of());
+    }
+
+    /** The macro mean of per-row values ({@code values[i]} belongs to {@code rows.records().get(i)}). */
+    public static double macroMean(RewardDataset rows, double[] values) {
+        return macroMean(rows, values, Map.of());
+    }
+
+    /** {@link #macroMean(Router, RewardDataset)} with subset weights (see {@link #macroMean(RewardDataset, double[], Map)}). */
+    public static double macroMean(Router router, RewardDataset rows, Map<String, Double> weights) {
         if (rows.size() == 0) {
             throw new IllegalArgumentException("no rows to measure the router on");
         }
@@ -25,11 +35,17 @@ public final class RoutingMetric {
         for (int i = 0; i < chosen.length; i++) {
             chosen[i] = rows.records().get(i).evaluationScores()[ds.get(i).chosen()];
         }
-        return macroMean(rows, chosen);
+        return macroMean(rows, chosen, weights);
     }
 
-    /** The macro mean of per-row values ({@code values[i]} belongs to {@code rows.records().get(i)}). */
-    public static double macroMean(RewardDataset rows, double[] values) {
+    /**
+     * The weighted mean over subsets of the per-subset mean of per-row values: Σ_s w_s·mean_s / Σ_s w_s, a subset
+     * missing from {@code weights} weighing 1 (so an empty map is the plain macro mean). A weight of 0 leaves a subset
+     * out of the objective, as a report that shows it apart from its headline mean does.
+     *
+     * @throws IllegalArgumentException when a weight is negative or not finite, or every subset of the rows weighs 0
+     */
+    public static double macroMean(RewardDataset rows, double[] values, Map<String, Double> weights) {
         Map<String, double[]> bySubset = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
             String s = rows.records().get(i).subset();
@@ -37,6 +53,32 @@ public final class RoutingMetric {
             acc[0] += values[i];
             acc[1]++;
         }
-        return bySubset.values().stream().mapToDouble(a -> a[0] / a[1]).average().orElse(Double.NaN);
+        if (bySubset.isEmpty()) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        double total = 0;
+        for (Map.Entry<String, double[]> e : bySubset.entrySet()) {
+            double w = weight(weights, e.getKey());
+            sum += w * e.getValue()[0] / e.getValue()[1];
+            total += w;
+        }
+        if (total == 0) {
+            throw new IllegalArgumentException("every subset of the rows (" + String.join(", ", bySubset.keySet())
+                    + ") has weight 0 in the routing objective");
+        }
+        return sum / total;
+    }
+
+    /** A subset's weight in the objective: 1 when {@code weights} does not name it. */
+    public static double weight(Map<String, Double> weights, String subset) {
+        Double w = weights.get(subset == null ? "" : subset);
+        if (w == null) {
+            return 1;
+        }
+        if (!(w >= 0) || Double.isInfinite(w)) {
+            throw new IllegalArgumentException("subset weight of '" + subset + "': expected a finite number ≥ 0, got " + w);
+        }
+        return w;
     }
 }

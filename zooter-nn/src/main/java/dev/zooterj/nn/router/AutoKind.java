@@ -119,7 +119,7 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
             FittedRouter f = null;
             try {
                 f = tuned(RouterKinds.get(name), split.train(), s.seed(), context);
-                score = RoutingMetric.macroMean(f.router(), split.validation());
+                score = RoutingMetric.macroMean(f.router(), split.validation(), context.subsetWeights());
                 c.put("settings", f.tuning().map(t -> chosenOnly(t)).orElse("defaults"));
             } catch (IllegalArgumentException e) {
                 score = Double.NaN;
@@ -171,7 +171,7 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
             Map<String, String> cand = new LinkedHashMap<>();
             cand.put("kind", s.candidates().get(c));
             cand.put("settings", notes[c] == null ? String.join(" | ", settingsPerFold.get(c)) : "");
-            double score = notes[c] == null ? RoutingMetric.macroMean(train, chosen[c]) : Double.NaN;
+            double score = notes[c] == null ? RoutingMetric.macroMean(train, chosen[c], context.subsetWeights()) : Double.NaN;
             rows.add(new Tuning.Candidate(cand, score, notes[c] == null ? "" : notes[c]));
             if (Double.isFinite(score) && (best < 0 || score > rows.get(best).score() + 1e-12)) {
                 best = c;

@@ -156,7 +156,7 @@ public final class HierarchicalKind implements RouterKind<HierarchicalKind.Setti
                     Map<String, String> c = new LinkedHashMap<>();
                     c.put("prior", p);
                     c.put("margin", Settings.formatMargin(m));
-                    rows.add(new Tuning.Candidate(c, RoutingMetric.macroMean(val, got), ""));
+                    rows.add(new Tuning.Candidate(c, RoutingMetric.macroMean(val, got, context.subsetWeights()), ""));
                     if (best < 0 || rows.get(rows.size() - 1).score() > rows.get(best).score() + 1e-12) {
                         best = rows.size() - 1;
                     }

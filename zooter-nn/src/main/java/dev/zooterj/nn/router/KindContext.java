@@ -23,10 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param datasetSha256  its SHA-256, for provenance
  * @param encoder        the pretrained encoder choice ({@code --encoder}), shared (weights read once) by every kind and
  *                       head-mode training that uses it; null = MiniLM
+ * @param subsetWeights  the routing objective's weight of each subset ({@link dev.zooterj.core.routing.RoutingMetric}),
+ *                       1 for a subset not named; empty (or null) = the plain macro mean over subsets
  */
 public record KindContext(TextEmbedder embedder, int maxTokens, Path embeddingCache, ZooterTrainer.Listener listener,
-                          Path checkpoints, String datasetName, String datasetSha256, FrozenEncoder encoder) {
+                          Path checkpoints, String datasetName, String datasetSha256, FrozenEncoder encoder,
+                          Map<String, Double> subsetWeights) {
     public KindContext {
+        subsetWeights = subsetWeights == null ? Map.of() : Map.copyOf(subsetWeights);
+        subsetWeights.forEach((s, w) -> dev.zooterj.core.routing.RoutingMetric.weight(Map.of(s, w), s));
         listener = listener != null ? listener : new ZooterTrainer.Listener() { };
         datasetName = datasetName != null ? datasetName : "rows";
         datasetSha256 = datasetSha256 != null ? datasetSha256 : "";
@@ -41,25 +46,30 @@ public record KindContext(TextEmbedder embedder, int maxTokens, Path embeddingCa
 
     /** MiniLM embeddings at {@code maxTokens} through {@code cache}; no checkpoints, no listener. */
     public static KindContext miniLm(int maxTokens, Path cache) {
-        return new KindContext(null, maxTokens, cache, null, null, null, null, null);
+        return new KindContext(null, maxTokens, cache, null, null, null, null, null, null);
     }
 
     /** {@code encoder}'s embeddings at {@code maxTokens} through {@code cache}; no checkpoints, no listener. */
     public static KindContext of(FrozenEncoder encoder, int maxTokens, Path cache) {
-        return new KindContext(null, maxTokens, cache, null, null, null, null, encoder);
+        return new KindContext(null, maxTokens, cache, null, null, null, null, encoder, null);
     }
 
     /** A context embedding with {@code embedder} (tests use a tiny one). */
     public static KindContext of(TextEmbedder embedder) {
-        return new KindContext(embedder, embedder.maxTokens(), null, null, null, null, null, null);
+        return new KindContext(embedder, embedder.maxTokens(), null, null, null, null, null, null, null);
     }
 
     public KindContext withCheckpoints(Path dir) {
-        return new KindContext(embedder, maxTokens, embeddingCache, listener, dir, datasetName, datasetSha256, encoder);
+        return new KindContext(embedder, maxTokens, embeddingCache, listener, dir, datasetName, datasetSha256, encoder, subsetWeights);
+    }
+
+    /** This context with the routing objective's subset weights (see the record comment). */
+    public KindContext withSubsetWeights(Map<String, Double> weights) {
+        return new KindContext(embedder, maxTokens, embeddingCache, listener, checkpoints, datasetName, datasetSha256, encoder, weights);
     }
 
     public KindContext withProvenance(String name, String sha256) {
-        return new KindContext(embedder, maxTokens, embeddingCache, listener, checkpoints, name, sha256, encoder);
+        return new KindContext(embedder, maxTokens, embeddingCache, listener, checkpoints, name, sha256, encoder, subsetWeights);
     }
 
     /**

@@ -38,9 +38,17 @@ import java.util.Optional;
  *   <li>{@code posterior}: the expected score under the posterior, Σ_c p(c | q)·T[c] — a query that looks like either of
  *   two subsets goes to the model that is good on both (on RouterDC, an ARC question that could be ARC-Easy or
  *   ARC-Challenge goes to zephyr, the best on Challenge and close to the best on Easy);</li>
- *   <li>{@code balanced}: the same with the posterior under equal subset priors, q(c | q) ∝ p(c | q)/π_c (π_c the
- *   subset's share of the training rows), because the report's metric is a macro mean over subsets, in which every
- *   subset counts the same however many rows it has.</li>
+ *   <li>{@code balanced}: the same with the posterior under equal subset priors, q(c | q) ∝ w_c·p(c | q)/π_c (π_c the
+ *   subset's share of the training rows, w_c its weight in the routing objective, 1 unless the context says otherwise),
+ *   because the metric is a (weighted) macro mean over subsets, in which every subset counts by its weight however
+ *   many rows it has: this is the choice that maximises the expected metric under p;</li>
+ *   <li>{@code confusion}: the posterior corrected by the classifier's own out-of-fold mistakes. At fit time the
+ *   classifier is refitted on 3 folds of the training rows and predicts the held-out rows; M[k][c] sums p(k | q) over
+ *   the held-out rows q of subset c. A query then counts as subset c with weight Σ_k p(k | q)·M[k][c] / Σ_c' M[k][c'],
+ *   and the expected score is that mixture of table rows. Two subsets the classifier cannot tell apart (ARC-Easy and
+ *   ARC-Challenge share one prompt format) thus share their rows' outcomes however confident the classifier is on a
+ *   single query, where {@code posterior} trusts an over-confident p;</li>
+ *   <li>{@code confusion_balanced}: the same with M[k][c] multiplied by w_c/π_c (as {@code balanced}).</li>
  * </ul>
  * The estimate is that expectation (expected scores), so any policy can act on it. Features and decision are chosen on
  * validation by the {@link Tuner}, by 3-fold cross-validation (the classifier is fitted once per fold and feature set
@@ -51,7 +59,9 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
     /** Feature sets and decision rules, in the order the validation grid tries them. */
     static final List<String> FEATURES = List.of("ngram", "embedding", "both");
-    static final List<String> DECISIONS = List.of("balanced", "posterior", "hard");
+    static final List<String> DECISIONS = List.of("balanced", "posterior", "hard", "confusion", "confusion_balanced");
+    /** Folds of the out-of-fold confusion matrix behind the {@code confusion} decisions. */
+    static final int CONFUSION_FOLDS = 3;
 
     /**
      * @param features   ngram or embedding (see the class comment)
@@ -150,17 +160,81 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
         }
         table = EmbeddingRouterStore.asStored(table);
         prior = EmbeddingRouterStore.asStored(new double[][]{prior})[0];
+        double[] weights = new double[classes.size()];
+        for (int c = 0; c < weights.length; c++) {
+            weights[c] = dev.zooterj.core.routing.RoutingMetric.weight(context.subsetWeights(), classes.get(c));
+        }
         List<String> queries = train.records().stream().map(RewardRecord::query).toList();
         TextEmbedder embedder = context.embedder();
         Classifier classifier = fitClassifier(queries, y, classes.size(), s, embedder);
+        double[][] confusion = s.decision().startsWith("confusion") ? outOfFoldConfusion(train, classes, s, embedder) : null;
         int correct = 0;
         double[][] p = classifier.probabilities(queries);
         for (int i = 0; i < y.length; i++) {
             correct += dev.zooterj.core.label.ProbabilityVectors.argmax(p[i]) == y[i] ? 1 : 0;
         }
-        return new Fitted(train.models(), classes, classifier, table, prior, s, embedder, context, train.size(),
+        return new Fitted(train.models(), classes, classifier, table, prior, weights, confusion, s, embedder, context, train.size(),
                 (double) correct / y.length, null);
     }
+
+    /**
+     * M[k][c] = Σ p(k | q) over the training rows q of subset c, each predicted by a classifier fitted on the other
+     * folds ({@link #CONFUSION_FOLDS}, stratified, seeded by the settings' seed). Cached like the classifiers, so the two
+     * confusion decisions share the fits. With too few rows for the folds, the identity (no correction).
+     */
+    static double[][] outOfFoldConfusion(RewardDataset train, List<String> classes, Settings s, TextEmbedder embedder) {
+        int n = classes.size();
+        double[][] m = new double[n][n];
+        if (n == 1 || train.size() < 2 * CONFUSION_FOLDS) {
+            for (int c = 0; c < n; c++) {
+                m[c][c] = 1;
+            }
+            return m;
+        }
+        List<String> all = train.records().stream().map(RewardRecord::query).toList();
+        String key = "confusion|" + s.features() + '|' + s.l2() + '|' + s.iterations() + '|' + s.rate() + '|' + s.seed() + '|'
+                + (!s.features().equals("ngram") ? embedder.encoder() + "@" + embedder.maxTokens() : "") + '|'
+                + contentHash(all, labels(train.records(), classes));
+        synchronized (CONFUSIONS) {
+            double[][] cached = CONFUSIONS.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        for (dev.zooterj.data.Splits.Fold fold : dev.zooterj.data.Splits.kFold(train, CONFUSION_FOLDS, s.seed())) {
+            List<String> q = fold.train().records().stream().map(RewardRecord::query).toList();
+            Classifier c = fitClassifier(q, labels(fold.train().records(), classes), n, s, embedder);
+            List<RewardRecord> held = fold.test().records();
+            int[] truth = labels(held, classes);
+            double[][] p = c.probabilities(held.stream().map(RewardRecord::query).toList());
+            for (int i = 0; i < p.length; i++) {
+                for (int k = 0; k < n; k++) {
+                    m[k][truth[i]] += p[i][k];
+                }
+            }
+        }
+        m = EmbeddingRouterStore.asStored(m);
+        synchronized (CONFUSIONS) {
+            CONFUSIONS.put(key, m);
+        }
+        return m;
+    }
+
+    private static int[] labels(List<RewardRecord> rows, List<String> classes) {
+        int[] y = new int[rows.size()];
+        for (int i = 0; i < y.length; i++) {
+            RewardRecord r = rows.get(i);
+            y[i] = classes.indexOf(r.subset() == null ? "" : r.subset());
+        }
+        return y;
+    }
+
+    private static final Map<String, double[][]> CONFUSIONS = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, double[][]> eldest) {
+            return size() > 16;
+        }
+    };
 
     /**
      * The classifier for these rows and settings. Fits are kept in a small cache keyed by the rows' queries and
@@ -199,7 +273,7 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
     private static final Map<String, Classifier> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Classifier> eldest) {
-            return size() > 4;
+            return size() > 8;
         }
     };
 
@@ -289,22 +363,63 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
         }
     }
 
-    /** The expected scores under the decision rule, from a posterior p over subsets. */
+    /** The expected scores under the decision rule, from a posterior p over subsets (no confusion matrix). */
     static double[] decide(String decision, double[] p, double[] prior, double[][] table) {
+        return decide(decision, p, prior, table, null);
+    }
+
+    /** The same with every subset weighing 1 in the objective. */
+    static double[] decide(String decision, double[] p, double[] prior, double[][] table, double[][] confusion) {
+        double[] ones = new double[prior.length];
+        java.util.Arrays.fill(ones, 1);
+        return decide(decision, p, prior, ones, table, confusion);
+    }
+
+    /**
+     * The expected scores under the decision rule, from a posterior p over subsets; {@code weights} are the subsets'
+     * weights in the objective (the balanced rules use them), {@code confusion} the out-of-fold matrix
+     * M[predicted][true] the confusion decisions need.
+     */
+    static double[] decide(String decision, double[] p, double[] prior, double[] weights, double[][] table, double[][] confusion) {
         int models = table[0].length;
         double[] out = new double[models];
         switch (decision) {
+            case "confusion", "confusion_balanced" -> {
+                if (confusion == null) {
+                    throw new IllegalArgumentException("task_best: the " + decision + " decision needs the out-of-fold confusion matrix");
+                }
+                int n = p.length;
+                double[] q = new double[n];
+                for (int k = 0; k < n; k++) {
+                    double[] row = new double[n];
+                    double sum = 0;
+                    for (int c = 0; c < n; c++) {
+                        row[c] = decision.equals("confusion") ? confusion[k][c] : (prior[c] > 0 ? confusion[k][c] * weights[c] / prior[c] : 0);
+                        sum += row[c];
+                    }
+                    for (int c = 0; c < n; c++) {
+                        // a subset the held-out rows were never assigned to stands for itself
+                        q[c] += p[k] * (sum > 0 ? row[c] / sum : (c == k ? 1 : 0));
+                    }
+                }
+                for (int c = 0; c < n; c++) {
+                    for (int m = 0; m < models; m++) {
+                        out[m] += q[c] * table[c][m];
+                    }
+                }
+            }
             case "hard" -> System.arraycopy(table[dev.zooterj.core.label.ProbabilityVectors.argmax(p)], 0, out, 0, models);
             case "posterior", "balanced" -> {
                 double[] q = p.clone();
                 if (decision.equals("balanced")) {
                     double sum = 0;
                     for (int c = 0; c < q.length; c++) {
-                        q[c] = prior[c] > 0 ? q[c] / prior[c] : 0;
+                        q[c] = prior[c] > 0 ? q[c] * weights[c] / prior[c] : 0;
                         sum += q[c];
                     }
                     for (int c = 0; c < q.length; c++) {
-                        q[c] = sum > 0 ? q[c] / sum : 1.0 / q.length;
+                        // all the mass on subsets that weigh nothing: the plain posterior decides
+                        q[c] = sum > 0 ? q[c] / sum : p[c];
                     }
                 }
                 for (int c = 0; c < q.length; c++) {
@@ -346,9 +461,30 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
             for (int c = 0; c < prior.length; c++) {
                 prior[c] = pj.get(c).asDouble();
             }
-        } else if (s.decision().equals("balanced")) {
+        } else if (s.decision().endsWith("balanced")) {
             throw new IllegalArgumentException(dir.resolve(RouterStore.MANIFEST) + ": field 'prior': expected " + classes.size()
-                    + " subset shares for the balanced decision");
+                    + " subset shares for the " + s.decision() + " decision");
+        }
+        double[] weights = new double[classes.size()];
+        java.util.Arrays.fill(weights, 1);
+        JsonNode wj = manifest.path("subsetWeights");
+        if (wj.isArray()) {
+            if (wj.size() != classes.size()) {
+                throw new IllegalArgumentException(dir.resolve(RouterStore.MANIFEST) + ": field 'subsetWeights': expected "
+                        + classes.size() + " weights, one per class");
+            }
+            for (int c = 0; c < weights.length; c++) {
+                weights[c] = wj.get(c).asDouble();
+            }
+        }
+        double[][] confusion = null;
+        if (s.decision().startsWith("confusion")) {
+            INDArray cm = a.get("confusion");
+            if (cm == null || cm.rank() != 2 || cm.rows() != classes.size() || cm.columns() != classes.size()) {
+                throw new IllegalArgumentException(where + ": expected confusion [" + classes.size() + ", " + classes.size()
+                        + "] for the " + s.decision() + " decision");
+            }
+            confusion = cm.castTo(DataType.DOUBLE).toDoubleMatrix();
         }
         Classifier classifier;
         if (!s.features().equals("embedding")) {
@@ -370,10 +506,11 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
             }
             classifier = new EmbeddingClassifier(embedder, SoftmaxRegression.of(w.castTo(DataType.DOUBLE).toDoubleMatrix()));
         }
-        return router(models, classifier, s.decision(), prior, t.castTo(DataType.DOUBLE).toDoubleMatrix());
+        return router(models, classifier, s.decision(), prior, weights, t.castTo(DataType.DOUBLE).toDoubleMatrix(), confusion);
     }
 
-    private static Router router(List<String> models, Classifier classifier, String decision, double[] prior, double[][] table) {
+    private static Router router(List<String> models, Classifier classifier, String decision, double[] prior, double[] weights,
+                                 double[][] table, double[][] confusion) {
         return EstimatingRouter.argmax(new Estimator() {
             @Override
             public List<String> models() {
@@ -385,7 +522,7 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
                 double[][] p = classifier.probabilities(queries);
                 List<Estimate> out = new ArrayList<>(p.length);
                 for (double[] row : p) {
-                    out.add(Estimate.expectedScores(models, decide(decision, row, prior, table)));
+                    out.add(Estimate.expectedScores(models, decide(decision, row, prior, weights, table, confusion)));
                 }
                 return out;
             }
@@ -393,7 +530,7 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
     }
 
     private record Fitted(List<String> models, List<String> classes, Classifier classifier, double[][] table, double[] prior,
-                          Settings settings, TextEmbedder embedder, KindContext context, int rows, double trainingAccuracy,
+                          double[] weights, double[][] confusion, Settings settings, TextEmbedder embedder, KindContext context, int rows, double trainingAccuracy,
                           Tuning tuningOrNull) implements FittedRouter {
         @Override
         public String kind() {
@@ -402,7 +539,7 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
         @Override
         public Router router() {
-            return TaskBestKind.router(models, classifier, settings.decision(), prior, table);
+            return TaskBestKind.router(models, classifier, settings.decision(), prior, weights, table, confusion);
         }
 
         @Override
@@ -422,7 +559,7 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
         @Override
         public FittedRouter withTuning(Tuning t) {
-            return new Fitted(models, classes, classifier, table, prior, settings, embedder, context, rows, trainingAccuracy, t);
+            return new Fitted(models, classes, classifier, table, prior, weights, confusion, settings, embedder, context, rows, trainingAccuracy, t);
         }
 
         @Override
@@ -434,12 +571,19 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
             for (double v : prior) {
                 pr.add(v);
             }
+            ArrayNode ws = m.putArray("subsetWeights");
+            for (double v : weights) {
+                ws.add(v);
+            }
             if (classifier instanceof NgramClassifier n) {
                 m.put("ngramDimension", n.features().dimension());
             }
             m.put("trainingAccuracy", trainingAccuracy);
             Map<String, INDArray> arrays = new LinkedHashMap<>(classifier.arrays());
             arrays.put("table", Nd4j.create(table));
+            if (confusion != null) {
+                arrays.put("confusion", Nd4j.create(confusion));
+            }
             EmbeddingRouterStore.save(dir, m, arrays);
         }
     }

@@ -56,7 +56,7 @@ public final class Tuner {
             String note = "";
             try {
                 FittedRouter f = kind.fit(split.train(), base.with(c), context);
-                score = RoutingMetric.macroMean(f.router(), split.validation());
+                score = RoutingMetric.macroMean(f.router(), split.validation(), context.subsetWeights());
             } catch (IllegalArgumentException e) {
                 score = Double.NaN;
                 note = e.getMessage();
@@ -91,7 +91,7 @@ public final class Tuner {
         List<Tuning.Candidate> rows = new ArrayList<>();
         int best = -1;
         for (int c = 0; c < combinations.size(); c++) {
-            double score = notes[c] == null ? RoutingMetric.macroMean(train, chosen[c]) : Double.NaN;
+            double score = notes[c] == null ? RoutingMetric.macroMean(train, chosen[c], context.subsetWeights()) : Double.NaN;
             rows.add(new Tuning.Candidate(combinations.get(c), score, notes[c] == null ? "" : notes[c]));
             if (Double.isFinite(score) && (best < 0 || score > rows.get(best).score() + 1e-12)) {
                 best = c;
@@ -206,7 +206,7 @@ public final class Tuner {
                     String note = "";
                     try {
                         FittedRouter f = kind.fit(split.train(), base.with(full), context);
-                        score = RoutingMetric.macroMean(f.router(), split.validation());
+                        score = RoutingMetric.macroMean(f.router(), split.validation(), context.subsetWeights());
                     } catch (IllegalArgumentException e) {
                         score = Double.NaN;
                         note = e.getMessage();

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TaskBestKindTest {
@@ -81,12 +82,94 @@ class TaskBestKindTest {
                 "under equal subset weights the model good on both wins");
     }
 
+    @Test
+    void theConfusionRulesMixTheSubsetsTheClassifierConfusesOutOfFold() {
+        double[][] table = {{0.58, 0.526}, {0.818, 0.830}};
+        double[] prior = {1.0 / 3, 2.0 / 3};
+        double[] p = {0.25, 0.75};
+        // out of fold: of the rows predicted "hard", 10 were hard and 2 easy; of those predicted "easy", 20 hard and 40 easy
+        double[][] m = {{10, 2}, {20, 40}};
+        double qHard = 0.25 * 10 / 12 + 0.75 * 20 / 60;
+        assertArrayEquals(new double[]{qHard * 0.58 + (1 - qHard) * 0.818, qHard * 0.526 + (1 - qHard) * 0.830},
+                TaskBestKind.decide("confusion", p, prior, table, m), 1e-12);
+        // balanced: each true subset's mass divided by its prior: row 0 (30, 3), row 1 (60, 60)
+        double qHardBalanced = 0.25 * 30 / 33 + 0.75 * 0.5;
+        assertArrayEquals(new double[]{qHardBalanced * 0.58 + (1 - qHardBalanced) * 0.818,
+                        qHardBalanced * 0.526 + (1 - qHardBalanced) * 0.830},
+                TaskBestKind.decide("confusion_balanced", p, prior, table, m), 1e-12);
+        double[] confident = {0.1, 0.9};
+        assertEquals(1, dev.zooterj.core.label.ProbabilityVectors.argmax(TaskBestKind.decide("posterior", confident, prior, table)),
+                "trusting p, the query is easy");
+        assertEquals(0, dev.zooterj.core.label.ProbabilityVectors.argmax(TaskBestKind.decide("confusion_balanced", confident, prior, table, m)),
+                "a third of the rows predicted easy were hard: the model good on both wins");
+        // a diagonal matrix (a classifier that never errs out of fold) leaves the posterior as it is
+        assertArrayEquals(TaskBestKind.decide("posterior", p, prior, table),
+                TaskBestKind.decide("confusion", p, prior, table, new double[][]{{7, 0}, {0, 9}}), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> TaskBestKind.decide("confusion", p, prior, table));
+    }
+
+    @Test
+    void theBalancedRulesWeighSubsetsByTheObjective() {
+        double[][] table = {{0.58, 0.526}, {0.818, 0.830}};
+        double[] prior = {1.0 / 3, 2.0 / 3};
+        double[] p = {0.1, 0.9};
+        // weights (1, 0.5): q ∝ (0.1·1/(1/3), 0.9·0.5/(2/3)) = (0.3, 0.675)
+        double q = 0.3 / 0.975;
+        assertArrayEquals(new double[]{q * 0.58 + (1 - q) * 0.818, q * 0.526 + (1 - q) * 0.830},
+                TaskBestKind.decide("balanced", p, prior, new double[]{1, 0.5}, table, null), 1e-12);
+        // "easy" weighs nothing: an ambiguous query is decided by the "hard" row alone
+        assertArrayEquals(table[0], TaskBestKind.decide("balanced", p, prior, new double[]{1, 0}, table, null), 1e-12);
+        double[][] m = {{10, 2}, {20, 40}};
+        assertArrayEquals(table[0], TaskBestKind.decide("confusion_balanced", p, prior, new double[]{1, 0}, table, m), 1e-12);
+        // the unweighted rules ignore the objective
+        assertArrayEquals(TaskBestKind.decide("posterior", p, prior, table),
+                TaskBestKind.decide("posterior", p, prior, new double[]{1, 0}, table, null), 0);
+        // everything on a subset that weighs nothing: the plain posterior decides
+        assertArrayEquals(TaskBestKind.decide("posterior", new double[]{0, 1}, prior, table),
+                TaskBestKind.decide("balanced", new double[]{0, 1}, prior, new double[]{1, 0}, table, null), 1e-12);
+    }
+
+    @Test
+    void aRouterFittedUnderSubsetWeightsRoutesTheSameAfterSaveAndLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        RewardDataset train = KindFixtures.rows("tr-", "train", 10, 10, 10);
+        List<String> queries = List.of("math question", "code and chat question", "chat chat math");
+        var context = KindFixtures.context().withSubsetWeights(Map.of("chat", 0.0));
+        FittedRouter f = RouterKinds.fit("task_best", train, Map.of("decision", "balanced"), context);
+        f.save(dir);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("router.json").toFile());
+        assertEquals("[0.0,1.0,1.0]", json.get("subsetWeights").toString(), "classes chat, code, math in order");
+        var before = f.router().route(queries);
+        var after = RouterKinds.load(dir, KindFixtures.context()).route(queries);
+        for (int i = 0; i < queries.size(); i++) {
+            assertArrayEquals(before.get(i).distribution(), after.get(i).distribution(), 1e-9);
+        }
+    }
+
+    @Test
+    void theOutOfFoldConfusionCountsEveryTrainingRowOnce() {
+        RewardDataset train = KindFixtures.rows("tr-", "train", 10, 10, 10);
+        List<String> classes = new java.util.ArrayList<>(train.bySubset().keySet());
+        java.util.Collections.sort(classes);
+        var s = new TaskBestKind().defaults().with("decision", "confusion");
+        double[][] m = TaskBestKind.outOfFoldConfusion(train, classes, s, KindFixtures.context().embedder());
+        for (int c = 0; c < classes.size(); c++) {
+            double column = 0;
+            for (double[] row : m) {
+                column += row[c];
+            }
+            assertEquals(10, column, 1e-4, "each of the 10 rows of " + classes.get(c) + " held out once, its p summing to 1");
+            assertTrue(m[c][c] > 5, "separable topics: mostly on the diagonal, " + java.util.Arrays.deepToString(m));
+        }
+    }
+
     @net.jqwik.api.Property
     void theExpectationRulesStayWithinTheTable(@net.jqwik.api.ForAll("posteriors") double[] p) {
         double[][] table = {{0.1, 0.9, 0.4}, {0.7, 0.2, 0.5}, {0.3, 0.3, 0.8}};
         double[] prior = {0.5, 0.3, 0.2};
+        double[][] confusion = {{5, 1, 0}, {2, 8, 1}, {0, 0, 0}};   // the last subset never predicted: it stands for itself
         for (String d : TaskBestKind.DECISIONS) {
-            double[] e = TaskBestKind.decide(d, p, prior, table);
+            double[] e = TaskBestKind.decide(d, p, prior, table, confusion);
             for (int m = 0; m < 3; m++) {
                 double lo = Math.min(table[0][m], Math.min(table[1][m], table[2][m]));
                 double hi = Math.max(table[0][m], Math.max(table[1][m], table[2][m]));

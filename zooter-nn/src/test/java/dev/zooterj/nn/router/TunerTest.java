@@ -74,10 +74,21 @@ class TunerTest {
 
     @Test
     void crossValidationScoresEveryTrainingRowOnceByTheFitThatDidNotSeeIt() {
+        crossValidationByHand(Map.of());
+    }
+
+    @Test
+    void theValidationObjectiveWeighsSubsetsAsTheContextSays() {
+        // "chat" weighs nothing and "math" double: the candidates' scores are the weighted means of the same choices
+        crossValidationByHand(Map.of("chat", 0.0, "math", 2.0));
+    }
+
+    private static void crossValidationByHand(Map<String, Double> weights) {
         // task_best cross-validates; recompute each candidate's pooled out-of-fold macro mean by hand
         TaskBestKind kind = new TaskBestKind();
         assertTrue(kind.validationFolds() > 1);
-        FittedRouter f = Tuner.tune(kind, kind.defaults(), TRAIN, KindFixtures.context(), null);
+        KindContext context = KindFixtures.context().withSubsetWeights(weights);
+        FittedRouter f = Tuner.tune(kind, kind.defaults(), TRAIN, context, null);
         Tuning t = f.tuning().orElseThrow();
         assertEquals(kind.validationFolds(), t.folds());
         assertEquals(TRAIN.size(), t.validationRows());
@@ -86,14 +97,27 @@ class TunerTest {
         for (Tuning.Candidate c : t.candidates()) {
             Map<String, Double> byId = new java.util.HashMap<>();
             for (var fold : folds) {
-                var r = kind.fit(fold.train(), kind.defaults().with(c.settings()), KindFixtures.context()).router();
+                var r = kind.fit(fold.train(), kind.defaults().with(c.settings()), context).router();
                 for (RewardRecord row : fold.test().records()) {
                     byId.put(row.id(), row.evaluationScores()[r.route(row.query()).chosen()]);
                 }
             }
             assertEquals(TRAIN.size(), byId.size(), "every row scored once");
             double[] values = TRAIN.records().stream().mapToDouble(row -> byId.get(row.id())).toArray();
-            assertEquals(RoutingMetric.macroMean(TRAIN, values), c.score(), 1e-12, c.settings().toString());
+            Map<String, double[]> sums = new java.util.TreeMap<>();
+            for (int i = 0; i < values.length; i++) {
+                double[] acc = sums.computeIfAbsent(TRAIN.records().get(i).subset(), k -> new double[2]);
+                acc[0] += values[i];
+                acc[1]++;
+            }
+            double num = 0;
+            double den = 0;
+            for (var e : sums.entrySet()) {
+                double w = weights.getOrDefault(e.getKey(), 1.0);
+                num += w * e.getValue()[0] / e.getValue()[1];
+                den += w;
+            }
+            assertEquals(num / den, c.score(), 1e-12, c.settings().toString());
         }
         assertTrue(t.describe().contains("3-fold cross-validation"), t.describe());
     }

@@ -17,6 +17,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -111,11 +112,15 @@ public final class BackendClient {
             http.setMaxRequestsQueuedPerDestination(1 << 16);  // permits bound what is sent; never refuse for a queue
             http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "zooter-j"));
             http.getContentDecoderFactories().clear();  // the bytes read are the bytes bounded by maxResponseBytes
+            http.setHttpCookieStore(new HttpCookieStore.Empty());  // a backend's cookies are not sent back to it
             try {
                 http.start();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
             }
+            // No redirects, authentication challenges or 100-continue: every status, 401 and 407 included, is the
+            // backend's answer, mapped to a BackendException as it stands (start() installs these handlers).
+            http.getProtocolHandlers().clear();
             return http;
         }
     }

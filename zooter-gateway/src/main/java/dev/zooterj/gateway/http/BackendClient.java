@@ -24,6 +24,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -100,13 +101,18 @@ public final class BackendClient {
             QueuedThreadPool threads = new QueuedThreadPool(64, 2);
             threads.setName("zooter-backend");
             threads.setDaemon(true);
+            // Daemon timers too: Jetty's default scheduler thread is not one, and would keep a finished JVM
+            // (a 'zooter collect' run, a test, a benchmark) from exiting.
+            ScheduledExecutorScheduler timers = new ScheduledExecutorScheduler("zooter-backend-timer", true);
             ClientConnector connector = new ClientConnector();
             connector.setSelectors(1);
             connector.setExecutor(threads);
+            connector.setScheduler(timers);
             HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
             transport.setConnectionPoolFactory(d -> new DuplexConnectionPool(d, poolSize(d.getOrigin())));
             HttpClient http = new HttpClient(transport);
             http.setExecutor(threads);
+            http.setScheduler(timers);
             http.setConnectTimeout(10_000);
             http.setFollowRedirects(false);
             http.setMaxRequestsQueuedPerDestination(1 << 16);  // permits bound what is sent; never refuse for a queue

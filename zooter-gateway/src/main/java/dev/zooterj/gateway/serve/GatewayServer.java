@@ -125,7 +125,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final int TIMED_OUT = 2;
     /** A router faster than this on average is called on the Jetty thread that read the request (see routeInline). */
     private static final double INLINE_ROUTING_NANOS = 200_000;
-    private static final double ROUTING_AVERAGE_WEIGHT = 0.05;
+    private static final double ROUTING_AVERAGE_WEIGHT = 0.25;
 
     private final RoutingChatClient client;
     /** Rerank mode: generates with a decision's set and keeps the best-rewarded answer; null when off. */

@@ -13,4 +13,5 @@ mvn -q ${MVN_OPTS_BENCH:-} -pl zooter-cli -am -DskipTests test-compile dependenc
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"   # as ./zooter does, for the MiniLM encoder
 # zooter-cli/target/classes only for its logback.xml (libraries warn, nothing more)
 cp="zooter-gateway/target/test-classes:zooter-gateway/target/classes:zooter-cli/target/classes:$(cat zooter-cli/target/gateway-bench.cp)"
-exec java -Xmx2g -cp "$cp" dev.zooterj.gateway.serve.GatewayLoadHarness "$@"
+# BENCH_JAVA_OPTS="-Dbench.cpuDetail=true" also prints the CPU per request of each group of threads.
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.zooterj.gateway.serve.GatewayLoadHarness "$@"

@@ -2,6 +2,8 @@ package dev.zooterj.gateway.client;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 
 /**
@@ -15,6 +17,11 @@ public final class FallbackChain {
     /** One try on one candidate; {@code attempt} counts from 1. */
     public interface Attempt<T> {
         T call(String model, int attempt) throws Exception;
+    }
+
+    /** One try on one candidate that answers later: the future completes with the answer or fails with the error. */
+    public interface AsyncAttempt<T> {
+        CompletableFuture<T> call(String model, int attempt);
     }
 
     /** Told about every failed try, and whether another candidate follows. */
@@ -100,5 +107,57 @@ public final class FallbackChain {
             }
         }
         throw new AllBackendsFailedException(failures);
+    }
+
+    /**
+     * {@link #run} without a waiting thread: each try starts when the one before it has failed, on the thread that
+     * completed it. The future fails with {@link AllBackendsFailedException} or {@link NoFallback} as {@link #run}
+     * throws them.
+     */
+    public <T> CompletableFuture<Answer<T>> runAsync(List<String> ranking, AsyncAttempt<T> attempt,
+                                                     FailureListener listener) {
+        List<String> tried = candidates(ranking);
+        if (tried.isEmpty()) {
+            throw new IllegalArgumentException("no candidates to try");
+        }
+        CompletableFuture<Answer<T>> out = new CompletableFuture<>();
+        tryAsync(tried, 0, new ArrayList<>(), attempt, listener, out);
+        return out;
+    }
+
+    private <T> void tryAsync(List<String> tried, int i, List<Failure> failures, AsyncAttempt<T> attempt,
+                              FailureListener listener, CompletableFuture<Answer<T>> out) {
+        String model = tried.get(i);
+        CompletableFuture<T> call;
+        try {
+            call = attempt.call(model, i + 1);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((value, error) -> {
+            if (error == null) {
+                out.complete(new Answer<>(model, value, i + 1, List.copyOf(failures)));
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof NoFallback || !(cause instanceof Exception)) {
+                out.completeExceptionally(cause);
+                return;
+            }
+            Exception e = (Exception) cause;
+            failures.add(new Failure(model, e));
+            boolean next = i + 1 < tried.size() && fallsBack.test(e);
+            try {
+                listener.failed(model, e, next);
+            } catch (RuntimeException listenerFailure) {
+                out.completeExceptionally(listenerFailure);
+                return;
+            }
+            if (next) {
+                tryAsync(tried, i + 1, failures, attempt, listener, out);
+            } else {
+                out.completeExceptionally(new AllBackendsFailedException(failures));
+            }
+        });
     }
 }

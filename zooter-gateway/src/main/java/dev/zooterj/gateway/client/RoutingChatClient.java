@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Routes chat requests in-process: the router reads the first user turn and picks a backend, the request goes to that
@@ -160,6 +161,19 @@ public final class RoutingChatClient {
                 (model, attempt) -> http.relayRaw(backends.get(model), body), this::failed);
         events.answered(a.model(), a.attempts());
         return new RoutedRelay(route, a.model(), a.value(), a.attempts(), a.failures());
+    }
+
+    /**
+     * {@link #relay} without a waiting thread ({@link BackendClient#relayRawAsync}): the same tries and fallback, each
+     * started when the one before it failed. The future fails with {@link AllBackendsFailedException} where
+     * {@link #relay} throws it.
+     */
+    public CompletableFuture<RoutedRelay> relayAsync(Route route, ObjectNode body) {
+        return chain.runAsync(route.ranking(), (model, attempt) -> http.relayRawAsync(backends.get(model), body),
+                this::failed).thenApply(a -> {
+                    events.answered(a.model(), a.attempts());
+                    return new RoutedRelay(route, a.model(), a.value(), a.attempts(), a.failures());
+                });
     }
 
     /** Receives a streamed answer. */

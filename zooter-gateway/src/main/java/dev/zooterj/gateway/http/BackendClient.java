@@ -8,15 +8,31 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.gateway.backend.Backend;
 
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.DuplexConnectionPool;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Origin;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -28,31 +44,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls OpenAI-compatible {@code /chat/completions} endpoints over one shared JDK {@link HttpClient} (HTTP/1.1,
- * keep-alive). No retries here: callers decide (collect retries with back-off; the gateway falls back to the next
- * model).
+ * Calls OpenAI-compatible {@code /chat/completions} endpoints over one process-wide Jetty {@link HttpClient} (HTTP/1.1,
+ * keep-alive connections pooled per backend origin, non-blocking I/O on one selector thread). No retries here: callers
+ * decide (collect retries with back-off; the gateway falls back to the next model).
  *
  * <p><b>Concurrency.</b> Each backend gets {@link Backend#maxConcurrent()} permits, shared by every caller of this
  * client (to send fewer, e.g. for collect's {@code --concurrency}, pass {@link Backend#withConcurrencyLimit(int)}
  * copies). A call waits for one at most the backend's timeout; a backend
  * still at its limit by then fails the call with {@link BackendException.Kind#OVERLOADED} (retryable), so one slow
- * backend cannot queue requests without bound.
+ * backend cannot queue requests without bound. The connection pool of a backend's origin (scheme, host, port) holds up
+ * to the sum of the limits of the backends registered on it, so a request that holds a permit never waits for a
+ * connection.
  *
- * <p><b>Timeouts.</b> The JDK's request timeout ends when the response headers arrive (JDK-8208693), so a backend that
- * answers 200 and then stalls would hold the caller forever. Here the backend's timeout bounds the whole non-streamed
- * answer, headers and body, and for a stream the wait for the headers and then every silence between two lines: an idle
- * watchdog closes a body that sent nothing for that long. Worst case a call takes twice the timeout (the wait for a
- * permit, then the answer); a stream takes as long as the backend keeps sending.
+ * <p><b>Timeouts.</b> The backend's timeout bounds the whole non-streamed answer, headers and body, and for a stream the
+ * wait for the headers and then every silence between two lines: an idle watchdog closes a body that sent nothing for
+ * that long. Worst case a call takes twice the timeout (the wait for a permit, then the answer); a stream takes as long
+ * as the backend keeps sending.
  *
  * <p><b>Sizes.</b> A non-streamed answer is read whole into memory, so it is read up to the backend's
  * {@code maxResponseBytes} and no further: a larger one fails the call as {@link BackendException.Kind#TOO_LARGE}
  * (as does a stream event over {@code maxEventBytes}). A stream is passed on event by event and never held whole; an
- * error status's body is cut to 64 KiB.
+ * error status's body is cut to 64 KiB. Answers are read as sent: no {@code Accept-Encoding} is offered.
  *
  * <p>The API key is read from the backend's environment variable at each call and sent as a Bearer token; it never
  * appears in an exception message.
@@ -61,24 +77,75 @@ public final class BackendClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Largest error body read from a backend: enough for any error object, bounded against a runaway one. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
-    /** One daemon thread for every client's stream watchdogs: each only checks a timestamp and maybe closes a stream. */
+    /** Smallest connection pool of an origin no backend was registered for. */
+    private static final int DEFAULT_POOL = 64;
+    /**
+     * One daemon thread for every client's timers: stream watchdogs (each only checks a timestamp and maybe closes a
+     * stream) and the end of permit waits.
+     */
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdogExecutor();
+    /** Per origin ("scheme://host:port"): each registered backend name's limit; the pool holds their sum. */
+    private static final Map<String, Map<String, Integer>> ORIGIN_LIMITS = new ConcurrentHashMap<>();
 
-    private final HttpClient http;
-    private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
+    private final Map<String, Permits> permits = new ConcurrentHashMap<>();
 
     /** Each backend's {@code maxConcurrent} requests at once. */
     public BackendClient() {
-        this(defaultHttpClient());
     }
 
-    public BackendClient(HttpClient http) {
-        this.http = http;
+    /** The one Jetty client of the process, started on first use; its threads are daemons. */
+    private static final class Shared {
+        static final HttpClient HTTP = start();
+
+        private static HttpClient start() {
+            QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+            threads.setName("zooter-backend");
+            threads.setDaemon(true);
+            // Daemon timers too: Jetty's default scheduler thread is not one, and would keep a finished JVM
+            // (a 'zooter collect' run, a test, a benchmark) from exiting.
+            ScheduledExecutorScheduler timers = new ScheduledExecutorScheduler("zooter-backend-timer", true);
+            ClientConnector connector = new ClientConnector();
+            connector.setSelectors(1);
+            connector.setExecutor(threads);
+            connector.setScheduler(timers);
+            HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+            transport.setConnectionPoolFactory(d -> new DuplexConnectionPool(d, poolSize(d.getOrigin())));
+            HttpClient http = new HttpClient(transport);
+            http.setExecutor(threads);
+            http.setScheduler(timers);
+            http.setConnectTimeout(10_000);
+            http.setFollowRedirects(false);
+            http.setMaxRequestsQueuedPerDestination(1 << 16);  // permits bound what is sent; never refuse for a queue
+            http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "zooter-j"));
+            http.getContentDecoderFactories().clear();  // the bytes read are the bytes bounded by maxResponseBytes
+            http.setHttpCookieStore(new HttpCookieStore.Empty());  // a backend's cookies are not sent back to it
+            try {
+                http.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
+            }
+            // No redirects, authentication challenges or 100-continue: every status, 401 and 407 included, is the
+            // backend's answer, mapped to a BackendException as it stands (start() installs these handlers).
+            http.getProtocolHandlers().clear();
+            return http;
+        }
     }
 
-    private static HttpClient defaultHttpClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static int poolSize(Origin origin) {
+        Map<String, Integer> limits = ORIGIN_LIMITS.get(originKey(origin.getScheme(), origin.getAddress().getHost(),
+                origin.getAddress().getPort()));
+        int sum = limits == null ? 0 : limits.values().stream().mapToInt(Integer::intValue).sum();
+        return Math.max(sum, limits == null ? DEFAULT_POOL : 1);
+    }
+
+    private static String originKey(String scheme, String host, int port) {
+        String s = scheme.toLowerCase(Locale.ROOT);
+        int p = port > 0 ? port : s.equals("https") ? 443 : 80;
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return s + "://" + h + ":" + p;
     }
 
     private static ScheduledThreadPoolExecutor watchdogExecutor() {
@@ -126,25 +193,204 @@ public final class BackendClient {
      */
     public RawAnswer relayRaw(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
         long t0 = System.nanoTime();
-        HttpResponse<byte[]> resp = sendComplete(backend, body);
-        return RawAnswer.scan(backend.name(), resp.statusCode(), resp.body(), System.nanoTime() - t0);
+        Captured resp = sendComplete(backend, body);
+        return RawAnswer.scan(backend.name(), resp.status(), resp.body(), System.nanoTime() - t0);
     }
 
     /**
-     * One non-streamed request with the backend's model, under its concurrency limit; the body handler completes only
-     * with the whole body, so the deadline covers it too, and it stops reading at maxResponseBytes. A non-2xx status
-     * is thrown as a {@link BackendException}.
+     * {@link #relayRaw} without a waiting thread: the permit wait, the call and the check all complete the returned
+     * future, on this client's threads (or the caller's, when a failure is known at once). It fails with the
+     * {@link BackendException} that {@link #relayRaw} throws; the backend's timeout bounds the permit wait and then the
+     * whole answer, as there.
      */
-    private HttpResponse<byte[]> sendComplete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
+    public CompletableFuture<RawAnswer> relayRawAsync(Backend backend, ObjectNode body) {
+        CompletableFuture<RawAnswer> out = new CompletableFuture<>();
+        long t0 = System.nanoTime();
+        Call call;
+        try {
+            call = call(backend, body, false);
+        } catch (BackendException e) {
+            out.completeExceptionally(e);
+            return out;
+        }
+        Permits p = permit(backend);
+        p.acquire(saturatedNanos(backend.timeout())).whenComplete((granted, waitFailure) -> {
+            if (waitFailure != null) {
+                out.completeExceptionally(overloaded(backend));
+                return;
+            }
+            Capture c;
+            try {
+                c = send(call, backend.maxResponseBytes());
+            } catch (RuntimeException e) {
+                p.release();
+                out.completeExceptionally(sendFailure(backend, e));
+                return;
+            }
+            c.whenComplete((resp, failure) -> {
+                p.release();
+                try {
+                    if (failure != null) {
+                        throw sendFailure(backend, failure);
+                    }
+                    if (resp.status() / 100 != 2) {
+                        throw statusError(backend, resp.status(), resp.retryAfter(), resp.body());
+                    }
+                    out.complete(RawAnswer.scan(backend.name(), resp.status(), resp.body(), System.nanoTime() - t0));
+                } catch (BackendException e) {
+                    out.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    out.completeExceptionally(e);
+                }
+            });
+        });
+        return out;
+    }
+
+    /** A status, its Retry-After header (or null) and a body read whole (an error body possibly cut). */
+    private record Captured(int status, String retryAfter, byte[] body) {
+    }
+
+    /** One request ready to send: the backend, its URI, the API key (or null) and the JSON body. */
+    private record Call(Backend backend, String key, byte[] body) {
+    }
+
+    /** The request for {@code backend}: {@code body} with its model id and {@code stream} set, and the key. */
+    private static Call call(Backend backend, ObjectNode body, boolean stream) throws BackendException {
         ObjectNode req = body.deepCopy();
         req.put("model", backend.model());
-        req.put("stream", false);
-        Semaphore s = acquire(backend);
+        req.put("stream", stream);
+        String key;
         try {
-            HttpResponse<byte[]> resp = send(backend, req,
-                    BoundedBodies.handler(backend.maxResponseBytes(), MAX_ERROR_BODY), "complete answer");
-            if (resp.statusCode() / 100 != 2) {
-                throw statusError(backend, resp.statusCode(), resp.headers(), resp.body());
+            key = backend.apiKey().orElse(null);
+        } catch (IllegalStateException e) {
+            throw new BackendException(backend.name(), BackendException.Kind.CONFIGURATION, -1, null, e.getMessage(), null);
+        }
+        try {
+            return new Call(backend, key, JSON.writeValueAsBytes(req));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Request newRequest(Call call) {
+        Backend backend = call.backend();
+        Request r = Shared.HTTP.newRequest(backend.chatCompletionsUri()).method(HttpMethod.POST)
+                .headers(h -> {
+                    h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
+                    if (call.key() != null) {
+                        h.put(HttpHeader.AUTHORIZATION, "Bearer " + call.key());
+                    }
+                })
+                .body(new BytesRequestContent("application/json", call.body()));
+        return r;
+    }
+
+    /** Sends a non-streamed request; the capture completes with the whole (bounded) answer or the failure. */
+    private static Capture send(Call call, long maxOk) {
+        Request r = newRequest(call);
+        long nanos = saturatedNanos(call.backend().timeout());
+        if (nanos < Long.MAX_VALUE / 4) {
+            r.timeout(nanos, TimeUnit.NANOSECONDS);  // headers and body: Jetty's total timeout covers the whole answer
+        }
+        Capture c = new Capture(r, maxOk);
+        r.send(c);
+        return c;
+    }
+
+    /**
+     * Reads a whole answer as it arrives: a 2xx answer over {@code maxOk} bytes fails with {@link BoundedBodies.TooLarge}
+     * as soon as that is known (its Content-Length, or the bytes so far), and the connection is dropped instead of
+     * read on; an error status's body is cut to 64 KiB (enough for any error object) and kept.
+     */
+    private static final class Capture extends CompletableFuture<Captured> implements Response.Listener {
+        final Request request;
+        private final long maxOk;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private long limit;
+        private boolean truncate;
+        private int status;
+        private String retryAfter;
+
+        Capture(Request request, long maxOk) {
+            this.request = request;
+            this.maxOk = maxOk;
+        }
+
+        @Override
+        public void onHeaders(Response response) {
+            status = response.getStatus();
+            boolean ok = status / 100 == 2;
+            limit = ok ? maxOk : MAX_ERROR_BODY;
+            truncate = !ok;
+            retryAfter = response.getHeaders().get(HttpHeader.RETRY_AFTER);
+            long declared;
+            try {
+                declared = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            } catch (NumberFormatException e) {
+                declared = -1;
+            }
+            if (ok && declared > maxOk) {
+                BoundedBodies.TooLarge tooLarge = new BoundedBodies.TooLarge(maxOk, "the answer (by its Content-Length)");
+                completeExceptionally(tooLarge);
+                response.abort(tooLarge);
+            }
+        }
+
+        @Override
+        public void onContent(Response response, ByteBuffer b) {
+            if (isDone()) {
+                return;
+            }
+            long room = limit - bytes.size();
+            if (b.remaining() > room) {
+                if (truncate) {
+                    write(b, (int) room);
+                    complete(new Captured(status, retryAfter, bytes.toByteArray()));
+                    response.abort(new IOException("error body cut at " + limit + " bytes"));
+                } else {
+                    BoundedBodies.TooLarge tooLarge = new BoundedBodies.TooLarge(limit, "the answer");
+                    completeExceptionally(tooLarge);
+                    response.abort(tooLarge);
+                }
+                return;
+            }
+            write(b, b.remaining());
+        }
+
+        private void write(ByteBuffer b, int n) {
+            if (b.hasArray()) {
+                bytes.write(b.array(), b.arrayOffset() + b.position(), n);
+                b.position(b.position() + n);
+            } else {
+                byte[] part = new byte[n];
+                b.get(part);
+                bytes.write(part, 0, n);
+            }
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            if (result.isFailed()) {
+                completeExceptionally(result.getFailure());
+            } else {
+                complete(new Captured(status, retryAfter, bytes.toByteArray()));
+            }
+        }
+    }
+
+    /**
+     * One non-streamed request with the backend's model, under its concurrency limit; it completes only with the whole
+     * body, so the deadline covers it too, and it stops reading at maxResponseBytes. A non-2xx status is thrown as a
+     * {@link BackendException}.
+     */
+    private Captured sendComplete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
+        Call call = call(backend, body, false);
+        Permits s = acquire(backend);
+        try {
+            Captured resp = await(backend, send(call, backend.maxResponseBytes()));
+            if (resp.status() / 100 != 2) {
+                throw statusError(backend, resp.status(), resp.retryAfter(), resp.body());
             }
             return resp;
         } finally {
@@ -152,14 +398,30 @@ public final class BackendClient {
         }
     }
 
+    /** Waits for a whole answer, at most the backend's timeout; a late one is aborted (which closes its connection). */
+    private static Captured await(Backend backend, Capture c) throws BackendException, InterruptedException {
+        try {
+            return c.get(saturatedNanos(backend.timeout()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            c.request.abort(e);
+            throw new BackendException(backend.name(), BackendException.Kind.TIMEOUT, -1, null,
+                    "no complete answer within " + backend.timeout().toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            c.request.abort(e);
+            throw e;
+        } catch (ExecutionException e) {
+            throw sendFailure(backend, e.getCause());
+        }
+    }
+
     private Completion complete(Backend backend, ObjectNode body, boolean requireContent)
             throws BackendException, InterruptedException {
         long t0 = System.nanoTime();
-        HttpResponse<byte[]> resp = sendComplete(backend, body);
-        ObjectNode tree = completionObject(backend, resp.statusCode(), resp.body());
+        Captured resp = sendComplete(backend, body);
+        ObjectNode tree = completionObject(backend, resp.status(), resp.body());
         JsonNode msg = tree.path("choices").path(0).path("message");
         if (requireContent && !msg.path("content").isTextual()) {
-            throw new BackendException(backend.name(), BackendException.Kind.MALFORMED, resp.statusCode(), null,
+            throw new BackendException(backend.name(), BackendException.Kind.MALFORMED, resp.status(), null,
                     "answer has no choices[0].message.content", null);
         }
         JsonNode usage = tree.path("usage");
@@ -201,13 +463,26 @@ public final class BackendClient {
      * </ul>
      */
     public void stream(Backend backend, ObjectNode body, StreamListener listener) throws BackendException, InterruptedException {
-        ObjectNode req = body.deepCopy();
-        req.put("model", backend.model());
-        req.put("stream", true);
-        Semaphore s = acquire(backend);
+        Call call = call(backend, body, true);
+        Permits s = acquire(backend);
         try {
-            HttpResponse<InputStream> resp = send(backend, req, HttpResponse.BodyHandlers.ofInputStream(), "response headers");
-            StreamReader reader = new StreamReader(backend, resp.body());
+            Request r = newRequest(call);  // no total timeout: a stream lasts as long as the backend keeps sending
+            InputStreamResponseListener l = new InputStreamResponseListener();
+            r.send(l);
+            Response resp;
+            try {
+                resp = l.get(saturatedNanos(backend.timeout()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                r.abort(e);
+                throw new BackendException(backend.name(), BackendException.Kind.TIMEOUT, -1, null,
+                        "no response headers within " + backend.timeout().toMillis() + " ms", e);
+            } catch (InterruptedException e) {
+                r.abort(e);
+                throw e;
+            } catch (ExecutionException e) {
+                throw sendFailure(backend, e.getCause());
+            }
+            StreamReader reader = new StreamReader(backend, r, l.getInputStream());
             try {
                 reader.read(resp, listener);
             } finally {
@@ -221,25 +496,28 @@ public final class BackendClient {
     /** Reads one streamed answer under an idle watchdog. */
     private static final class StreamReader {
         private final Backend backend;
+        private final Request request;
         private final InputStream in;
         private final IdleWatchdog watchdog;
         private int events;
 
-        StreamReader(Backend backend, InputStream in) {
+        StreamReader(Backend backend, Request request, InputStream in) {
             this.backend = backend;
+            this.request = request;
             this.in = in;
             this.watchdog = new IdleWatchdog(in, backend.timeout());
         }
 
-        void read(HttpResponse<InputStream> resp, StreamListener listener) throws BackendException {
+        void read(Response resp, StreamListener listener) throws BackendException {
             try {
-                if (resp.statusCode() / 100 != 2) {
-                    throw statusError(backend, resp.statusCode(), resp.headers(), in.readNBytes(MAX_ERROR_BODY));
+                if (resp.getStatus() / 100 != 2) {
+                    throw statusError(backend, resp.getStatus(), resp.getHeaders().get(HttpHeader.RETRY_AFTER),
+                            in.readNBytes(MAX_ERROR_BODY));
                 }
-                String type = resp.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+                String type = String.valueOf(resp.getHeaders().get(HttpHeader.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
                 if (type.startsWith("application/json")) {
                     // The server ignored stream: true. The answer is whole and paid for: pass it on as one chunk.
-                    ObjectNode chunk = asChunk(completionObject(backend, resp.statusCode(),
+                    ObjectNode chunk = asChunk(completionObject(backend, resp.getStatus(),
                             BoundedBodies.readAll(in, backend.maxResponseBytes())));
                     listener.onOpen();
                     events++;
@@ -291,6 +569,9 @@ public final class BackendClient {
             } catch (IOException ignored) {
                 // nothing more to read from it either way
             }
+            // A stream read to its end is complete and this does nothing; one left early (a failure, or [DONE] before
+            // the end of the body) drops its connection rather than return it to the pool half read.
+            request.abort(new AsynchronousCloseException());
         }
     }
 
@@ -402,55 +683,24 @@ public final class BackendClient {
     }
 
     /** Waits up to the backend's timeout for one of its permits; the caller releases it. */
-    private Semaphore acquire(Backend backend) throws BackendException, InterruptedException {
-        Semaphore s = permit(backend);
-        if (!s.tryAcquire(saturatedNanos(backend.timeout()), TimeUnit.NANOSECONDS)) {
-            throw new BackendException(backend.name(), BackendException.Kind.OVERLOADED, -1, null,
-                    "at its limit of " + limit(backend) + " concurrent requests; none finished within "
-                            + backend.timeout().toMillis() + " ms", null);
-        }
-        return s;
-    }
-
-    /**
-     * Sends and waits for the response, at most the backend's timeout: for a byte-array body that is the whole answer,
-     * for a stream its headers. A late response is cancelled (which closes its connection).
-     */
-    private <T> HttpResponse<T> send(Backend backend, ObjectNode req, HttpResponse.BodyHandler<T> handler, String what)
-            throws BackendException, InterruptedException {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(backend.chatCompletionsUri())
-                .timeout(backend.timeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream");
-        String key;
+    private Permits acquire(Backend backend) throws BackendException, InterruptedException {
+        Permits p = permit(backend);
+        CompletableFuture<Void> w = p.acquire(saturatedNanos(backend.timeout()));
         try {
-            key = backend.apiKey().orElse(null);
-        } catch (IllegalStateException e) {
-            throw new BackendException(backend.name(), BackendException.Kind.CONFIGURATION, -1, null, e.getMessage(), null);
-        }
-        if (key != null) {
-            rb.header("Authorization", "Bearer " + key);
-        }
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(req);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        CompletableFuture<HttpResponse<T>> response =
-                http.sendAsync(rb.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), handler);
-        try {
-            return response.get(saturatedNanos(backend.timeout()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            response.cancel(true);
-            throw new BackendException(backend.name(), BackendException.Kind.TIMEOUT, -1, null,
-                    "no " + what + " within " + backend.timeout().toMillis() + " ms", e);
+            w.get();
         } catch (InterruptedException e) {
-            response.cancel(true);
+            p.cancel(w);
             throw e;
         } catch (ExecutionException e) {
-            throw sendFailure(backend, e.getCause());
+            throw overloaded(backend);
         }
+        return p;
+    }
+
+    private BackendException overloaded(Backend backend) {
+        return new BackendException(backend.name(), BackendException.Kind.OVERLOADED, -1, null,
+                "at its limit of " + limit(backend) + " concurrent requests; none finished within "
+                        + backend.timeout().toMillis() + " ms", null);
     }
 
     private static BackendException tooLarge(Backend backend, BoundedBodies.TooLarge e, int events) {
@@ -462,14 +712,14 @@ public final class BackendClient {
         if (BoundedBodies.cause(e) != null) {
             return tooLarge(backend, BoundedBodies.cause(e), 0);
         }
-        while (e instanceof CompletionException && e.getCause() != null) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
-        if (e instanceof HttpConnectTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return new BackendException(backend.name(), BackendException.Kind.CONNECTION, -1, null,
                     "connect timed out to " + backend.baseUrl(), e);
         }
-        if (e instanceof HttpTimeoutException) {
+        if (e instanceof TimeoutException) {
             return new BackendException(backend.name(), BackendException.Kind.TIMEOUT, -1, null,
                     "no answer within " + backend.timeout().toMillis() + " ms", e);
         }
@@ -485,8 +735,8 @@ public final class BackendClient {
                 "request failed: " + e, e);
     }
 
-    private static BackendException statusError(Backend backend, int status, HttpHeaders headers, byte[] bytes) {
-        Duration retryAfter = headers.firstValue("Retry-After").flatMap(RetryAfter::parse).orElse(null);
+    private static BackendException statusError(Backend backend, int status, String retryAfterHeader, byte[] bytes) {
+        Duration retryAfter = retryAfterHeader == null ? null : RetryAfter.parse(retryAfterHeader).orElse(null);
         String body = new String(bytes, StandardCharsets.UTF_8);
         String message = body;
         ObjectNode error = null;
@@ -517,8 +767,22 @@ public final class BackendClient {
         }
     }
 
-    private Semaphore permit(Backend backend) {
-        return permits.computeIfAbsent(backend.name(), k -> new Semaphore(limit(backend), true));
+    private Permits permit(Backend backend) {
+        Permits p = permits.get(backend.name());
+        return p != null ? p : permits.computeIfAbsent(backend.name(), k -> {
+            registerOrigin(backend);
+            return new Permits(limit(backend), WATCHDOG);
+        });
+    }
+
+    /** Counts the backend's limit into its origin's connection pool (a pool already made keeps its size). */
+    private static void registerOrigin(Backend backend) {
+        java.net.URI u = backend.chatCompletionsUri();
+        if (u.getScheme() == null || u.getHost() == null) {
+            return;
+        }
+        ORIGIN_LIMITS.computeIfAbsent(originKey(u.getScheme(), u.getHost(), u.getPort()), k -> new ConcurrentHashMap<>())
+                .merge(backend.name(), backend.maxConcurrent(), Math::max);
     }
 
     /** The requests this client sends to {@code backend} at once: its {@code maxConcurrent}. */
@@ -528,10 +792,10 @@ public final class BackendClient {
 
     /** Free permits now: requests to this backend in flight or waiting right now is {@code limit - available}. */
     public int available(Backend backend) {
-        return permit(backend).availablePermits();
+        return permit(backend).available();
     }
 
-    /** Pre-creates the permits (optional; they are otherwise made on first use). */
+    /** Pre-creates the permits and sizes the connection pools (optional; they are otherwise made on first use). */
     public void register(Collection<Backend> backends) {
         backends.forEach(this::permit);
     }

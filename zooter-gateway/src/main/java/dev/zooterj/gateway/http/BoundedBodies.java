@@ -29,7 +29,7 @@ public final class BoundedBodies {
         }
     }
 
-    /** The {@link TooLarge} that caused {@code e}, if one did (the JDK client wraps what a body handler throws). */
+    /** The {@link TooLarge} that caused {@code e}, if one did (an HTTP client wraps what its body handler fails with). */
     public static TooLarge cause(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof TooLarge t) {

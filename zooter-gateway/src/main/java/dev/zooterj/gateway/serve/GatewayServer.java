@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.core.routing.RoutingDecision;
 import dev.zooterj.gateway.backend.Backend;
 import dev.zooterj.gateway.client.AllBackendsFailedException;
+import dev.zooterj.gateway.client.BatchingRouter;
 import dev.zooterj.gateway.client.ChatBodies;
 import dev.zooterj.gateway.client.FallbackChain;
 import dev.zooterj.gateway.client.RerankingChatClient;
@@ -99,9 +100,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stops reading its answer), {@link ConnectionGuard} closes a connection whose request head does not arrive whole
  * within {@code headerReadTimeout} and caps the connections of one client address ({@code maxConnectionsPerAddress});
  * a body must arrive whole within {@code bodyReadTimeout} (a connection too slow is closed without an answer, counted
- * as 408). A request takes an in-flight slot only once its body is in. Admitted requests then run on their own
- * {@code maxInFlight} worker threads (backend calls block), never on Jetty's, so health checks, metrics and refusals
- * are answered however busy the backends are.
+ * as 408). A request takes an in-flight slot only once its body is in. A plain chat request (not streamed, not
+ * reranked) with a cheap router (see {@link #routeInline()}) is routed on the Jetty thread that read it and its backend
+ * call holds no thread while it waits (Jetty's HTTP client; the answer is written by the thread that receives it).
+ * Everything that blocks (streams, rerank mode, {@code /route}, a router that takes long) runs on the gateway's own
+ * {@code maxInFlight} worker threads, never on Jetty's, so health checks, metrics and refusals are answered however
+ * busy the backends or the router are.
  *
  * {@link #stop(Duration)} stops accepting connections, answers requests that arrive on open connections with 503, lets
  * the requests in flight finish for up to the grace period, then closes every connection.
@@ -119,6 +123,9 @@ public final class GatewayServer implements AutoCloseable {
     private static final int READING = 0;
     private static final int READ = 1;
     private static final int TIMED_OUT = 2;
+    /** A router faster than this on average is called on the Jetty thread that read the request (see routeInline). */
+    private static final double INLINE_ROUTING_NANOS = 200_000;
+    private static final double ROUTING_AVERAGE_WEIGHT = 0.25;
 
     private final RoutingChatClient client;
     /** Rerank mode: generates with a decision's set and keeps the best-rewarded answer; null when off. */
@@ -141,6 +148,9 @@ public final class GatewayServer implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean draining;
+    /** Moving average of the router's time per decision, in ns; infinite until one is timed. */
+    private volatile double routerNanosAverage = Double.POSITIVE_INFINITY;
+    private final boolean batchingRouter;
 
     private GatewayServer(RoutingChatClient client, RerankingChatClient reranker, GatewayConfig config) throws IOException {
         if (client.backend(config.alias()).isPresent()) {
@@ -152,6 +162,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         this.reranker = reranker;
         this.config = config;
+        this.batchingRouter = client.router() instanceof BatchingRouter;
         this.permits = new Semaphore(config.maxInFlight());
         this.metrics = new GatewayMetrics(client.router().models(), client.backends().stream().map(Backend::name).toList(),
                 () -> config.maxInFlight() - permits.availablePermits());
@@ -270,7 +281,7 @@ public final class GatewayServer implements AutoCloseable {
 
     // ---- one request ----
 
-    /** One chat, route or other request on a Jetty thread; what blocks (backend calls) goes to the workers. */
+    /** One chat, route or other request on a Jetty thread; what blocks (routing, streams) goes to the workers. */
     private void dispatch(Request request, Response response, Callback callback) {
         active.incrementAndGet();
         Connection connection = request.getConnectionMetaData().getConnection();
@@ -282,8 +293,8 @@ public final class GatewayServer implements AutoCloseable {
         Exchange ex = new Exchange(request, response, callback, path, connection);
         try {
             switch (path) {
-                case "/v1/chat/completions" -> readThenRun(ex, this::chatCompletions);
-                case "/route" -> readThenRun(ex, this::route);
+                case "/v1/chat/completions" -> readThenAdmit(ex, this::chatArrived);
+                case "/route" -> readThenAdmit(ex, this::toWorker);
                 case "/v1/models" -> models(ex);
                 case "/health" -> health(ex);
                 case "/metrics" -> metricsText(ex);
@@ -316,11 +327,16 @@ public final class GatewayServer implements AutoCloseable {
         void run(Exchange ex, ObjectNode body) throws ApiError, IOException, InterruptedException;
     }
 
+    /** What happens to a request once its body is in, parsed, and holds an in-flight permit (which it must release). */
+    private interface Admitted {
+        void accept(Exchange ex, ObjectNode body);
+    }
+
     /**
      * Reads the body without holding a thread, then, on the thread that delivered its last bytes: parses it, takes an
-     * in-flight permit (or answers 503) and hands the request to a worker, which releases the permit.
+     * in-flight permit (or answers 503) and passes the request on to {@code then}, which releases the permit.
      */
-    private void readThenRun(Exchange ex, Work work) throws ApiError {
+    private void readThenAdmit(Exchange ex, Admitted then) throws ApiError {
         requireMethod(ex, "POST");
         long max = config.maxBodyBytes();
         String declared = ex.request.getHeaders().get(HttpHeader.CONTENT_LENGTH);
@@ -345,13 +361,53 @@ public final class GatewayServer implements AutoCloseable {
                 sendError(ex, e);
                 return;
             }
-            try {
-                workers.execute(() -> runAdmitted(ex, body, work));
-            } catch (RejectedExecutionException e) {
-                permits.release();
-                sendError(ex, ApiError.overloaded("the gateway is shutting down", 1));
-            }
+            then.accept(ex, body);
         }).start();
+    }
+
+    /** A {@code /route} request: the router may take milliseconds, so it runs on a worker. */
+    private void toWorker(Exchange ex, ObjectNode body) {
+        toWorker(ex, body, this::route);
+    }
+
+    /** Hands an admitted request to a worker, which releases its permit. */
+    private void toWorker(Exchange ex, ObjectNode body, Work work) {
+        try {
+            workers.execute(() -> runAdmitted(ex, body, work));
+        } catch (RejectedExecutionException e) {
+            permits.release();
+            sendError(ex, ApiError.overloaded("the gateway is shutting down", 1));
+        }
+    }
+
+    /**
+     * A chat request whose body is in, on the Jetty thread that read it. A plain (non-streamed, not reranked) request
+     * is routed here when routing is cheap ({@link #routeInline()}), or names its backend, and its backend call then
+     * runs without a waiting thread: the answer is written by the thread that receives it
+     * ({@link #relayAsync}). Everything else (streams, rerank mode, a router that takes long) runs on a worker.
+     */
+    private void chatArrived(Exchange ex, ObjectNode body) {
+        Route route;
+        try {
+            boolean stream = checkChat(body);
+            boolean routed = routedRequest(body);
+            if (stream || routed && (reranker != null || !routeInline())) {
+                toWorker(ex, body, this::chatCompletions);
+                return;
+            }
+            route = routeFor(body);
+            noteRouting(route);
+        } catch (ApiError e) {
+            permits.release();
+            sendError(ex, e);
+            return;
+        } catch (RuntimeException e) {
+            permits.release();
+            LOG.warn("{} {} failed", ex.method(), ex.path, e);
+            sendError(ex, internalError());
+            return;
+        }
+        relayAsync(ex, route, body);
     }
 
     private void runAdmitted(Exchange ex, ObjectNode body, Work work) {
@@ -540,7 +596,8 @@ public final class GatewayServer implements AutoCloseable {
 
     // ---- POST /v1/chat/completions ----
 
-    private void chatCompletions(Exchange ex, ObjectNode body) throws ApiError, IOException, InterruptedException {
+    /** Checks a chat body's {@code messages} and {@code stream}; returns whether a stream is asked for. */
+    private static boolean checkChat(ObjectNode body) throws ApiError {
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw ApiError.invalid("messages", "'messages' must be a non-empty array of {\"role\", \"content\"} objects");
@@ -554,8 +611,39 @@ public final class GatewayServer implements AutoCloseable {
         if (stream != null && !stream.isBoolean() && !stream.isNull()) {
             throw ApiError.invalid("stream", "'stream' must be true or false, got " + stream);
         }
+        return stream != null && stream.asBoolean();
+    }
+
+    /** Whether the request asks the router (the alias or no model), not a backend by name. */
+    private boolean routedRequest(ObjectNode body) {
+        JsonNode model = body.get("model");
+        return model == null || model.isNull() || model.isTextual() && model.asText().equals(config.alias());
+    }
+
+    /**
+     * Whether a routed request may be routed on the Jetty thread that read it: when the router has lately taken under
+     * {@link #INLINE_ROUTING_NANOS} a decision (a moving average over every decision, so a router that slows down goes
+     * back to the workers) and does not batch (a {@link BatchingRouter} waits for other requests by design). Until a
+     * first decision is timed, routing runs on a worker.
+     */
+    private boolean routeInline() {
+        return !batchingRouter && routerNanosAverage < INLINE_ROUTING_NANOS;
+    }
+
+    /** Folds one decision's time into the moving average (racy updates lose a sample at worst). */
+    private void noteRouting(Route route) {
+        if (route.routed()) {
+            double nanos = route.routerNanos();
+            double avg = routerNanosAverage;
+            routerNanosAverage = Double.isInfinite(avg) ? nanos : avg + ROUTING_AVERAGE_WEIGHT * (nanos - avg);
+        }
+    }
+
+    private void chatCompletions(Exchange ex, ObjectNode body) throws ApiError, IOException, InterruptedException {
+        boolean stream = checkChat(body);
         Route route = routeFor(body);
-        if (stream != null && stream.asBoolean()) {
+        noteRouting(route);
+        if (stream) {
             streamChat(ex, route, body);  // a stream goes to one model (the router's first choice), even in rerank mode
             return;
         }
@@ -573,6 +661,47 @@ public final class GatewayServer implements AutoCloseable {
         metrics.generations(answer.attempts());
         decisionHeaders(ex, route, answer.model(), answer.attempts());
         sendAnswer(ex, answer.answer(), answer.model());
+    }
+
+    /**
+     * Sends a plain chat request along its route without a waiting thread and answers when the backend's answer (or
+     * the last failure) arrives, on the thread that receives it; releases the request's in-flight permit then. The
+     * backend's timeouts bound it as they bound {@link RoutingChatClient#relay}; Jetty's idle timeout bounds the write.
+     */
+    private void relayAsync(Exchange ex, Route route, ObjectNode body) {
+        CompletableFuture<RoutedRelay> call;
+        try {
+            call = client.relayAsync(route, body);
+        } catch (RuntimeException e) {
+            permits.release();
+            LOG.warn("{} {} failed", ex.method(), ex.path, e);
+            sendError(ex, internalError());
+            return;
+        }
+        call.whenComplete((answer, error) -> {
+            try {
+                if (error == null) {
+                    metrics.generations(answer.attempts());
+                    decisionHeaders(ex, route, answer.model(), answer.attempts());
+                    sendAnswer(ex, answer.answer(), answer.model());
+                    return;
+                }
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof AllBackendsFailedException e) {
+                    metrics.generations(e.failures().size());
+                    sendError(ex, upstreamError(e, route));
+                } else {
+                    LOG.warn("{} {} failed", ex.method(), ex.path, cause);
+                    sendError(ex, internalError());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{} {} failed", ex.method(), ex.path, e);
+                sendError(ex, internalError());
+            } finally {
+                permits.release();
+            }
+        });
     }
 
     /**

@@ -46,6 +46,15 @@ final class SparseSoftmaxRegression {
         double[] v = new double[w.length];
         double[] mb = new double[classes];
         double[] vb = new double[classes];
+        // only the buckets some row uses ever move (the others have zero gradient and start at zero), so the zeroing
+        // of the gradient and the Adam step visit those alone: the same arithmetic on the same entries, without a
+        // pass over every bucket per step (2^18 of them by default) when the rows are few
+        int[] used = java.util.Arrays.stream(x).flatMapToInt(r -> java.util.Arrays.stream(r.index())).distinct().sorted().toArray();
+        for (int j : used) {
+            if (j < 0 || j >= dimension) {
+                throw new IllegalArgumentException("feature " + j + " outside a " + dimension + "-bucket model");
+            }
+        }
         int parts = 2;
         double[][] g = new double[parts][w.length];
         double[][] gb = new double[parts][classes];
@@ -56,7 +65,9 @@ final class SparseSoftmaxRegression {
             IntStream.range(0, parts).parallel().forEach(part -> {
                 double[] gp = g[part];
                 double[] gbp = gb[part];
-                Arrays.fill(gp, 0);
+                for (int j : used) {
+                    Arrays.fill(gp, j * classes, (j + 1) * classes, 0);
+                }
                 Arrays.fill(gbp, 0);
                 double[] p = new double[classes];
                 int from = (int) ((long) n * part / parts);
@@ -80,18 +91,20 @@ final class SparseSoftmaxRegression {
             });
             double c1 = 1 - Math.pow(b1, step);
             double c2 = 1 - Math.pow(b2, step);
-            for (int j = 0; j < w.length; j++) {
-                double grad = 0;
-                for (int part = 0; part < parts; part++) {
-                    grad += g[part][j];
+            for (int f : used) {
+                for (int j = f * classes; j < (f + 1) * classes; j++) {
+                    double grad = 0;
+                    for (int part = 0; part < parts; part++) {
+                        grad += g[part][j];
+                    }
+                    grad = grad / n + l2 * w[j];
+                    if (grad == 0 && m[j] == 0 && v[j] == 0) {
+                        continue;   // as before the change: an entry that has never moved stays at zero
+                    }
+                    m[j] = b1 * m[j] + (1 - b1) * grad;
+                    v[j] = b2 * v[j] + (1 - b2) * grad * grad;
+                    w[j] -= rate * (m[j] / c1) / (Math.sqrt(v[j] / c2) + 1e-8);
                 }
-                grad = grad / n + l2 * w[j];
-                if (grad == 0 && m[j] == 0 && v[j] == 0) {
-                    continue;   // a bucket no row uses stays at zero
-                }
-                m[j] = b1 * m[j] + (1 - b1) * grad;
-                v[j] = b2 * v[j] + (1 - b2) * grad * grad;
-                w[j] -= rate * (m[j] / c1) / (Math.sqrt(v[j] / c2) + 1e-8);
             }
             for (int c = 0; c < classes; c++) {
                 double grad = 0;

@@ -14,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -49,32 +46,9 @@ class ServeCommandTest {
 
     @BeforeAll
     static void trainARouterAndStartAStub() throws IOException {
-        Path sim = dir.resolve("sim");
-        assertEquals(0, CliRunner.run("simulate", "--out", sim.toString(), "--train-size", "60", "--per-subset", "2").exitCode());
-        router = dir.resolve("router");
-        CliRunner r = CliRunner.run("train", "--data", sim.resolve("train.jsonl").toString(), "--out", router.toString(),
-                "--encoder", "scratch", "--scratch-hidden", "16", "--scratch-layers", "1", "--max-tokens", "24",
-                "--epochs", "1", "--batch", "16", "--seed", "3");
-        assertEquals(0, r.exitCode(), r.err());
-        models = new ArrayList<>();
-        JSON.readTree(router.resolve("router.json").toFile()).path("models").forEach(m -> models.add(m.asText()));
-
-        // A backend that answers "<model id> says: <first user message>".
-        stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        stub.createContext("/v1/chat/completions", ex -> {
-            stubCalls.incrementAndGet();
-            JsonNode req = JSON.readTree(ex.getRequestBody());
-            ObjectNode resp = JSON.createObjectNode().put("id", "x").put("object", "chat.completion")
-                    .put("model", req.path("model").asText());
-            resp.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message")
-                    .put("role", "assistant").put("content", req.path("model").asText() + " says: "
-                            + req.path("messages").path(0).path("content").asText());
-            byte[] b = JSON.writeValueAsBytes(resp);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
+        router = ServeFixtures.trainTinyRouter(dir);
+        models = ServeFixtures.models(router);
+        stub = ServeFixtures.echoBackend(stubCalls);
         stub.start();
     }
 

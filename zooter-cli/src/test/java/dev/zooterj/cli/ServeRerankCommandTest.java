@@ -15,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -53,35 +50,16 @@ class ServeRerankCommandTest {
 
     @BeforeAll
     static void trainARouterAndStartAStub() throws IOException {
-        Path sim = dir.resolve("sim");
-        assertEquals(0, CliRunner.run("simulate", "--out", sim.toString(), "--train-size", "60", "--per-subset", "2").exitCode());
-        router = dir.resolve("router");
-        CliRunner r = CliRunner.run("train", "--data", sim.resolve("train.jsonl").toString(), "--out", router.toString(),
-                "--encoder", "scratch", "--scratch-hidden", "16", "--scratch-layers", "1", "--max-tokens", "24",
-                "--epochs", "1", "--batch", "16", "--seed", "3");
-        assertEquals(0, r.exitCode(), r.err());
-        models = new ArrayList<>();
-        JSON.readTree(router.resolve("router.json").toFile()).path("models").forEach(m -> models.add(m.asText()));
-
-        stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        // A backend that answers "<model id> says: <first user message>".
-        stub.createContext("/v1/chat/completions", ex -> {
-            chatCalls.incrementAndGet();
-            JsonNode req = JSON.readTree(ex.getRequestBody());
-            ObjectNode resp = JSON.createObjectNode().put("id", "x").put("object", "chat.completion")
-                    .put("model", req.path("model").asText());
-            resp.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message")
-                    .put("role", "assistant").put("content", req.path("model").asText() + " says: "
-                            + req.path("messages").path(0).path("content").asText());
-            send(ex, 200, JSON.writeValueAsBytes(resp));
-        });
+        router = ServeFixtures.trainTinyRouter(dir);
+        models = ServeFixtures.models(router);
+        stub = ServeFixtures.echoBackend(chatCalls);
         // A reward model that prefers models late in the router's list: reward = the index of the answer's model.
         stub.createContext("/score", ex -> {
             rewardCalls.incrementAndGet();
             String response = JSON.readTree(ex.getRequestBody()).path("response").asText();
-            send(ex, 200, ("{\"reward\": " + rewardOf(response) + "}").getBytes(StandardCharsets.UTF_8));
+            ServeFixtures.send(ex, 200, ("{\"reward\": " + rewardOf(response) + "}").getBytes(StandardCharsets.UTF_8));
         });
-        stub.createContext("/broken-score", ex -> send(ex, 500, "{}".getBytes(StandardCharsets.UTF_8)));
+        stub.createContext("/broken-score", ex -> ServeFixtures.send(ex, 500, "{}".getBytes(StandardCharsets.UTF_8)));
         stub.start();
     }
 
@@ -92,13 +70,6 @@ class ServeRerankCommandTest {
             }
         }
         return -1;
-    }
-
-    private static void send(com.sun.net.httpserver.HttpExchange ex, int status, byte[] b) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        ex.getResponseBody().write(b);
-        ex.close();
     }
 
     @AfterAll

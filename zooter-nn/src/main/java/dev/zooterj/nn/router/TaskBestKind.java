@@ -139,13 +139,11 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
         }
         List<String> classes = new ArrayList<>(train.bySubset().keySet());
         java.util.Collections.sort(classes);
-        int[] y = new int[train.size()];
+        int[] y = labels(train.records(), classes);
         double[][] table = new double[classes.size()][train.models().size()];
         int[] count = new int[classes.size()];
         for (int i = 0; i < y.length; i++) {
-            RewardRecord r = train.records().get(i);
-            y[i] = classes.indexOf(r.subset() == null ? "" : r.subset());
-            double[] sc = r.evaluationScores();
+            double[] sc = train.records().get(i).evaluationScores();
             for (int m = 0; m < sc.length; m++) {
                 table[y[i]][m] += sc[m];
             }

@@ -167,7 +167,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         BenchmarkSuite s = suite();
         if (subsetWeights != null) {
-            s = BenchmarkSuite.withObjective(s, KindNames.parseSubsetWeights(subsetWeights, null));
+            java.util.Set<String> trained = new java.util.TreeSet<>();
+            s.folds().forEach(f -> trained.addAll(f.train().bySubset().keySet()));
+            s = BenchmarkSuite.withObjective(s, KindNames.parseSubsetWeights(subsetWeights, trained));
         }
         TrainingMode trainingMode = TrainingMode.parse(mode.trim());
         if (trainingMode == TrainingMode.SCRATCH) {

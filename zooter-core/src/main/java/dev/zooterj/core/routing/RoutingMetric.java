@@ -70,6 +70,43 @@ public final class RoutingMetric {
         return sum / total;
     }
 
+    /**
+     * The standard error of {@link #macroMean(RewardDataset, double[], Map)}, taking each subset's rows as independent
+     * draws: sqrt(Σ_s (w_s/W)²·var_s/n_s), var_s the sample variance of the subset's values (0 for a single row). Given
+     * the per-row differences of two methods on the same rows, it is the standard error of the difference of their
+     * macro means (a paired comparison).
+     */
+    public static double macroMeanStandardError(RewardDataset rows, double[] values, Map<String, Double> weights) {
+        Map<String, double[]> bySubset = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            String s = rows.records().get(i).subset();
+            double[] acc = bySubset.computeIfAbsent(s == null ? "" : s, k -> new double[3]);
+            acc[0] += values[i];
+            acc[1] += values[i] * values[i];
+            acc[2]++;
+        }
+        double total = 0;
+        for (String s : bySubset.keySet()) {
+            total += weight(weights, s);
+        }
+        if (total == 0) {
+            throw new IllegalArgumentException("every subset of the rows (" + String.join(", ", bySubset.keySet())
+                    + ") has weight 0 in the routing objective");
+        }
+        double variance = 0;
+        for (Map.Entry<String, double[]> e : bySubset.entrySet()) {
+            double n = e.getValue()[2];
+            if (n < 2) {
+                continue;
+            }
+            double mean = e.getValue()[0] / n;
+            double var = Math.max(0, (e.getValue()[1] - n * mean * mean) / (n - 1));
+            double share = weight(weights, e.getKey()) / total;
+            variance += share * share * var / n;
+        }
+        return Math.sqrt(variance);
+    }
+
     /** A subset's weight in the objective: 1 when {@code weights} does not name it. */
     public static double weight(Map<String, Double> weights, String subset) {
         Double w = weights.get(subset == null ? "" : subset);

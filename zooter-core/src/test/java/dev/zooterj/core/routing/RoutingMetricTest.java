@@ -44,6 +44,17 @@ class RoutingMetricTest {
     }
 
     @Test
+    void theStandardErrorOfTheMacroMeanOnAHandComputedCase() {
+        // a: 1, 0, 0 (sample variance 1/3, over n = 3: 1/9); b: one row (0); c: 0.5, 0 (variance 0.125, over 2: 0.0625)
+        assertEquals(Math.sqrt((1.0 / 9 + 0.0625) / 9), RoutingMetric.macroMeanStandardError(ROWS, VALUES, Map.of()), 1e-12);
+        assertEquals(Math.sqrt((1.0 / 9 + 0.0625) / 4), RoutingMetric.macroMeanStandardError(ROWS, VALUES, Map.of("b", 0.0)), 1e-12);
+        assertEquals(0, RoutingMetric.macroMeanStandardError(ROWS, new double[]{1, 1, 1, 0, 0.5, 0.5}, Map.of()), 1e-12,
+                "constant within every subset");
+        assertThrows(IllegalArgumentException.class,
+                () -> RoutingMetric.macroMeanStandardError(ROWS, VALUES, Map.of("a", 0.0, "b", 0.0, "c", 0.0)));
+    }
+
+    @Test
     void badWeightsAndAnEmptyObjectiveAreClearErrors() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> RoutingMetric.macroMean(ROWS, VALUES, Map.of("a", 0.0, "b", 0.0, "c", 0.0)));

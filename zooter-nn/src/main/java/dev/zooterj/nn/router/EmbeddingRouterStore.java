@@ -127,6 +127,9 @@ final class EmbeddingRouterStore {
             tj.put("folds", t.folds());
             tj.put("validationRows", t.validationRows());
             tj.put("seed", t.seed());
+            if (!t.selection().isEmpty()) {
+                tj.put("selection", t.selection());
+            }
             ObjectNode grid = tj.putObject("grid");
             t.grid().forEach((k, v) -> v.forEach(grid.withArray(k)::add));
             ArrayNode cands = tj.putArray("candidates");

@@ -79,7 +79,12 @@ public final class Tuner {
     /**
      * Stratified k-fold cross-validation (seeded with the settings' seed): every combination is fitted on each fold's
      * training part and routes that fold's held-out rows; its score is the macro mean over all the training rows of
-     * these out-of-fold choices. The best (the first on a tie) is refitted on all the rows.
+     * these out-of-fold choices. The best (the first on a tie) is refitted on all the rows — unless the base settings
+     * (the kind's defaults where not set) are a candidate and the best beats them by no more than one standard error
+     * of the paired difference of the out-of-fold scores ({@link RoutingMetric#macroMeanStandardError}): then the
+     * default is kept, the one-standard-error rule of Hastie, Tibshirani and Friedman (ESL §7.10) with the default in
+     * the role of the simplest model. Candidates that differ on a few rows of a small subset then cannot replace a
+     * default by noise alone.
      */
     static <S extends KindSettings<S>> FittedRouter crossValidate(RouterKind<S> kind, S base, Map<String, List<String>> grid,
                                                                   List<Map<String, String>> combinations, int k, RewardDataset train,
@@ -103,8 +108,45 @@ public final class Tuner {
         if (best < 0) {
             throw new IllegalArgumentException(kind.name() + ": no setting of the grid " + grid + " could be fitted: " + rows.get(0).note());
         }
-        Tuning tuning = new Tuning(grid, rows, best, 1.0, train.size(), base.seed(), k);
+        String selection = "";
+        int reference = defaultCandidate(base, combinations);
+        if (reference >= 0 && reference != best && Double.isFinite(rows.get(reference).score())) {
+            double[] difference = new double[train.size()];
+            for (int i = 0; i < difference.length; i++) {
+                difference[i] = chosen[best][i] - chosen[reference][i];
+            }
+            double se = RoutingMetric.macroMeanStandardError(train, difference, context.subsetWeights());
+            double gain = rows.get(best).score() - rows.get(reference).score();
+            if (gain <= se) {
+                selection = String.format(java.util.Locale.ROOT, "the default kept: the best, %s (%.4f), is %.4f above it, within one "
+                        + "standard error of the paired difference (%.4f)", settingsText(rows.get(best).settings()),
+                        rows.get(best).score(), gain, se);
+                best = reference;
+            }
+        }
+        Tuning tuning = new Tuning(grid, rows, best, 1.0, train.size(), base.seed(), k, selection);
         return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
+    }
+
+    /** The combination that the base settings already hold (the kind's defaults unless set), or -1. */
+    static <S extends KindSettings<S>> int defaultCandidate(S base, List<Map<String, String>> combinations) {
+        Map<String, String> values = base.values();
+        for (int c = 0; c < combinations.size(); c++) {
+            boolean same = true;
+            for (Map.Entry<String, String> e : combinations.get(c).entrySet()) {
+                same &= e.getValue().equals(values.get(e.getKey()));
+            }
+            if (same) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private static String settingsText(Map<String, String> settings) {
+        StringBuilder sb = new StringBuilder();
+        settings.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        return sb.toString();
     }
 
     /** Per candidate, each training row's evaluation score of the model routed by the fit that did not see it. */

@@ -17,12 +17,19 @@ import java.util.Map;
  * @param folds              1 for one hold-out; k for stratified k-fold cross-validation, whose score is the macro mean
  *                           over all the training rows, each routed by the fit that did not see it (validationRows is
  *                           then every training row and validationFraction 1)
+ * @param selection          how the kept candidate was picked when it is not simply the best score (the default kept
+ *                           within one standard error of the best, see {@link Tuner}); empty otherwise
  */
 public record Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction,
-                     int validationRows, long seed, int folds) {
+                     int validationRows, long seed, int folds, String selection) {
     public Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction, int validationRows,
                   long seed) {
-        this(grid, candidates, chosen, validationFraction, validationRows, seed, 1);
+        this(grid, candidates, chosen, validationFraction, validationRows, seed, 1, "");
+    }
+
+    public Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction, int validationRows,
+                  long seed, int folds) {
+        this(grid, candidates, chosen, validationFraction, validationRows, seed, folds, "");
     }
 
     /**
@@ -42,8 +49,9 @@ public record Tuning(Map<String, List<String>> grid, List<Candidate> candidates,
         StringBuilder sb = new StringBuilder();
         best().settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(v));
         if (folds > 1) {
-            return sb + String.format(java.util.Locale.ROOT, " (validation %.4f, best of %d by %d-fold cross-validation on %d rows)",
-                    best().score(), candidates.size(), folds, validationRows);
+            return sb + String.format(java.util.Locale.ROOT, " (validation %.4f, %s of %d by %d-fold cross-validation on %d rows%s)",
+                    best().score(), selection.isEmpty() ? "best" : "kept", candidates.size(), folds, validationRows,
+                    selection.isEmpty() ? "" : "; " + selection);
         }
         return sb + String.format(java.util.Locale.ROOT, " (validation %.4f, best of %d on %d held-out rows)",
                 best().score(), candidates.size(), validationRows);

@@ -169,13 +169,89 @@ class TaskBestKindTest {
         double[] prior = {0.5, 0.3, 0.2};
         double[][] confusion = {{5, 1, 0}, {2, 8, 1}, {0, 0, 0}};   // the last subset never predicted: it stands for itself
         for (String d : TaskBestKind.DECISIONS) {
-            double[] e = TaskBestKind.decide(d, p, prior, table, confusion);
+            double[] e = TaskBestKind.decide(d, p, prior, new double[]{1, 1, 1}, table, confusion, 0.7);
             for (int m = 0; m < 3; m++) {
                 double lo = Math.min(table[0][m], Math.min(table[1][m], table[2][m]));
                 double hi = Math.max(table[0][m], Math.max(table[1][m], table[2][m]));
                 assertTrue(e[m] >= lo - 1e-12 && e[m] <= hi + 1e-12, d + " model " + m);
             }
         }
+    }
+
+    @Test
+    void theTemperatureIsTheMaximumLikelihoodOneOnAHandComputedCase() {
+        // ten rows all predicted (0.8, 0.2): the likelihood is highest where p_T(0) equals the share of class 0,
+        // 0.8^a / (0.8^a + 0.2^a) = f, so a = ln(f / (1 - f)) / ln 4 and T = 1 / a
+        double[][] p = new double[10][];
+        java.util.Arrays.fill(p, new double[]{0.8, 0.2});
+        int[] nineOfTen = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        assertEquals(Math.log(4) / Math.log(9), TaskBestKind.fitTemperature(p, nineOfTen), 1e-4, "under-confident: sharpen");
+        int[] eightOfTen = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+        assertEquals(1, TaskBestKind.fitTemperature(p, eightOfTen), 1e-4, "calibrated already");
+        int[] sixOfTen = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
+        assertEquals(Math.log(4) / Math.log(1.5), TaskBestKind.fitTemperature(p, sixOfTen), 1e-3, "over-confident: flatten");
+        int[] allRight = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        // never wrong: the likelihood rises toward the sharp bound until it is flat in double precision
+        double sharp = TaskBestKind.fitTemperature(p, allRight);
+        assertTrue(sharp >= TaskBestKind.MIN_TEMPERATURE && sharp < 0.1, "near the sharp bound: " + sharp);
+        assertTrue(TaskBestKind.atTemperature(p[0], sharp)[0] > 1 - 1e-12);
+    }
+
+    @net.jqwik.api.Property
+    void aTemperatureKeepsTheOrderAndTheTotal(@net.jqwik.api.ForAll("posteriors") double[] p,
+                                              @net.jqwik.api.ForAll @net.jqwik.api.constraints.DoubleRange(min = 0.05, max = 20) double t) {
+        double[] q = TaskBestKind.atTemperature(p, t);
+        assertEquals(1, q[0] + q[1] + q[2], 1e-12);
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (p[i] > p[j]) {
+                    assertTrue(q[i] >= q[j], "order kept at T = " + t);
+                }
+            }
+        }
+        assertArrayEquals(p, TaskBestKind.atTemperature(p, 1), 1e-12, "T = 1 leaves p as it is");
+    }
+
+    @Test
+    void calibrationStopsATinySubsetsTailFromTakingAQuery() {
+        // classes: mmlu (90 % of the rows), humaneval (10 %); model 0 is mmlu's best, model 1 humaneval's
+        double[][] table = {{0.65, 0.60}, {0.30, 0.52}};
+        double[] prior = {0.9, 0.1};
+        double[] weights = {1, 1};
+        double[] p = {0.97, 0.03};
+        // balanced: q ∝ (0.97 / 0.9, 0.03 / 0.1) = (0.782, 0.218): model 0 0.574, model 1 0.583
+        double[] balanced = TaskBestKind.decide("balanced", p, prior, weights, table, null);
+        assertArrayEquals(new double[]{0.782 * 0.65 + 0.218 * 0.30, 0.782 * 0.60 + 0.218 * 0.52}, balanced, 2e-3);
+        assertEquals(1, dev.zooterj.core.label.ProbabilityVectors.argmax(balanced));
+        // at T = 0.5 the posterior is p² normalised, (0.99904, 0.00096): humaneval's share falls to 0.0086
+        double[] calibrated = TaskBestKind.decide("calibrated_balanced", p, prior, weights, table, null, 0.5);
+        assertArrayEquals(TaskBestKind.decide("balanced", new double[]{0.9409 / 0.9418, 0.0009 / 0.9418}, prior, weights, table, null),
+                calibrated, 1e-12);
+        assertEquals(0, dev.zooterj.core.label.ProbabilityVectors.argmax(calibrated));
+        assertArrayEquals(TaskBestKind.decide("posterior", TaskBestKind.atTemperature(p, 2), prior, weights, table, null),
+                TaskBestKind.decide("calibrated", p, prior, weights, table, null, 2), 1e-12);
+        var e = assertThrows(IllegalArgumentException.class, () -> TaskBestKind.decide("calibrated", p, prior, weights, table, null));
+        assertTrue(e.getMessage().contains("temperature"), e.getMessage());
+    }
+
+    @Test
+    void aCalibratedRouterKeepsItsTemperatureInRouterJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        RewardDataset train = KindFixtures.rows("tr-", "train", 10, 10, 10);
+        FittedRouter f = RouterKinds.fit("task_best", train, Map.of("decision", "calibrated_balanced"), KindFixtures.context());
+        f.save(dir);
+        java.nio.file.Path manifest = dir.resolve(RouterStore.MANIFEST);
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) RouterStore.JSON.readTree(manifest.toFile());
+        List<String> classes = new java.util.ArrayList<>(train.bySubset().keySet());
+        java.util.Collections.sort(classes);
+        var s = new TaskBestKind().defaults().with("decision", "calibrated_balanced");
+        double t = TaskBestKind.outOfFold(train, classes, s, KindFixtures.context().embedder()).temperature();
+        assertEquals(t, json.get("temperature").asDouble(), 0, "the out-of-fold temperature is what router.json keeps");
+        assertTrue(t >= TaskBestKind.MIN_TEMPERATURE && t <= TaskBestKind.MAX_TEMPERATURE, "within the search bounds: " + t);
+        assertTrue(f.summary().contains("temperature"), f.summary());
+        json.remove("temperature");
+        java.nio.file.Files.writeString(manifest, RouterStore.JSON.writeValueAsString(json));
+        var e = assertThrows(IllegalArgumentException.class, () -> RouterKinds.load(dir, KindFixtures.context()));
+        assertTrue(e.getMessage().contains("router.json") && e.getMessage().contains("'temperature'"), e.getMessage());
     }
 
     @net.jqwik.api.Provide

@@ -121,4 +121,134 @@ class TunerTest {
         }
         assertTrue(t.describe().contains("3-fold cross-validation"), t.describe());
     }
+
+    /** Routes every query to one model, the setting {@code model}; cross-validates over the models. */
+    private record Always(int model, long seed) implements KindSettings<Always> {
+        @Override
+        public Map<String, String> values() {
+            return Map.of("model", String.valueOf(model));
+        }
+
+        @Override
+        public Always with(String name, String value) {
+            if (!name.equals("model")) {
+                throw KindSettings.unknown("always", name, values());
+            }
+            return new Always(Integer.parseInt(value), seed);
+        }
+    }
+
+    private static RouterKind<Always> always(int defaultModel, List<String> grid) {
+        return new RouterKind<>() {
+            public String name() {
+                return "always";
+            }
+
+            public String description() {
+                return "one model for every query";
+            }
+
+            public Always defaults() {
+                return new Always(defaultModel, 42);
+            }
+
+            public Map<String, List<String>> validationGrid() {
+                return Map.of("model", grid);
+            }
+
+            public int validationFolds() {
+                return 3;
+            }
+
+            public FittedRouter fit(RewardDataset train, Always s, KindContext context) {
+                List<String> models = train.models();
+                dev.zooterj.core.routing.Router r = new dev.zooterj.core.routing.Router() {
+                    public List<String> models() {
+                        return models;
+                    }
+
+                    public dev.zooterj.core.routing.RoutingDecision route(String q) {
+                        double[] d = new double[models.size()];
+                        d[s.model()] = 1;
+                        return new dev.zooterj.core.routing.RoutingDecision(models, d, s.model());
+                    }
+                };
+                return new FittedRouter() {
+                    Tuning tuning;
+
+                    public String kind() {
+                        return "always";
+                    }
+
+                    public dev.zooterj.core.routing.Router router() {
+                        return r;
+                    }
+
+                    public KindSettings<?> settings() {
+                        return s;
+                    }
+
+                    public String summary() {
+                        return "always " + s.model();
+                    }
+
+                    public java.util.Optional<Tuning> tuning() {
+                        return java.util.Optional.ofNullable(tuning);
+                    }
+
+                    public FittedRouter withTuning(Tuning t) {
+                        tuning = t;
+                        return this;
+                    }
+
+                    public void save(java.nio.file.Path dir) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+
+            public dev.zooterj.core.routing.Router load(java.nio.file.Path dir, com.fasterxml.jackson.databind.JsonNode manifest,
+                                                        KindContext context) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    /** 30 rows of one subset; model 0 scores {@code m0[i % 3]}, model 1 scores 1 on the rows in {@code m1Wins} else as model 0. */
+    private static RewardDataset scored(java.util.function.IntPredicate m1Wins, java.util.function.IntToDoubleFunction m0) {
+        List<RewardRecord> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            double a = m0.applyAsDouble(i);
+            rows.add(new RewardRecord("r" + i, "q" + i, null, List.of(), "s", "train", new double[]{a, m1Wins.test(i) ? 1 : a},
+                    new double[]{a, m1Wins.test(i) ? 1 : a}, null));
+        }
+        return new RewardDataset(List.of("m0", "m1"), rows);
+    }
+
+    @Test
+    void theDefaultIsKeptWhenTheBestBeatsItByNoMoreThanOneStandardError() {
+        // model 1 wins one row of 30 (0 → 1): the gain 1/30 equals the standard error of the paired difference,
+        // sqrt(var(d)/n) with d one 1 and 29 zeros: sqrt((1/30)(29/30)·30/29 / 30) = 1/30
+        RewardDataset rows = scored(i -> i == 0, i -> 0);
+        double se = RoutingMetric.macroMeanStandardError(rows, rows.records().stream().mapToDouble(r -> r.id().equals("r0") ? 1 : 0).toArray(),
+                Map.of());
+        assertEquals(1.0 / 30, se, 1e-12);
+        Tuning kept = Tuner.tune(always(0, List.of("0", "1")), always(0, List.of("0", "1")).defaults(), rows, KindFixtures.context(), null)
+                .tuning().orElseThrow();
+        assertEquals(0, kept.chosen(), "the default, model 0");
+        assertEquals(1.0 / 30, kept.candidates().get(1).score() - kept.candidates().get(0).score(), 1e-12);
+        assertTrue(kept.selection().contains("within one standard error"), kept.selection());
+        assertTrue(kept.describe().contains("kept of 2"), kept.describe());
+        // five rows of 30: the gain 1/6 is more than its standard error (sqrt((1/6)(5/6)·30/29 / 30) = 0.069): model 1
+        RewardDataset clear = scored(i -> i < 5, i -> 0);
+        Tuning replaced = Tuner.tune(always(0, List.of("0", "1")), always(0, List.of("0", "1")).defaults(), clear, KindFixtures.context(), null)
+                .tuning().orElseThrow();
+        assertEquals(1, replaced.chosen());
+        assertEquals("", replaced.selection());
+        // the default not among the candidates: the plain best
+        Tuning noDefault = Tuner.tune(always(0, List.of("1")), always(0, List.of("1")).defaults(), rows, KindFixtures.context(), null)
+                .tuning().orElseThrow();
+        assertEquals(0, noDefault.chosen());
+        assertEquals("1", noDefault.best().settings().get("model"));
+    }
 }

@@ -134,7 +134,8 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
         if (best < 0) {
             throw new IllegalArgumentException("auto: no candidate kind could be fitted: " + rows.get(0).note());
         }
-        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, s.validation(), split.validation().size(), s.seed());
+        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, s.validation(), split.validation().size(), s.seed())
+                .withObjective(context.subsetWeights());
         FittedRouter winner = fits.get(best);
         FittedRouter refit = RouterKinds.get(winner.kind()).fit(train, winner.settings().values(), context);
         if (winner.tuning().isPresent()) {
@@ -180,7 +181,8 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
         if (best < 0) {
             throw new IllegalArgumentException("auto: no candidate kind could be fitted: " + rows.get(0).note());
         }
-        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, 1.0, train.size(), s.seed(), s.folds());
+        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, 1.0, train.size(), s.seed(), s.folds())
+                .withObjective(context.subsetWeights());
         FittedRouter winner = tuned(RouterKinds.get(s.candidates().get(best)), train, s.seed(), context);
         return new Fitted(winner, s, tuning);
     }

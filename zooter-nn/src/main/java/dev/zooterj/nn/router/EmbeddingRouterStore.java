@@ -130,6 +130,10 @@ final class EmbeddingRouterStore {
             if (!t.selection().isEmpty()) {
                 tj.put("selection", t.selection());
             }
+            if (!t.objective().isEmpty()) {
+                ObjectNode w = tj.putObject("subsetWeights");
+                new java.util.TreeMap<>(t.objective()).forEach(w::put);
+            }
             ObjectNode grid = tj.putObject("grid");
             t.grid().forEach((k, v) -> v.forEach(grid.withArray(k)::add));
             ArrayNode cands = tj.putArray("candidates");

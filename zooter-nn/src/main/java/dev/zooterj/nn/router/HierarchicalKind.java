@@ -165,7 +165,7 @@ public final class HierarchicalKind implements RouterKind<HierarchicalKind.Setti
             Map<String, List<String>> grid = new LinkedHashMap<>();
             grid.put("prior", priors);
             grid.put("margin", margins.stream().map(Settings::formatMargin).toList());
-            tuning = new Tuning(grid, rows, best, s.validation(), val.size(), s.seed());
+            tuning = new Tuning(grid, rows, best, s.validation(), val.size(), s.seed()).withObjective(context.subsetWeights());
             prior = rows.get(best).settings().get("prior");
             margin = Settings.parseMargin(rows.get(best).settings().get("margin"));
         }

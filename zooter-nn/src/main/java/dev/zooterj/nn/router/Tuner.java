@@ -72,7 +72,8 @@ public final class Tuner {
         if (best < 0) {
             throw new IllegalArgumentException(kind.name() + ": no setting of the grid " + grid + " could be fitted: " + rows.get(0).note());
         }
-        Tuning tuning = new Tuning(grid, rows, best, validationFraction, split.validation().size(), base.seed());
+        Tuning tuning = new Tuning(grid, rows, best, validationFraction, split.validation().size(), base.seed())
+                .withObjective(context.subsetWeights());
         return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
     }
 
@@ -124,7 +125,8 @@ public final class Tuner {
                 best = reference;
             }
         }
-        Tuning tuning = new Tuning(grid, rows, best, 1.0, train.size(), base.seed(), k, selection);
+        Tuning tuning = new Tuning(grid, rows, best, 1.0, train.size(), base.seed(), k, selection)
+                .withObjective(context.subsetWeights());
         return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
     }
 
@@ -272,7 +274,8 @@ public final class Tuner {
             chosen = new LinkedHashMap<>(rows.get(stageBest).settings());
             best = stageBest;
         }
-        Tuning tuning = new Tuning(union, rows, best, validationFraction, split.validation().size(), base.seed());
+        Tuning tuning = new Tuning(union, rows, best, validationFraction, split.validation().size(), base.seed())
+                .withObjective(context.subsetWeights());
         return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
     }
 

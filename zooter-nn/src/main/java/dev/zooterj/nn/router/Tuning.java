@@ -19,17 +19,33 @@ import java.util.Map;
  *                           then every training row and validationFraction 1)
  * @param selection          how the kept candidate was picked when it is not simply the best score (the default kept
  *                           within one standard error of the best, see {@link Tuner}); empty otherwise
+ * @param objective          the subsets' weights in the validation metric (a subset not named weighs 1; empty: the
+ *                           plain macro mean)
  */
 public record Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction,
-                     int validationRows, long seed, int folds, String selection) {
+                     int validationRows, long seed, int folds, String selection, Map<String, Double> objective) {
+    public Tuning {
+        objective = Map.copyOf(objective);
+    }
+
     public Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction, int validationRows,
                   long seed) {
-        this(grid, candidates, chosen, validationFraction, validationRows, seed, 1, "");
+        this(grid, candidates, chosen, validationFraction, validationRows, seed, 1, "", Map.of());
     }
 
     public Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction, int validationRows,
                   long seed, int folds) {
-        this(grid, candidates, chosen, validationFraction, validationRows, seed, folds, "");
+        this(grid, candidates, chosen, validationFraction, validationRows, seed, folds, "", Map.of());
+    }
+
+    public Tuning(Map<String, List<String>> grid, List<Candidate> candidates, int chosen, double validationFraction, int validationRows,
+                  long seed, int folds, String selection) {
+        this(grid, candidates, chosen, validationFraction, validationRows, seed, folds, selection, Map.of());
+    }
+
+    /** The same tuning, scored with these subset weights. */
+    public Tuning withObjective(Map<String, Double> weights) {
+        return new Tuning(grid, candidates, chosen, validationFraction, validationRows, seed, folds, selection, weights);
     }
 
     /**

@@ -251,4 +251,25 @@ class TunerTest {
         assertEquals(0, noDefault.chosen());
         assertEquals("1", noDefault.best().settings().get("model"));
     }
+
+    @Test
+    void theObjectiveATunedRouterWasChosenByIsInItsRouterJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        KindContext weighted = KindFixtures.context().withSubsetWeights(Map.of("chat", 0.0, "math", 2.0));
+        ClusterBestKind clusters = new ClusterBestKind();
+        FittedRouter held = Tuner.tune(clusters, clusters.defaults(), Map.of("k", List.of("1", "3")), 0.25, TRAIN, weighted, null);
+        TaskBestKind tasks = new TaskBestKind();
+        FittedRouter crossValidated = Tuner.tune(tasks, tasks.defaults(), TRAIN, weighted, null);
+        for (FittedRouter f : List.of(held, crossValidated)) {
+            assertEquals(Map.of("chat", 0.0, "math", 2.0), f.tuning().orElseThrow().objective());
+            java.nio.file.Path d = dir.resolve(f.kind());
+            f.save(d);
+            var weights = RouterStore.JSON.readTree(d.resolve(RouterStore.MANIFEST).toFile()).path("tuning").path("subsetWeights");
+            assertEquals(0.0, weights.path("chat").asDouble(-1), f.kind());
+            assertEquals(2.0, weights.path("math").asDouble(-1), f.kind());
+        }
+        FittedRouter plain = Tuner.tune(clusters, clusters.defaults(), Map.of("k", List.of("1", "3")), 0.25, TRAIN, KindFixtures.context(), null);
+        plain.save(dir.resolve("plain"));
+        assertTrue(RouterStore.JSON.readTree(dir.resolve("plain").resolve(RouterStore.MANIFEST).toFile()).path("tuning")
+                .path("subsetWeights").isMissingNode(), "the plain macro mean names no weights");
+    }
 }

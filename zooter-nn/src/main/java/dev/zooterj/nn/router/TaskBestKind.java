@@ -58,7 +58,9 @@ import java.util.Optional;
  * </ul>
  * The estimate is that expectation (expected scores), so any policy can act on it. Features and decision are chosen on
  * validation by the {@link Tuner}, by 3-fold cross-validation (the classifier is fitted once per fold and feature set
- * and reused across decisions); {@code both} is not in the grid (it did not help on RouterDC) but can be set.
+ * and reused across decisions), which keeps the default (ngram, {@code calibrated_balanced}: the Bayes decision for the
+ * weighted macro mean with a calibrated posterior) unless another candidate beats it by more than one standard error;
+ * {@code both} is not in the grid (it did not help on RouterDC) but can be set.
  */
 public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
     public static final String NAME = "task_best";
@@ -72,7 +74,7 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
 
     /**
      * @param features   ngram or embedding (see the class comment)
-     * @param decision   hard, posterior or balanced (see the class comment)
+     * @param decision   one of {@link #DECISIONS} (see the class comment)
      * @param l2         weight penalty of the logistic regression
      * @param iterations full-batch Adam steps
      * @param rate       Adam's step size

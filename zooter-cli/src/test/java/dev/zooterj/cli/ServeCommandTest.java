@@ -126,8 +126,10 @@ class ServeCommandTest {
         Pattern listening = Pattern.compile("listening on (http://\\S+)");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            Matcher m = listening.matcher(out.toString());
-            if (m.find()) {
+            String printed = out.toString();
+            Matcher m = listening.matcher(printed);
+            // the banner's last line: the lines the test reads are printed by then
+            if (m.find() && printed.contains("Ctrl-C stops")) {
                 return URI.create(m.group(1));
             }
             if (!serve.isAlive()) {

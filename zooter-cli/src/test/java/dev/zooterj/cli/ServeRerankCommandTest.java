@@ -113,8 +113,10 @@ class ServeRerankCommandTest {
         Pattern listening = Pattern.compile("listening on (http://\\S+)");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            Matcher m = listening.matcher(out.toString());
-            if (m.find()) {
+            String printed = out.toString();
+            Matcher m = listening.matcher(printed);
+            // the banner's last line: the lines between it and "listening on" are printed by then (the tests read them)
+            if (m.find() && printed.contains("Ctrl-C stops")) {
                 return new Serving(t, out, err, exit, URI.create(m.group(1)));
             }
             if (!t.isAlive()) {

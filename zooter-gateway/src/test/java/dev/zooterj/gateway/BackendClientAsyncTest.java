@@ -74,8 +74,12 @@ class BackendClientAsyncTest {
     void aBackendAtItsLimitForItsWholeTimeoutIsOverloaded() throws Exception {
         try (StubOpenAiServer stub = StubOpenAiServer.start("a", (r, n) -> Reply.ok("slow").delayed(1500))) {
             BackendClient client = new BackendClient();
+            // One backend (permits go by name): the first call holds its only permit until it times out at 1 s; the
+            // second, with a 300 ms timeout, waits for a permit that whole time. With one timeout for both, the first
+            // call's timeout could free its permit just before the second's wait ended (a race: it failed on main too).
             Backend b = backend(stub, 300, 1);
-            CompletableFuture<RawAnswer> first = client.relayRawAsync(b, chat("x"));
+            Backend holder = backend(stub, 1000, 1);
+            CompletableFuture<RawAnswer> first = client.relayRawAsync(holder, chat("x"));
             CompletableFuture<RawAnswer> second = client.relayRawAsync(b, chat("y"));
             assertEquals(BackendException.Kind.OVERLOADED, failure(second).kind());
             assertEquals(BackendException.Kind.TIMEOUT, failure(first).kind());

@@ -1,5 +1,6 @@
 package dev.zooterj.gateway.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -257,20 +258,49 @@ public final class BackendClient {
 
     /** The request for {@code backend}: {@code body} with its model id and {@code stream} set, and the key. */
     private static Call call(Backend backend, ObjectNode body, boolean stream) throws BackendException {
-        ObjectNode req = body.deepCopy();
-        req.put("model", backend.model());
-        req.put("stream", stream);
         String key;
         try {
             key = backend.apiKey().orElse(null);
         } catch (IllegalStateException e) {
             throw new BackendException(backend.name(), BackendException.Kind.CONFIGURATION, -1, null, e.getMessage(), null);
         }
-        try {
-            return new Call(backend, key, JSON.writeValueAsBytes(req));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        return new Call(backend, key, requestBytes(body, backend.model(), stream));
+    }
+
+    /**
+     * {@code body} written with {@code model} and {@code stream} set, without copying its tree: the same bytes as a
+     * deep copy with both put and then serialised (each replaced where it stands, else added at the end, in that order).
+     */
+    static byte[] requestBytes(ObjectNode body, String model, boolean stream) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            boolean modelWritten = false;
+            boolean streamWritten = false;
+            for (java.util.Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals("model")) {
+                    g.writeStringField("model", model);
+                    modelWritten = true;
+                } else if (e.getKey().equals("stream")) {
+                    g.writeBooleanField("stream", stream);
+                    streamWritten = true;
+                } else {
+                    g.writeFieldName(e.getKey());
+                    JSON.writeTree(g, e.getValue());
+                }
+            }
+            if (!modelWritten) {
+                g.writeStringField("model", model);
+            }
+            if (!streamWritten) {
+                g.writeBooleanField("stream", stream);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);  // writing to memory
         }
+        return out.toByteArray();
     }
 
     private static Request newRequest(Call call) {

@@ -43,32 +43,49 @@ final class ConnectionGuard implements Connection.Listener {
         this.timer = timer;
     }
 
-    /** One open connection: its client address and the deadline for its next request head, when one is pending. */
-    private final class Guarded {
+    /**
+     * One open connection: its client address and the deadline for its next request head, when one is pending. The
+     * deadline is a time stamp, checked by one timer per connection that re-arms itself for what is left: a request
+     * costs two field writes, not a timer scheduled and cancelled (each of which woke the timer thread).
+     */
+    private final class Guarded implements Runnable {
         final Connection connection;
         final InetAddress address;
         private boolean inRequest;
-        private ScheduledFuture<?> deadline;
+        private boolean closed;
+        private long dueNanos;
+        /** The pending check, or null: at most one per connection. */
+        private ScheduledFuture<?> check;
 
         Guarded(Connection connection, InetAddress address) {
             this.connection = connection;
             this.address = address;
         }
 
+        /** The next request head is due within the deadline from now. */
         synchronized void awaitHead() {
             inRequest = false;
-            cancel();
-            deadline = timer.schedule(this::expire, headNanos, TimeUnit.NANOSECONDS);
+            dueNanos = System.nanoTime() + headNanos;
+            if (check == null && !closed) {
+                check = timer.schedule(this, headNanos, TimeUnit.NANOSECONDS);
+            }
         }
 
+        /** A head arrived: no deadline until the response is out (a pending check finds this and stops). */
         synchronized void requestStarted() {
             inRequest = true;
-            cancel();
         }
 
-        private void expire() {
+        @Override
+        public void run() {
             synchronized (this) {
-                if (inRequest) {
+                check = null;
+                if (inRequest || closed) {
+                    return;
+                }
+                long left = dueNanos - System.nanoTime();
+                if (left > 0) {
+                    check = timer.schedule(this, left, TimeUnit.NANOSECONDS);
                     return;
                 }
             }
@@ -78,10 +95,12 @@ final class ConnectionGuard implements Connection.Listener {
             connection.getEndPoint().close();
         }
 
+        /** The connection closed: no more checks. */
         synchronized void cancel() {
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
+            closed = true;
+            if (check != null) {
+                check.cancel(false);
+                check = null;
             }
         }
     }

@@ -534,6 +534,7 @@ public final class GatewayServer implements AutoCloseable {
         private final java.util.function.Consumer<byte[]> onBody;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final AtomicInteger state = new AtomicInteger(READING);
+        private final long startNanos = System.nanoTime();
         private volatile ScheduledFuture<?> deadline;
 
         BodyReader(Exchange ex, int limit, java.util.function.Consumer<byte[]> onBody) {
@@ -542,9 +543,26 @@ public final class GatewayServer implements AutoCloseable {
             this.onBody = onBody;
         }
 
+        /**
+         * Reads what is there; the body's deadline (from now) is only scheduled when the rest must be waited for, so a
+         * body that came with its head (the usual case) costs the timer thread nothing.
+         */
         void start() {
-            deadline = deadlines.schedule(this::expire, config.bodyReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
             run();
+        }
+
+        private void armDeadline() {
+            if (deadline == null) {
+                long left = config.bodyReadTimeout().toNanos() - (System.nanoTime() - startNanos);
+                deadline = deadlines.schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void disarm() {
+            ScheduledFuture<?> d = deadline;
+            if (d != null) {
+                d.cancel(false);
+            }
         }
 
         @Override
@@ -552,12 +570,13 @@ public final class GatewayServer implements AutoCloseable {
             while (state.get() == READING) {
                 Content.Chunk chunk = ex.request.read();
                 if (chunk == null) {
+                    armDeadline();
                     ex.request.demand(this);
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
                     if (state.compareAndSet(READING, READ)) {
-                        deadline.cancel(false);
+                        disarm();
                         ex.abort(499, chunk.getFailure());
                     }
                     return;
@@ -576,7 +595,7 @@ public final class GatewayServer implements AutoCloseable {
                 chunk.release();
                 if (full || last) {
                     if (state.compareAndSet(READING, READ)) {
-                        deadline.cancel(false);
+                        disarm();
                         onBody.accept(bytes.toByteArray());
                     }
                     return;

@@ -56,7 +56,8 @@ public final class GatewayLoadHarness {
             "What is the derivative of x squared times the sine of x?");
 
     private record Run(String label, int requests, double seconds, long[] latencyNanos, long cpuNanos,
-                       java.util.Map<String, Long> cpuByThreads) {
+                       java.util.Map<String, Long> cpuByThreads, java.util.Map<String, Long> allocByThreads,
+                       long gcCount, long gcMillis) {
         double throughput() {
             return requests / seconds;
         }
@@ -136,9 +137,17 @@ public final class GatewayLoadHarness {
             for (Run r : List.of(a, b)) {
                 StringBuilder sb = new StringBuilder();
                 r.cpuByThreads().entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
-                        .filter(e -> e.getValue() > 0).forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.0f",
+                        .filter(e -> e.getValue() != 0).forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.0f",
                                 e.getKey(), e.getValue() / 1e3 / r.requests())));
                 System.out.printf(Locale.ROOT, "    %s, thread CPU us/request by thread group:%s%n", r.label(), sb);
+            }
+            for (Run r : List.of(a, b)) {
+                StringBuilder sb = new StringBuilder();
+                r.allocByThreads().entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                        .filter(e -> e.getValue() >= r.requests()).forEach(e -> sb.append(String.format(Locale.ROOT,
+                                " %s %.1f", e.getKey(), e.getValue() / 1024.0 / r.requests())));
+                System.out.printf(Locale.ROOT, "    %s, %d GCs (%d ms); KiB allocated/request by thread group:%s%n",
+                        r.label(), r.gcCount(), r.gcMillis(), sb);
             }
         }
         System.out.printf(Locale.ROOT, "  %-16s %8s          p50 %+7.2f ms   p99 %+7.2f ms   (throughput x%.2f)%n",
@@ -168,28 +177,91 @@ public final class GatewayLoadHarness {
                 .getProcessCpuTime();
     }
 
-    /** CPU time of the live threads, summed by thread name with digits dropped ("stub-stub", "zooter-gateway-N"). */
+    /** CPU time of each live thread, keyed "name with digits dropped#id" ("stub-stub#31"); the JVM's own threads too. */
     private static java.util.Map<String, Long> threadCpu() {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         java.util.Map<String, Long> out = new java.util.TreeMap<>();
         if (!CPU_DETAIL) {
             return out;
         }
+        java.util.Set<String> javaNames = new java.util.HashSet<>();
         for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (t == null) {
                 continue;
             }
             long c = mx.getThreadCpuTime(t.getThreadId());
             if (c > 0) {
-                out.merge(t.getThreadName().replaceAll("\\d+", "N"), c, Long::sum);
+                out.put(t.getThreadName().replaceAll("\\d+", "N") + "#" + t.getThreadId(), c);
+            }
+            javaNames.add(t.getThreadName().length() > 15 ? t.getThreadName().substring(0, 15) : t.getThreadName());
+        }
+        out.putAll(jvmThreadCpu(javaNames));
+        return out;
+    }
+
+    /**
+     * CPU time of the JVM's own threads (JIT compilers, GC, VM thread...), which ThreadMXBean does not list, by their
+     * Linux thread name with digits dropped and a "jvm:" prefix; read from /proc/self/task/TID/schedstat (ns on a CPU).
+     * A thread whose name is a live Java thread's (Linux keeps 15 characters) or the launcher's ("java") is left out.
+     * Empty where /proc is not there.
+     */
+    private static java.util.Map<String, Long> jvmThreadCpu(java.util.Set<String> javaNames) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    String name = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                    if (name.equals("java") || javaNames.contains(name)) {
+                        continue;
+                    }
+                    long ns = Long.parseLong(java.nio.file.Files.readString(task.resolve("schedstat")).strip().split(" ")[0]);
+                    out.put("jvm:" + name.replaceAll("\\d+", "N").replace(' ', '_') + "#os" + task.getFileName(), ns);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** Bytes allocated by the live Java threads, summed by thread name with digits dropped (with -Dbench.cpuDetail). */
+    private static java.util.Map<String, Long> threadAlloc() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        if (!CPU_DETAIL) {
+            return out;
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] ids = mx.getAllThreadIds();
+        long[] bytes = mx.getThreadAllocatedBytes(ids);
+        java.lang.management.ThreadInfo[] infos = mx.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            if (infos[i] != null && bytes[i] > 0) {
+                out.put(infos[i].getThreadName().replaceAll("\\d+", "N") + "#" + ids[i], bytes[i]);
             }
         }
         return out;
     }
 
+    /** Collections and their accumulated time (ms) over every collector so far. */
+    private static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean g : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, g.getCollectionCount());
+            millis += Math.max(0, g.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /**
+     * Per thread ("group#id" keys): what each thread live at the end used since the start (all of it for a thread that
+     * started since), summed by group. A thread that ended in between is not counted (its CPU shows as unattributed).
+     */
     private static java.util.Map<String, Long> minus(java.util.Map<String, Long> after, java.util.Map<String, Long> before) {
         java.util.Map<String, Long> out = new java.util.TreeMap<>();
-        after.forEach((k, v) -> out.put(k, v - before.getOrDefault(k, 0L)));
+        after.forEach((k, v) -> out.merge(k.substring(0, k.lastIndexOf('#')), v - before.getOrDefault(k, 0L), Long::sum));
         return out;
     }
 
@@ -201,6 +273,8 @@ public final class GatewayLoadHarness {
         try {
             List<Future<?>> futures = new ArrayList<>(n);
             java.util.Map<String, Long> threads0 = threadCpu();
+            java.util.Map<String, Long> alloc0 = threadAlloc();
+            long[] gc0 = gc();
             long cpu0 = processCpu();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -224,7 +298,15 @@ public final class GatewayLoadHarness {
                 f.get();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Run(label, n, seconds, latency, processCpu() - cpu0, minus(threadCpu(), threads0));
+            long cpu = processCpu() - cpu0;
+            long[] gc1 = gc();
+            java.util.Map<String, Long> byThreads = minus(threadCpu(), threads0);
+            java.util.Map<String, Long> alloc = minus(threadAlloc(), alloc0);
+            if (CPU_DETAIL) {
+                // what no live thread accounts for: threads that ended during the run (and clock granularity)
+                byThreads.put("unattributed", cpu - byThreads.values().stream().mapToLong(Long::longValue).sum());
+            }
+            return new Run(label, n, seconds, latency, cpu, byThreads, alloc, gc1[0] - gc0[0], gc1[1] - gc0[1]);
         } finally {
             pool.shutdownNow();
         }

@@ -230,6 +230,37 @@ class GatewaySlowClientsTest {
     }
 
     @Test
+    void theHeadDeadlineRunsFromTheEndOfTheLastResponseOnAKeptAliveConnection() throws Exception {
+        // The deadline is a time stamp checked by a timer armed when the connection opened: a request answered in
+        // between moves it, so that timer must re-arm for what is left, not close the connection when it first fires.
+        startGateway(StubOpenAiServer.echo("fast"), GatewayConfig.defaults()
+                .withHeaderReadTimeout(Duration.ofMillis(800)).withIdleTimeout(Duration.ofSeconds(30)));
+        Socket s = connectFrom("127.0.0.1");
+        long opened = System.nanoTime();
+        Thread.sleep(500);
+        s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: gw\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        java.io.InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertTrue(b >= 0, "the connection closed before the answer: " + head);
+            head.append((char) b);
+        }
+        long answered = System.nanoTime();
+        assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+        int length = Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1").strip());
+        assertEquals(length, in.readNBytes(length).length);
+        // The timer armed at the open fires ~800 ms after it, while this connection is idle since ~500 ms: it must
+        // leave it open until ~800 ms after the answer.
+        assertClosedWithin(s, 3000, "closed at the header deadline");
+        long closedAfterAnswer = (System.nanoTime() - answered) / 1_000_000;
+        assertTrue(closedAfterAnswer >= 700, "closed " + closedAfterAnswer + " ms after the answer, "
+                + (System.nanoTime() - opened) / 1_000_000 + " ms after the open: the deadline runs from the answer");
+        assertEquals(1, gw.headerTimeouts());
+    }
+
+    @Test
     void aStreamingClientThatStopsReadingIsDisconnectedAtTheIdleTimeoutAndFreesItsSlot() throws Exception {
         startGateway((r, n) -> r.stream() ? StubOpenAiServer.Reply.ok("x").flooding(StubOpenAiServer.Flood.endlessStream())
                         : StubOpenAiServer.Reply.ok("served"),

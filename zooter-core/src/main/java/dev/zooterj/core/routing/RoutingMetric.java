@@ -46,26 +46,14 @@ public final class RoutingMetric {
      * @throws IllegalArgumentException when a weight is negative or not finite, or every subset of the rows weighs 0
      */
     public static double macroMean(RewardDataset rows, double[] values, Map<String, Double> weights) {
-        Map<String, double[]> bySubset = new LinkedHashMap<>();
-        for (int i = 0; i < values.length; i++) {
-            String s = rows.records().get(i).subset();
-            double[] acc = bySubset.computeIfAbsent(s == null ? "" : s, k -> new double[2]);
-            acc[0] += values[i];
-            acc[1]++;
-        }
+        Map<String, double[]> bySubset = bySubset(rows, values);
         if (bySubset.isEmpty()) {
             return Double.NaN;
         }
+        double total = totalWeight(bySubset, weights);
         double sum = 0;
-        double total = 0;
         for (Map.Entry<String, double[]> e : bySubset.entrySet()) {
-            double w = weight(weights, e.getKey());
-            sum += w * e.getValue()[0] / e.getValue()[1];
-            total += w;
-        }
-        if (total == 0) {
-            throw new IllegalArgumentException("every subset of the rows (" + String.join(", ", bySubset.keySet())
-                    + ") has weight 0 in the routing objective");
+            sum += weight(weights, e.getKey()) * e.getValue()[0] / e.getValue()[2];
         }
         return sum / total;
     }
@@ -77,22 +65,11 @@ public final class RoutingMetric {
      * macro means (a paired comparison).
      */
     public static double macroMeanStandardError(RewardDataset rows, double[] values, Map<String, Double> weights) {
-        Map<String, double[]> bySubset = new LinkedHashMap<>();
-        for (int i = 0; i < values.length; i++) {
-            String s = rows.records().get(i).subset();
-            double[] acc = bySubset.computeIfAbsent(s == null ? "" : s, k -> new double[3]);
-            acc[0] += values[i];
-            acc[1] += values[i] * values[i];
-            acc[2]++;
+        Map<String, double[]> bySubset = bySubset(rows, values);
+        if (bySubset.isEmpty()) {
+            return Double.NaN;
         }
-        double total = 0;
-        for (String s : bySubset.keySet()) {
-            total += weight(weights, s);
-        }
-        if (total == 0) {
-            throw new IllegalArgumentException("every subset of the rows (" + String.join(", ", bySubset.keySet())
-                    + ") has weight 0 in the routing objective");
-        }
+        double total = totalWeight(bySubset, weights);
         double variance = 0;
         for (Map.Entry<String, double[]> e : bySubset.entrySet()) {
             double n = e.getValue()[2];
@@ -105,6 +82,32 @@ public final class RoutingMetric {
             variance += share * share * var / n;
         }
         return Math.sqrt(variance);
+    }
+
+    /** Per subset (null as ""), in first-seen order: the sum, the sum of squares and the count of its rows' values. */
+    private static Map<String, double[]> bySubset(RewardDataset rows, double[] values) {
+        Map<String, double[]> bySubset = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            String s = rows.records().get(i).subset();
+            double[] acc = bySubset.computeIfAbsent(s == null ? "" : s, k -> new double[3]);
+            acc[0] += values[i];
+            acc[1] += values[i] * values[i];
+            acc[2]++;
+        }
+        return bySubset;
+    }
+
+    /** Σ_s w_s over the subsets present; an error when it is 0. */
+    private static double totalWeight(Map<String, double[]> bySubset, Map<String, Double> weights) {
+        double total = 0;
+        for (String s : bySubset.keySet()) {
+            total += weight(weights, s);
+        }
+        if (total == 0) {
+            throw new IllegalArgumentException("every subset of the rows (" + String.join(", ", bySubset.keySet())
+                    + ") has weight 0 in the routing objective");
+        }
+        return total;
     }
 
     /** A subset's weight in the objective: 1 when {@code weights} does not name it. */

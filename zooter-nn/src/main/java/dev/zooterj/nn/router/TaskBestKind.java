@@ -195,11 +195,6 @@ public final class TaskBestKind implements RouterKind<TaskBestKind.Settings> {
     record OutOfFold(double[][] confusion, double temperature) {
     }
 
-    /** The out-of-fold confusion matrix alone (see {@link #outOfFold}). */
-    static double[][] outOfFoldConfusion(RewardDataset train, List<String> classes, Settings s, TextEmbedder embedder) {
-        return outOfFold(train, classes, s, embedder).confusion();
-    }
-
     /**
      * Every training row predicted by a classifier fitted on the other folds ({@link #CONFUSION_FOLDS}, stratified,
      * seeded by the settings' seed), summed into M[k][c] and used to fit the temperature. Cached like the classifiers,

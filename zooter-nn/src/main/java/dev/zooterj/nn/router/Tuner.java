@@ -120,7 +120,7 @@ public final class Tuner {
             double gain = rows.get(best).score() - rows.get(reference).score();
             if (gain <= se) {
                 selection = String.format(java.util.Locale.ROOT, "the default kept: the best, %s (%.4f), is %.4f above it, within one "
-                        + "standard error of the paired difference (%.4f)", settingsText(rows.get(best).settings()),
+                        + "standard error of the paired difference (%.4f)", Tuning.settingsText(rows.get(best).settings()),
                         rows.get(best).score(), gain, se);
                 best = reference;
             }
@@ -143,12 +143,6 @@ public final class Tuner {
             }
         }
         return -1;
-    }
-
-    private static String settingsText(Map<String, String> settings) {
-        StringBuilder sb = new StringBuilder();
-        settings.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(v));
-        return sb.toString();
     }
 
     /** Per candidate, each training row's evaluation score of the model routed by the fit that did not see it. */

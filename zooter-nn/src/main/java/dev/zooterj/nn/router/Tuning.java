@@ -62,8 +62,7 @@ public record Tuning(Map<String, List<String>> grid, List<Candidate> candidates,
 
     /** "k=50 (validation 0.5432 of 6 candidates)". */
     public String describe() {
-        StringBuilder sb = new StringBuilder();
-        best().settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        StringBuilder sb = new StringBuilder(settingsText(best().settings()));
         if (folds > 1) {
             return sb + String.format(java.util.Locale.ROOT, " (validation %.4f, %s of %d by %d-fold cross-validation on %d rows%s)",
                     best().score(), selection.isEmpty() ? "best" : "kept", candidates.size(), folds, validationRows,
@@ -71,5 +70,12 @@ public record Tuning(Map<String, List<String>> grid, List<Candidate> candidates,
         }
         return sb + String.format(java.util.Locale.ROOT, " (validation %.4f, best of %d on %d held-out rows)",
                 best().score(), candidates.size(), validationRows);
+    }
+
+    /** "k=50, alpha=0": a candidate's settings as text. */
+    static String settingsText(Map<String, String> settings) {
+        StringBuilder sb = new StringBuilder();
+        settings.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        return sb.toString();
     }
 }

@@ -152,7 +152,7 @@ class TaskBestKindTest {
         List<String> classes = new java.util.ArrayList<>(train.bySubset().keySet());
         java.util.Collections.sort(classes);
         var s = new TaskBestKind().defaults().with("decision", "confusion");
-        double[][] m = TaskBestKind.outOfFoldConfusion(train, classes, s, KindFixtures.context().embedder());
+        double[][] m = TaskBestKind.outOfFold(train, classes, s, KindFixtures.context().embedder()).confusion();
         for (int c = 0; c < classes.size(); c++) {
             double column = 0;
             for (double[] row : m) {

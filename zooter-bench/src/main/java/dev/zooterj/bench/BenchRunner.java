@@ -53,8 +53,14 @@ public final class BenchRunner {
     public interface Listener {
         void message(String line);
 
+        /** What the kinds' fits report: the stages of a long fit become messages; bars are not drawn. */
         default ZooterTrainer.Listener training() {
-            return new ZooterTrainer.Listener() { };
+            return new ZooterTrainer.Listener() {
+                @Override
+                public void stage(String line) {
+                    message("  " + line);
+                }
+            };
         }
     }
 

@@ -294,6 +294,12 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
+        public void stage(String line) {
+            out.println(line);
+            out.flush();
+        }
+
+        @Override
         public void resumed(int fromEpoch) {
             out.println("resuming from the checkpoint: epoch " + fromEpoch);
             out.flush();

@@ -31,15 +31,22 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
     /** The kinds tried by default. */
     public static final List<String> DEFAULT_CANDIDATES = List.of(TaskBestKind.NAME, ClusterBestKind.NAME, KnnKind.NAME,
             ZooterKind.NAME, ExpectedScoreKind.NAME, HierarchicalKind.NAME);
+    /**
+     * Training rows from which one hold-out replaces cross-validation. Nested cross-validation tunes every candidate
+     * four times; on RouterDC's 7,598 rows that is hours on two cores, while a 20 % hold-out there already holds 1,520
+     * rows (on an AlpacaEval fold, 640 rows, it would hold 128, too few: there cross-validation stays).
+     */
+    public static final int DEFAULT_CV_BELOW = 2000;
 
     /**
-     * @param candidates kinds to choose among
-     * @param validation held-out share of the training rows (with folds = 1)
+     * @param candidates kinds to choose among; the first is the reference of the one-standard-error rule
+     * @param validation held-out share of the training rows (with one hold-out)
      * @param folds      k &gt; 1: choose the kind by stratified k-fold cross-validation (each candidate tuned and fitted on
      *                   every fold's training part, scored on all the training rows out of fold); 1: one hold-out
+     * @param cvBelow    cross-validate only below this many training rows, else one hold-out (0: always as {@code folds} says)
      * @param seed       seeds the hold-out or folds and every candidate
      */
-    public record Settings(List<String> candidates, double validation, int folds, long seed) implements KindSettings<Settings> {
+    public record Settings(List<String> candidates, double validation, int folds, int cvBelow, long seed) implements KindSettings<Settings> {
         public Settings {
             candidates = List.copyOf(candidates);
             if (candidates.isEmpty()) {
@@ -53,6 +60,7 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
             v.put("candidates", String.join(",", candidates));
             v.put("validation", String.valueOf(validation));
             v.put("folds", String.valueOf(folds));
+            v.put("cvBelow", String.valueOf(cvBelow));
             v.put("seed", String.valueOf(seed));
             return v;
         }
@@ -68,11 +76,12 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
                                     + RouterKinds.names().stream().filter(n -> !n.equals(NAME)).toList());
                         }
                     }
-                    yield new Settings(c, validation, folds, seed);
+                    yield new Settings(c, validation, folds, cvBelow, seed);
                 }
-                case "validation" -> new Settings(candidates, KindSettings.parseDouble(name, value, 0.01, 0.9), folds, seed);
-                case "folds" -> new Settings(candidates, validation, KindSettings.parseInt(name, value, 1), seed);
-                case "seed" -> new Settings(candidates, validation, folds, KindSettings.parseLong(name, value));
+                case "validation" -> new Settings(candidates, KindSettings.parseDouble(name, value, 0.01, 0.9), folds, cvBelow, seed);
+                case "folds" -> new Settings(candidates, validation, KindSettings.parseInt(name, value, 1), cvBelow, seed);
+                case "cvBelow" -> new Settings(candidates, validation, folds, KindSettings.parseInt(name, value, 0), seed);
+                case "seed" -> new Settings(candidates, validation, folds, cvBelow, KindSettings.parseLong(name, value));
                 default -> throw KindSettings.unknown(NAME, name, values());
             };
         }
@@ -85,12 +94,14 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
 
     @Override
     public String description() {
-        return "the best of " + DEFAULT_CANDIDATES + " by 3-fold cross-validation, each tuned on its own grid (the default)";
+        return "the best of " + DEFAULT_CANDIDATES + " on validation (3-fold cross-validation below " + DEFAULT_CV_BELOW
+                + " training rows, one 20 % hold-out above), each tuned on its own grid; the first kept unless beaten by more than "
+                + "one standard error (the default)";
     }
 
     @Override
     public Settings defaults() {
-        return new Settings(DEFAULT_CANDIDATES, 0.1, 3, 42);
+        return new Settings(DEFAULT_CANDIDATES, 0.2, 3, DEFAULT_CV_BELOW, 42);
     }
 
     @Override
@@ -100,7 +111,7 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
 
     @Override
     public FittedRouter fit(RewardDataset train, Settings s, KindContext context) {
-        if (s.folds() > 1) {
+        if (s.folds() > 1 && (s.cvBelow() == 0 || train.size() < s.cvBelow())) {
             return crossValidated(train, s, context);
         }
         Splits.TrainValTest split = Splits.trainValTest(train, s.validation(), 0, s.seed());
@@ -110,16 +121,27 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
         }
         List<Tuning.Candidate> rows = new ArrayList<>();
         List<FittedRouter> fits = new ArrayList<>();
+        RewardDataset held = split.validation();
+        List<String> heldQueries = held.records().stream().map(dev.zooterj.core.data.RewardRecord::query).toList();
+        double[][] perRow = new double[s.candidates().size()][];
         int best = -1;
-        for (String name : s.candidates()) {
+        for (int k = 0; k < s.candidates().size(); k++) {
+            String name = s.candidates().get(k);
             Map<String, String> c = new LinkedHashMap<>();
             c.put("kind", name);
             double score;
             String note = "";
             FittedRouter f = null;
             try {
+                progress(context, "auto: tuning " + name + " (" + (k + 1) + "/" + s.candidates().size() + ") on " + split.train().size()
+                        + " rows, scoring it on " + held.size() + " held-out rows");
                 f = tuned(RouterKinds.get(name), split.train(), s.seed(), context);
-                score = RoutingMetric.macroMean(f.router(), split.validation(), context.subsetWeights());
+                var decisions = f.router().route(heldQueries);
+                perRow[k] = new double[held.size()];
+                for (int i = 0; i < perRow[k].length; i++) {
+                    perRow[k][i] = held.records().get(i).evaluationScores()[decisions.get(i).chosen()];
+                }
+                score = RoutingMetric.macroMean(held, perRow[k], context.subsetWeights());
                 c.put("settings", f.tuning().map(t -> chosenOnly(t)).orElse("defaults"));
             } catch (IllegalArgumentException e) {
                 score = Double.NaN;
@@ -134,8 +156,10 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
         if (best < 0) {
             throw new IllegalArgumentException("auto: no candidate kind could be fitted: " + rows.get(0).note());
         }
-        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, s.validation(), split.validation().size(), s.seed())
-                .withObjective(context.subsetWeights());
+        Selection sel = oneStandardError(held, perRow, rows, best, context);
+        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, sel.chosen(), s.validation(), held.size(), s.seed(), 1,
+                sel.text()).withObjective(context.subsetWeights());
+        best = sel.chosen();
         FittedRouter winner = fits.get(best);
         FittedRouter refit = RouterKinds.get(winner.kind()).fit(train, winner.settings().values(), context);
         if (winner.tuning().isPresent()) {
@@ -160,6 +184,8 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
             settingsPerFold.add(new ArrayList<>());
         }
         Tuner.OutOfFold oof = Tuner.outOfFold(train, Splits.kFold(train, s.folds(), s.seed()), n, (c, rows) -> {
+            progress(context, "auto: tuning " + s.candidates().get(c) + " (" + (c + 1) + "/" + n + ") on " + rows.size()
+                    + " rows of a fold");
             FittedRouter f = tuned(RouterKinds.get(s.candidates().get(c)), rows, s.seed(), context);
             settingsPerFold.get(c).add(f.tuning().map(AutoKind::chosenOnly).orElse("defaults"));
             return f;
@@ -181,10 +207,48 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
         if (best < 0) {
             throw new IllegalArgumentException("auto: no candidate kind could be fitted: " + rows.get(0).note());
         }
-        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, 1.0, train.size(), s.seed(), s.folds())
+        Selection sel = oneStandardError(train, chosen, rows, best, context);
+        best = sel.chosen();
+        Tuning tuning = new Tuning(Map.of("kind", s.candidates()), rows, best, 1.0, train.size(), s.seed(), s.folds(), sel.text())
                 .withObjective(context.subsetWeights());
         FittedRouter winner = tuned(RouterKinds.get(s.candidates().get(best)), train, s.seed(), context);
         return new Fitted(winner, s, tuning);
+    }
+
+    /** The kept candidate and, when the one-standard-error rule kept the first instead of the best, why. */
+    record Selection(int chosen, String text) {
+    }
+
+    /**
+     * The one-standard-error rule ({@link Tuner}'s, with the first candidate in the role of the default): the first
+     * candidate is kept unless the best beats it by more than one standard error of the paired per-row difference of
+     * their validation scores ({@link RoutingMetric#macroMeanStandardError}). On RouterDC the kinds' scores lie within
+     * a few tenths of a point, mostly a few rows of its smallest subset, and the plain best is chosen by noise.
+     *
+     * @param rows   the rows scored (the hold-out, or all the training rows out of fold)
+     * @param perRow per candidate, the score of its choice on each row (null for a candidate that failed)
+     */
+    static Selection oneStandardError(RewardDataset rows, double[][] perRow, List<Tuning.Candidate> table, int best, KindContext context) {
+        int reference = 0;
+        if (best == reference || perRow[reference] == null || !Double.isFinite(table.get(reference).score())) {
+            return new Selection(best, "");
+        }
+        double[] difference = new double[rows.size()];
+        for (int i = 0; i < difference.length; i++) {
+            difference[i] = perRow[best][i] - perRow[reference][i];
+        }
+        double se = RoutingMetric.macroMeanStandardError(rows, difference, context.subsetWeights());
+        double gain = table.get(best).score() - table.get(reference).score();
+        if (gain > se) {
+            return new Selection(best, "");
+        }
+        return new Selection(reference, String.format(Locale.ROOT, "the first candidate kept: the best, %s (%.4f), is %.4f above it, "
+                + "within one standard error of the paired difference (%.4f)", table.get(best).settings().get("kind"),
+                table.get(best).score(), gain, se));
+    }
+
+    private static void progress(KindContext context, String line) {
+        context.listener().stage(line);
     }
 
     private static String chosenOnly(Tuning t) {

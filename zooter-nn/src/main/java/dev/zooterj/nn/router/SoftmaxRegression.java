@@ -1,12 +1,15 @@
 package dev.zooterj.nn.router;
 
+import java.util.stream.IntStream;
+
 /**
  * Multinomial logistic regression on dense vectors: p(c | x) = softmax(W x + b), fitted by full-batch Adam on the mean
  * cross-entropy plus (l2 / 2)·‖W‖² (the bias is not penalised). The features are standardised (by the training rows'
  * mean and standard deviation) while fitting, which makes plain gradient steps converge on sentence embeddings, whose
  * dimensions share a large common component; the scaling is folded back into W and b, so the model applies to raw
  * vectors. Starts from zero weights, so a fit is deterministic. Plain Java loops: the inputs here are a few thousand
- * 384-d vectors and a handful of classes.
+ * 384-d vectors and a handful of classes; each step runs on two threads, the rows' probabilities by halves and the
+ * gradient by classes, every sum in the order of a single row-by-row pass, so the result does not depend on them.
  */
 public final class SoftmaxRegression {
     private final double[][] weights;   // [C][D + 1], the last column the bias
@@ -59,29 +62,37 @@ public final class SoftmaxRegression {
         double[][] m = new double[classes][d + 1];
         double[][] v = new double[classes][d + 1];
         double[][] g = new double[classes][d + 1];
-        double[] p = new double[classes];
+        double[][] p = new double[n][classes];
         final double b1 = 0.9;
         final double b2 = 0.999;
+        float[][] rows = x;
         for (int step = 1; step <= iterations; step++) {
-            for (double[] row : g) {
-                java.util.Arrays.fill(row, 0);
-            }
-            for (int i = 0; i < n; i++) {
-                probabilities(w, x[i], p);
-                p[y[i]] -= 1;                       // d(cross-entropy)/d(logit) = p − onehot
-                for (int c = 0; c < classes; c++) {
-                    double pc = p[c];
-                    if (pc == 0) {
-                        continue;
-                    }
-                    double[] gc = g[c];
-                    float[] xi = x[i];
-                    for (int j = 0; j < d; j++) {
-                        gc[j] += pc * xi[j];
-                    }
-                    gc[d] += pc;
+            // every row's p − onehot (d(cross-entropy)/d(logit)), the two halves of the rows in parallel; then the
+            // gradient, the classes split between two threads, each class's sums taken over the rows in order: the same
+            // arithmetic, in the same order, as one row-by-row pass
+            IntStream.range(0, 2).parallel().forEach(part -> {
+                for (int i = (int) ((long) n * part / 2); i < (int) ((long) n * (part + 1) / 2); i++) {
+                    probabilities(w, rows[i], p[i]);
+                    p[i][y[i]] -= 1;
                 }
-            }
+            });
+            IntStream.range(0, 2).parallel().forEach(part -> {
+                for (int c = classes * part / 2; c < classes * (part + 1) / 2; c++) {
+                    double[] gc = g[c];
+                    java.util.Arrays.fill(gc, 0);
+                    for (int i = 0; i < n; i++) {
+                        double pc = p[i][c];
+                        if (pc == 0) {
+                            continue;
+                        }
+                        float[] xi = rows[i];
+                        for (int j = 0; j < d; j++) {
+                            gc[j] += pc * xi[j];
+                        }
+                        gc[d] += pc;
+                    }
+                }
+            });
             double c1 = 1 - Math.pow(b1, step);
             double c2 = 1 - Math.pow(b2, step);
             for (int c = 0; c < classes; c++) {

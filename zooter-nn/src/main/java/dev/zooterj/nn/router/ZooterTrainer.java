@@ -33,6 +33,10 @@ public final class ZooterTrainer {
 
         default void embeddingBatch(int texts) {
         }
+
+        /** A stage of a long fit has started (one line, e.g. which candidate {@code auto} tunes now). */
+        default void stage(String line) {
+        }
     }
 
     /** MiniLM's identity: the ONNX file inside the pinned Maven artifact ({@link FrozenEncoder#weightsIdentity()}). */

@@ -35,13 +35,23 @@ import java.util.Optional;
 public final class ClusterBestKind implements RouterKind<ClusterBestKind.Settings> {
     public static final String NAME = "cluster_best";
 
+    /** The rows' weights in the cluster means. */
+    public static final List<String> WEIGHTINGS = List.of("rows", "objective");
+
     /**
-     * @param k     clusters
-     * @param alpha prior weight of the global means (rows' worth)
-     * @param seed  seeds k-means++
+     * @param k         clusters
+     * @param alpha     prior weight of the global means (rows' worth)
+     * @param weighting {@code rows}: every training row weighs 1 (the plain mean); {@code objective}: a row of subset s
+     *                  weighs w_s / n_s (its objective weight over its subset's size, rescaled to average 1), so a
+     *                  cluster's best model is the one that maximises the validation objective, the (weighted) macro
+     *                  mean over subsets, on the cluster's rows, and a subset of weight 0 does not count
+     * @param seed      seeds k-means++
      */
-    public record Settings(int k, double alpha, long seed) implements KindSettings<Settings> {
+    public record Settings(int k, double alpha, String weighting, long seed) implements KindSettings<Settings> {
         public Settings {
+            if (!WEIGHTINGS.contains(weighting)) {
+                throw new IllegalArgumentException("setting 'weighting': expected one of " + WEIGHTINGS + ", got '" + weighting + "'");
+            }
             if (k < 1) {
                 throw new IllegalArgumentException("setting 'k': expected an integer >= 1, got " + k);
             }
@@ -55,6 +65,7 @@ public final class ClusterBestKind implements RouterKind<ClusterBestKind.Setting
             Map<String, String> v = new LinkedHashMap<>();
             v.put("k", String.valueOf(k));
             v.put("alpha", String.valueOf(alpha));
+            v.put("weighting", weighting);
             v.put("seed", String.valueOf(seed));
             return v;
         }
@@ -62,9 +73,10 @@ public final class ClusterBestKind implements RouterKind<ClusterBestKind.Setting
         @Override
         public Settings with(String name, String value) {
             return switch (name) {
-                case "k" -> new Settings(KindSettings.parseInt(name, value, 1), alpha, seed);
-                case "alpha" -> new Settings(k, KindSettings.parseDouble(name, value, 0, Double.MAX_VALUE), seed);
-                case "seed" -> new Settings(k, alpha, KindSettings.parseLong(name, value));
+                case "k" -> new Settings(KindSettings.parseInt(name, value, 1), alpha, weighting, seed);
+                case "alpha" -> new Settings(k, KindSettings.parseDouble(name, value, 0, Double.MAX_VALUE), weighting, seed);
+                case "weighting" -> new Settings(k, alpha, value, seed);
+                case "seed" -> new Settings(k, alpha, weighting, KindSettings.parseLong(name, value));
                 default -> throw KindSettings.unknown(NAME, name, values());
             };
         }
@@ -82,7 +94,7 @@ public final class ClusterBestKind implements RouterKind<ClusterBestKind.Setting
 
     @Override
     public Settings defaults() {
-        return new Settings(16, 20, 42);
+        return new Settings(16, 20, "rows", 42);
     }
 
     @Override
@@ -103,7 +115,8 @@ public final class ClusterBestKind implements RouterKind<ClusterBestKind.Setting
         float[][] x = EmbeddingRouterStore.unit(embedder.embed(train.records().stream().map(RewardRecord::query).toList()));
         KMeans.Result km = KMeans.fit(x, KMeans.Options.of(s.k(), s.seed()));
         double[][] scores = train.records().stream().map(RewardRecord::evaluationScores).toArray(double[][]::new);
-        double[][] table = EmbeddingRouterStore.asStored(shrunkTable(km.assignment(), s.k(), scores, s.alpha()));
+        double[] weights = s.weighting().equals("objective") ? objectiveWeights(train, context.subsetWeights()) : null;
+        double[][] table = EmbeddingRouterStore.asStored(shrunkTable(km.assignment(), s.k(), scores, s.alpha(), weights));
         return new Fitted(train.models(), km.centroids().toArray(), km.sizes(), table, s, embedder, context, train.size(), null);
     }
 
@@ -115,16 +128,29 @@ public final class ClusterBestKind implements RouterKind<ClusterBestKind.Setting
      * @param scores     each row's score per model
      */
     public static double[][] shrunkTable(int[] assignment, int k, double[][] scores, double alpha) {
+        return shrunkTable(assignment, k, scores, alpha, null);
+    }
+
+    /**
+     * The same with row weights ω_i (null: all 1): n_c = Σ ω over the cluster's rows, mean_c and global the ω-weighted
+     * means.
+     */
+    public static double[][] shrunkTable(int[] assignment, int k, double[][] scores, double alpha, double[] rowWeights) {
         int models = scores[0].length;
         double[][] sum = new double[k][models];
-        int[] n = new int[k];
+        double[] n = new double[k];
         double[] global = new double[models];
+        double total = 0;
         for (int i = 0; i < scores.length; i++) {
+            total += rowWeights == null ? 1 : rowWeights[i];
+        }
+        for (int i = 0; i < scores.length; i++) {
+            double w = rowWeights == null ? 1 : rowWeights[i];
             for (int m = 0; m < models; m++) {
-                sum[assignment[i]][m] += scores[i][m];
-                global[m] += scores[i][m] / scores.length;
+                sum[assignment[i]][m] += w * scores[i][m];
+                global[m] += w * scores[i][m] / total;
             }
-            n[assignment[i]]++;
+            n[assignment[i]] += w;
         }
         double[][] table = new double[k][models];
         for (int c = 0; c < k; c++) {
@@ -133,6 +159,36 @@ public final class ClusterBestKind implements RouterKind<ClusterBestKind.Setting
             }
         }
         return table;
+    }
+
+    /**
+     * Row i of subset s weighs w_s / n_s, rescaled so that the weights average 1 over the rows: the weighted mean of
+     * a model's scores over all rows is then its objective (the weighted macro mean over subsets).
+     */
+    static double[] objectiveWeights(RewardDataset rows, Map<String, Double> subsetWeights) {
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        for (RewardRecord r : rows.records()) {
+            sizes.merge(subsetOf(r), 1, Integer::sum);
+        }
+        double[] w = new double[rows.size()];
+        double sum = 0;
+        for (int i = 0; i < w.length; i++) {
+            String s = subsetOf(rows.records().get(i));
+            w[i] = dev.zooterj.core.routing.RoutingMetric.weight(subsetWeights, s) / sizes.get(s);
+            sum += w[i];
+        }
+        if (!(sum > 0)) {
+            throw new IllegalArgumentException("cluster_best: weighting=objective, but every training subset " + sizes.keySet()
+                    + " weighs 0 in the objective");
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= w.length / sum;
+        }
+        return w;
+    }
+
+    private static String subsetOf(RewardRecord r) {
+        return r.subset() == null ? "" : r.subset();
     }
 
     @Override

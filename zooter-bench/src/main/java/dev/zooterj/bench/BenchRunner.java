@@ -303,7 +303,8 @@ public final class BenchRunner {
         if (o.router() != null) {
             recorded.putIfAbsent("tags", tags.describe());
             recorded.put("learned methods", String.join(", ", o.methods()) + (o.tune()
-                    ? "; settings chosen on a stratified " + Tuner.DEFAULT_VALIDATION + " hold-out of each fold's training rows"
+                    ? "; settings chosen on each fold's training rows only, by each kind's own protocol (a stratified "
+                    + Tuner.DEFAULT_VALIDATION + " hold-out unless the kind cross-validates; its line below says which)"
                     : "; default settings"));
         }
         chosen.forEach((name, lines) -> recorded.put(name + " chosen on validation", String.join("; ", lines)));

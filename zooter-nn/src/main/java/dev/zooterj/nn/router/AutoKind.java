@@ -16,11 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The default router: the best of several kinds on validation. A stratified share of the training rows is held out;
- * every candidate kind is tuned on its own grid ({@link Tuner#tuneStages}, a nested hold-out) on the rest and scored on
- * the held-out share by the routing metric (the macro mean over subsets); the best kind is refitted on all the training
- * rows with the settings it chose. Test rows never take part. The candidates include the baselines a user tries first
- * ({@code task_best}, {@code cluster_best}, {@code knn}), so on validation the default is at least as good as each.
+ * The default router: the best of several kinds on validation. Below {@link #DEFAULT_CV_BELOW} training rows by nested
+ * k-fold cross-validation (see {@code crossValidated}); from there on a stratified share of the training rows is held
+ * out, every candidate kind is tuned on its own grid ({@link Tuner#tuneStages}) on the rest and scored on the held-out
+ * share by the routing metric (the macro mean over subsets), and the kept kind is refitted on all the training rows
+ * with the settings it chose. Either way the first candidate is kept unless the best beats it by more than one standard
+ * error ({@link #oneStandardError}). Test rows never take part. The candidates include the baselines a user tries first
+ * ({@code task_best}, {@code cluster_best}, {@code knn}), so on validation the default is as good as each of them, or
+ * within one standard error of it.
  *
  * <p>Saved as a directory whose {@code router.json} (kind {@code auto}) records the table of candidates, with the
  * chosen router in {@code chosen/}.

@@ -30,7 +30,10 @@ public interface TrainableGraph {
      * a graph with a cheaper exact formula may override it (and must be tested against the graph).
      */
     default LossAndGradients lossAndGradients(Map<String, INDArray> feed) {
-        var out = sameDiff().calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), trainableVariables());
+        SameDiff sd = sameDiff();
+        var out = sd.hasGradientFunction()
+                ? sd.calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), trainableVariables())
+                : GradientNotes.quietly(() -> sd.calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), trainableVariables()));
         return new LossAndGradients(out.getOutputs().get(KlLoss.LOSS).getDouble(0), new java.util.HashMap<>(out.getGradients()));
     }
 

@@ -53,12 +53,23 @@ public final class BenchRunner {
     public interface Listener {
         void message(String line);
 
-        /** What the kinds' fits report: the stages of a long fit become messages; bars are not drawn. */
+        /**
+         * What the kinds' fits report: the stages of a long fit and, when an epoch takes more than a few seconds (a
+         * fine-tuned encoder), each epoch's summary become messages; bars are not drawn.
+         */
         default ZooterTrainer.Listener training() {
             return new ZooterTrainer.Listener() {
                 @Override
                 public void stage(String line) {
                     message("  " + line);
+                }
+
+                @Override
+                public void epochEnded(dev.zooterj.nn.train.EpochStats e) {
+                    if (e.seconds() >= 10) {
+                        message(String.format(Locale.ROOT, "    epoch %d: train KL %.4f, validation KL %.4f, top-1 %.3f (%.0fs)",
+                                e.epoch(), e.trainLoss(), e.validationKl(), e.validationTop1(), e.seconds()));
+                    }
                 }
             };
         }

@@ -81,14 +81,7 @@ class SoftmaxRegressionProperties {
                     p[c] = s;
                     max = Math.max(max, s);
                 }
-                double sum = 0;
-                for (int c = 0; c < classes; c++) {
-                    p[c] = Math.exp(p[c] - max);
-                    sum += p[c];
-                }
-                for (int c = 0; c < classes; c++) {
-                    p[c] /= sum;
-                }
+                SparseSoftmaxRegressionProperties.normalise(p, max);
                 p[y[i]] -= 1;
                 for (int c = 0; c < classes; c++) {
                     if (p[c] == 0) {

@@ -75,6 +75,18 @@ class SparseSoftmaxRegressionProperties {
         return x;
     }
 
+    /** logits → softmax in place, given their maximum: exp(z − max), then divided by their sum (both references). */
+    static void normalise(double[] p, double max) {
+        double sum = 0;
+        for (int c = 0; c < p.length; c++) {
+            p[c] = Math.exp(p[c] - max);
+            sum += p[c];
+        }
+        for (int c = 0; c < p.length; c++) {
+            p[c] /= sum;
+        }
+    }
+
     /** The definition: full-batch Adam, the gradient summed over two halves of the rows, row by row. {weights, bias}. */
     private static double[][] rowByRow(HashedNgrams.Sparse[] x, int[] y, int dimension, int classes, double l2, int iterations,
                                        double rate) {
@@ -107,14 +119,7 @@ class SparseSoftmaxRegressionProperties {
                     for (double z : p) {
                         max = Math.max(max, z);
                     }
-                    double sum = 0;
-                    for (int c = 0; c < classes; c++) {
-                        p[c] = Math.exp(p[c] - max);
-                        sum += p[c];
-                    }
-                    for (int c = 0; c < classes; c++) {
-                        p[c] /= sum;
-                    }
+                    normalise(p, max);
                     p[y[i]] -= 1;
                     for (int k = 0; k < idx.length; k++) {
                         for (int c = 0; c < classes; c++) {

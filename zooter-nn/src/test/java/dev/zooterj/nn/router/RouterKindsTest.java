@@ -40,7 +40,7 @@ class RouterKindsTest {
     @Test
     void unknownSettingNamesTheKindsSettings() {
         var e = assertThrows(IllegalArgumentException.class, () -> new ClusterBestKind().defaults().with("K", "3"));
-        assertEquals("cluster_best has no setting 'K'; its settings are [k, alpha, seed]", e.getMessage());
+        assertEquals("cluster_best has no setting 'K'; its settings are [k, alpha, weighting, seed]", e.getMessage());
         var bad = assertThrows(IllegalArgumentException.class, () -> new KnnKind().defaults().with("k", "ten"));
         assertEquals("setting 'k': expected an integer, got 'ten'", bad.getMessage());
     }

@@ -160,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
                     .anyMatch(opt -> ZOOTER_OPTIONS.contains(opt.longestName()));
             kind = zooterOption ? dev.zooterj.nn.router.ZooterKind.NAME : dev.zooterj.nn.router.AutoKind.NAME;
             o.println("kind: " + kind + (zooterOption ? " (a Zooter option was given)"
-                    : " (the default: each candidate kind tuned, the best on the validation hold-out kept)"));
+                    : " (the default: each candidate kind tuned; the best on validation kept, task_best unless beaten by more than one standard error)"));
         }
         RouterSpec routerSpec = routerSpec();
         String sha = Hashing.sha256(input.data);

@@ -67,8 +67,7 @@ public final class BenchRunner {
                 @Override
                 public void epochEnded(dev.zooterj.nn.train.EpochStats e) {
                     if (e.seconds() >= 10) {
-                        message(String.format(Locale.ROOT, "    epoch %d: train KL %.4f, validation KL %.4f, top-1 %.3f (%.0fs)",
-                                e.epoch(), e.trainLoss(), e.validationKl(), e.validationTop1(), e.seconds()));
+                        message("    " + e.summary());
                     }
                 }
             };

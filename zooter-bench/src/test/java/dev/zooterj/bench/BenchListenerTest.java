@@ -18,6 +18,6 @@ class BenchListenerTest {
         training.epochEnded(new EpochStats(1, 0.5, 0.25, 0.6, 2));      // a head's epoch: seconds, not shown
         training.epochEnded(new EpochStats(2, 0.5, 0.25, 0.6, 412));    // a fine-tuned encoder's
         assertEquals(List.of("  auto: tuning knn (3/6) on 6078 rows",
-                "    epoch 2: train KL 0.5000, validation KL 0.2500, top-1 0.600 (412s)"), lines);
+                "    epoch 2: train KL 0.5000, validation KL 0.2500, top-1 0.600 (412.0s)"), lines);
     }
 }

@@ -329,8 +329,7 @@ final class TrainCommand implements Callable<Integer> {
         public void epochEnded(EpochStats s) {
             bar.close();
             bar = null;
-            out.println(String.format(Locale.ROOT, "epoch %d: train KL %.4f, validation KL %.4f, top-1 %.3f (%.1fs)",
-                    s.epoch(), s.trainLoss(), s.validationKl(), s.validationTop1(), s.seconds()));
+            out.println(s.summary());
             out.flush();
         }
     }

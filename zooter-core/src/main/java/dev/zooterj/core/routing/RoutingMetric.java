@@ -27,6 +27,11 @@ public final class RoutingMetric {
 
     /** {@link #macroMean(Router, RewardDataset)} with subset weights (see {@link #macroMean(RewardDataset, double[], Map)}). */
     public static double macroMean(Router router, RewardDataset rows, Map<String, Double> weights) {
+        return macroMean(rows, chosenScores(router, rows), weights);
+    }
+
+    /** Per row, the evaluation score of the model the router chooses for its query. */
+    public static double[] chosenScores(Router router, RewardDataset rows) {
         if (rows.size() == 0) {
             throw new IllegalArgumentException("no rows to measure the router on");
         }
@@ -35,7 +40,7 @@ public final class RoutingMetric {
         for (int i = 0; i < chosen.length; i++) {
             chosen[i] = rows.records().get(i).evaluationScores()[ds.get(i).chosen()];
         }
-        return macroMean(rows, chosen, weights);
+        return chosen;
     }
 
     /**

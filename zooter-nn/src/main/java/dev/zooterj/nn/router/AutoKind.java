@@ -125,7 +125,6 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
         List<Tuning.Candidate> rows = new ArrayList<>();
         List<FittedRouter> fits = new ArrayList<>();
         RewardDataset held = split.validation();
-        List<String> heldQueries = held.records().stream().map(dev.zooterj.core.data.RewardRecord::query).toList();
         double[][] perRow = new double[s.candidates().size()][];
         int best = -1;
         for (int k = 0; k < s.candidates().size(); k++) {
@@ -139,11 +138,7 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
                 progress(context, "auto: tuning " + name + " (" + (k + 1) + "/" + s.candidates().size() + ") on " + split.train().size()
                         + " rows, scoring it on " + held.size() + " held-out rows");
                 f = tuned(RouterKinds.get(name), split.train(), s.seed(), context);
-                var decisions = f.router().route(heldQueries);
-                perRow[k] = new double[held.size()];
-                for (int i = 0; i < perRow[k].length; i++) {
-                    perRow[k][i] = held.records().get(i).evaluationScores()[decisions.get(i).chosen()];
-                }
+                perRow[k] = RoutingMetric.chosenScores(f.router(), held);
                 score = RoutingMetric.macroMean(held, perRow[k], context.subsetWeights());
                 c.put("settings", f.tuning().map(t -> chosenOnly(t)).orElse("defaults"));
             } catch (IllegalArgumentException e) {
@@ -236,12 +231,8 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
         if (best == reference || perRow[reference] == null || !Double.isFinite(table.get(reference).score())) {
             return new Selection(best, "");
         }
-        double[] difference = new double[rows.size()];
-        for (int i = 0; i < difference.length; i++) {
-            difference[i] = perRow[best][i] - perRow[reference][i];
-        }
-        double se = RoutingMetric.macroMeanStandardError(rows, difference, context.subsetWeights());
         double gain = table.get(best).score() - table.get(reference).score();
+        double se = Tuner.pairedStandardError(rows, perRow[best], perRow[reference], context.subsetWeights());
         if (gain > se) {
             return new Selection(best, "");
         }

@@ -166,19 +166,16 @@ public final class ClusterBestKind implements RouterKind<ClusterBestKind.Setting
      * a model's scores over all rows is then its objective (the weighted macro mean over subsets).
      */
     static double[] objectiveWeights(RewardDataset rows, Map<String, Double> subsetWeights) {
-        Map<String, Integer> sizes = new java.util.HashMap<>();
-        for (RewardRecord r : rows.records()) {
-            sizes.merge(subsetOf(r), 1, Integer::sum);
-        }
+        Map<String, List<RewardRecord>> bySubset = rows.bySubset();
         double[] w = new double[rows.size()];
         double sum = 0;
         for (int i = 0; i < w.length; i++) {
             String s = subsetOf(rows.records().get(i));
-            w[i] = dev.zooterj.core.routing.RoutingMetric.weight(subsetWeights, s) / sizes.get(s);
+            w[i] = dev.zooterj.core.routing.RoutingMetric.weight(subsetWeights, s) / bySubset.get(s).size();
             sum += w[i];
         }
         if (!(sum > 0)) {
-            throw new IllegalArgumentException("cluster_best: weighting=objective, but every training subset " + sizes.keySet()
+            throw new IllegalArgumentException("cluster_best: weighting=objective, but every training subset " + bySubset.keySet()
                     + " weighs 0 in the objective");
         }
         for (int i = 0; i < w.length; i++) {

@@ -226,7 +226,7 @@ final class SparseSoftmaxRegression {
         }
     }
 
-    /** softmax over {@code z[off .. off + classes)}, in place, as {@link #probabilities(HashedNgrams.Sparse, double[])} computes it. */
+    /** softmax over {@code z[off .. off + classes)}, in place (fitting and prediction share it). */
     private static void softmaxInPlace(double[] z, int off, int classes) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
@@ -256,18 +256,7 @@ final class SparseSoftmaxRegression {
                 out[c] += w[base + c] * xv;
             }
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-            max = Math.max(max, out[c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < classes; c++) {
-            out[c] = Math.exp(out[c] - max);
-            sum += out[c];
-        }
-        for (int c = 0; c < classes; c++) {
-            out[c] /= sum;
-        }
+        softmaxInPlace(out, 0, classes);
     }
 
     /** p(c | x) for one row. */

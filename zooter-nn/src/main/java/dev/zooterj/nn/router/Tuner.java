@@ -112,11 +112,7 @@ public final class Tuner {
         String selection = "";
         int reference = defaultCandidate(base, combinations);
         if (reference >= 0 && reference != best && Double.isFinite(rows.get(reference).score())) {
-            double[] difference = new double[train.size()];
-            for (int i = 0; i < difference.length; i++) {
-                difference[i] = chosen[best][i] - chosen[reference][i];
-            }
-            double se = RoutingMetric.macroMeanStandardError(train, difference, context.subsetWeights());
+            double se = pairedStandardError(train, chosen[best], chosen[reference], context.subsetWeights());
             double gain = rows.get(best).score() - rows.get(reference).score();
             if (gain <= se) {
                 selection = String.format(java.util.Locale.ROOT, "the default kept: the best, %s (%.4f), is %.4f above it, within one "
@@ -128,6 +124,19 @@ public final class Tuner {
         Tuning tuning = new Tuning(grid, rows, best, 1.0, train.size(), base.seed(), k, selection)
                 .withObjective(context.subsetWeights());
         return kind.fit(train, base.with(rows.get(best).settings()), context).withTuning(tuning);
+    }
+
+    /**
+     * The standard error of the difference of two candidates' macro means on the same rows, from their per-row scores
+     * (the paired difference; {@link RoutingMetric#macroMeanStandardError}): the yardstick of the one-standard-error
+     * rule here and in {@link AutoKind}.
+     */
+    static double pairedStandardError(RewardDataset rows, double[] a, double[] b, Map<String, Double> weights) {
+        double[] difference = new double[rows.size()];
+        for (int i = 0; i < difference.length; i++) {
+            difference[i] = a[i] - b[i];
+        }
+        return RoutingMetric.macroMeanStandardError(rows, difference, weights);
     }
 
     /** The combination that the base settings already hold (the kind's defaults unless set), or -1. */

@@ -9,4 +9,9 @@ package dev.zooterj.nn.train;
  * @param seconds       wall time of the epoch
  */
 public record EpochStats(int epoch, double trainLoss, double validationKl, double validationTop1, double seconds) {
+    /** "epoch 3: train KL 0.7165, validation KL 0.7463, top-1 0.522 (0.3s)". */
+    public String summary() {
+        return String.format(java.util.Locale.ROOT, "epoch %d: train KL %.4f, validation KL %.4f, top-1 %.3f (%.1fs)",
+                epoch, trainLoss, validationKl, validationTop1, seconds);
+    }
 }

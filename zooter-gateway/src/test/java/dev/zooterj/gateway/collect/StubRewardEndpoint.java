@@ -45,8 +45,12 @@ final class StubRewardEndpoint implements AutoCloseable {
             try (ex) {
                 JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
                 queryStrings.add(ex.getRequestURI().getRawQuery());
-                requests.add(body);
-                Reply r = reply.apply(body, requests.size());
+                int n;
+                synchronized (requests) {       // the count this request gets, atomically with its add (two may arrive at once)
+                    requests.add(body);
+                    n = requests.size();
+                }
+                Reply r = reply.apply(body, n);
                 if (r.retryAfter() != null) {
                     ex.getResponseHeaders().set("Retry-After", r.retryAfter());
                 }

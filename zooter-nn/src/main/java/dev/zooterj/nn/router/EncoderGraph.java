@@ -24,6 +24,14 @@ public final class EncoderGraph implements TrainableGraph {
     private final List<String> trainable;
     private final int[][] tokens;
     private final int padId;
+    private final int maxPositions;
+
+    /**
+     * Batches are padded to a multiple of this many tokens, so that a training loop meets few distinct shapes and
+     * its {@link dev.zooterj.nn.train.StepMemory} reuses their memory. The mask keeps padding out of attention and
+     * pooling.
+     */
+    static final int PAD_MULTIPLE = 8;
 
     /**
      * @param tokens token ids of every example row (with [CLS]/[SEP], truncated), unpadded
@@ -33,6 +41,7 @@ public final class EncoderGraph implements TrainableGraph {
         this.sd = SameDiff.create();
         this.tokens = tokens;
         this.padId = padId;
+        this.maxPositions = encoder.config().maxPositions();
         BertGraph bert = encoder.addTo(sd, words);
         head.build(sd, bert.pooled()).rename(LOGITS);
         KlLoss.build(sd, sd.getVariable(LOGITS), head.outputs());
@@ -62,6 +71,7 @@ public final class EncoderGraph implements TrainableGraph {
         for (int r : rows) {
             longest = Math.max(longest, tokens[r].length);
         }
+        longest = Math.max(longest, Math.min(maxPositions, (longest + PAD_MULTIPLE - 1) / PAD_MULTIPLE * PAD_MULTIPLE));
         int[][] ids = new int[rows.length][longest];
         int[][] mask = new int[rows.length][longest];
         for (int b = 0; b < rows.length; b++) {

@@ -14,6 +14,9 @@ import java.util.Map;
 public interface TrainableGraph {
     String LOGITS = "logits";
 
+    /** The name SameDiff gives the gradient function it builds. */
+    String GRADIENT_FUNCTION = "grad";
+
     SameDiff sameDiff();
 
     /** Names of the variables the optimiser updates. */
@@ -26,19 +29,29 @@ public interface TrainableGraph {
     void finish();
 
     /**
-     * Loss and gradients of the trainable variables for one fed batch. The default runs the SameDiff graph;
-     * a graph with a cheaper exact formula may override it (and must be tested against the graph).
+     * Loss and gradients of the trainable variables for one fed batch. The default runs the SameDiff graph, its
+     * working memory lent by a {@link StepMemory}: the returned arrays stay valid until the next call on this graph
+     * and thread. A graph with a cheaper exact formula may override it (and must be tested against the graph).
      */
     default LossAndGradients lossAndGradients(Map<String, INDArray> feed) {
         SameDiff sd = sameDiff();
-        var out = sd.hasGradientFunction()
-                ? sd.calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), trainableVariables())
-                : GradientNotes.quietly(() -> sd.calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), trainableVariables()));
+        if (!sd.hasGradientFunction()) {
+            GradientNotes.quietly(() -> {
+                sd.createGradFunction();
+                return null;
+            });
+        }
+        StepMemory.of(sd.getFunction(GRADIENT_FUNCTION)).reset();
+        var out = sd.calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), trainableVariables());
         return new LossAndGradients(out.getOutputs().get(KlLoss.LOSS).getDouble(0), new java.util.HashMap<>(out.getGradients()));
     }
 
-    /** Loss and logits [B, N] for one fed batch, without gradients. */
+    /**
+     * Loss and logits [B, N] for one fed batch, without gradients. The logits stay valid until the next call on this
+     * graph and thread (see {@link StepMemory}).
+     */
     default LossAndLogits forward(Map<String, INDArray> feed) {
+        StepMemory.of(sameDiff()).reset();
         Map<String, INDArray> out = sameDiff().output(feed, KlLoss.LOSS, LOGITS);
         return new LossAndLogits(out.get(KlLoss.LOSS).getDouble(0), out.get(LOGITS));
     }

@@ -98,6 +98,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "--no-tune and a small --max-tokens).")
     String mode;
 
+    @Option(names = "--head-start", paramLabel = "random|probe", defaultValue = "random",
+            description = "With --mode finetune: the head starts random (the paper's) or probe (first fitted on the frozen "
+                    + "encoder's embeddings) (default: ${DEFAULT-VALUE}).")
+    String headStart;
+
     @Option(names = "--head-hidden", defaultValue = "0", description = "0 = linear head, else the MLP head width (default: ${DEFAULT-VALUE}).")
     int headHidden;
 
@@ -181,8 +186,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         TrainingConfig training = (finetune ? TrainingConfig.paperFinetune() : TrainingConfig.headDefaults())
                 .withEpochs(epochs != null ? epochs : finetune ? 5 : 30).withSeed(seed);
+        RouterSpec.HeadStart start = RouterSpec.HeadStart.parse(headStart.trim());   // probe outside finetune: the spec says why not
         RouterSpec router = noRouter ? null : new RouterSpec(encoder, null, trainingMode, new HeadConfig(headHidden),
-                labels.config(), training, maxTokens, false, finetune ? null : cache.dir(), tags);
+                labels.config(), training, maxTokens, false, finetune && start == RouterSpec.HeadStart.RANDOM ? null : cache.dir(),
+                tags, start);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("labels", labels.config().toString());
         settings.put("router", router == null ? "none" : router.describe());

@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Options that only set Zooter: giving one without --kind trains a zooter router. */
     static final java.util.Set<String> ZOOTER_OPTIONS = java.util.Set.of("--encoder", "--mode", "--epochs", "--batch", "--lr",
             "--weight-decay", "--warmup", "--clip", "--patience", "--max-tokens", "--head-hidden", "--train-word-embeddings",
-            "--scratch-layers", "--scratch-hidden", "--tags", "--tau", "--beta", "--normalize", "--hard-labels");
+            "--head-start", "--scratch-layers", "--scratch-hidden", "--tags", "--tau", "--beta", "--normalize", "--hard-labels");
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "One setting of the kind, e.g. k=16 (cluster_best, knn) or beta=0.1; repeatable.")
     List<String> sets;
@@ -122,6 +122,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--train-word-embeddings", description = "finetune: also train the word-embedding table.")
     boolean trainWordEmbeddings;
+
+    @Option(names = "--head-start", paramLabel = "random|probe", description = "finetune: the head starts random (the paper's) "
+            + "or probe (first fitted on the frozen encoder's embeddings, then encoder and head train together) "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "random")
+    String headStart;
 
     @Option(names = "--scratch-layers", defaultValue = "2", description = "scratch encoder layers (default: ${DEFAULT-VALUE}).")
     int scratchLayers;
@@ -245,10 +250,11 @@ final class TrainCommand implements Callable<Integer> {
                 weightDecay != null ? weightDecay : m == TrainingMode.FINETUNE ? 5e-7 : 1e-4,
                 warmup, clip, seed, validation, patience);
         BertConfig scratch = BertConfig.small(30522, scratchHidden, scratchLayers);
-        Path cacheDir = m != TrainingMode.HEAD ? null : cache.dir();
+        RouterSpec.HeadStart start = RouterSpec.HeadStart.parse(headStart.trim());   // probe outside finetune: the spec says why not
+        Path cacheDir = m == TrainingMode.HEAD || start == RouterSpec.HeadStart.PROBE ? cache.dir() : null;
         int tokens = maxTokens != null ? maxTokens : RouterSpec.SCRATCH.equals(encoder) ? scratch.maxPositions() : 256;
         return new RouterSpec(encoder, scratch, m, new HeadConfig(headHidden), labels.config(), t, tokens,
-                trainWordEmbeddings, cacheDir, tags);
+                trainWordEmbeddings, cacheDir, tags, start);
     }
 
     private static void deleteCheckpoints(Path dir) {

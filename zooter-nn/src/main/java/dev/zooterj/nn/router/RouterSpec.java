@@ -26,11 +26,42 @@ import java.nio.file.Path;
  *                           Recorded, not applied: the caller tags the rows before training ({@code DatasetTagger}) and
  *                           saves the fitted tagger with the router ({@link RouterStore#save(TrainedRouter, Path,
  *                           dev.zooterj.data.tags.DatasetTagger)})
+ * @param headStart          finetune: the head's starting weights, {@link HeadStart#RANDOM} (the paper) or
+ *                           {@link HeadStart#PROBE} (first fitted on the frozen encoder's embeddings, then encoder and
+ *                           head train together: "linear probing, then fine-tuning")
  */
 public record RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode mode, HeadConfig head, LabelConfig labels,
-                         TrainingConfig training, int maxTokens, boolean trainWordEmbeddings, Path embeddingCache, TagScheme tags) {
+                         TrainingConfig training, int maxTokens, boolean trainWordEmbeddings, Path embeddingCache, TagScheme tags,
+                         HeadStart headStart) {
     public static final String MINILM = "minilm";
     public static final String SCRATCH = "scratch";
+
+    /** Where a fine-tuned router's head starts. */
+    public enum HeadStart {
+        /** Random initialisation, as in the paper. */
+        RANDOM,
+        /** The head fitted on the frozen encoder's embeddings with the head mode's settings (30 epochs, lr 3e-3). */
+        PROBE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static HeadStart parse(String value) {
+            for (HeadStart h : values()) {
+                if (h.label().equals(value)) {
+                    return h;
+                }
+            }
+            throw new IllegalArgumentException("head start: expected random or probe, got '" + value + "'");
+        }
+    }
+
+    /** A spec whose fine-tuned head starts at random (the paper's). */
+    public RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode mode, HeadConfig head, LabelConfig labels,
+                      TrainingConfig training, int maxTokens, boolean trainWordEmbeddings, Path embeddingCache, TagScheme tags) {
+        this(encoder, scratchConfig, mode, head, labels, training, maxTokens, trainWordEmbeddings, embeddingCache, tags, HeadStart.RANDOM);
+    }
 
     /** A spec whose training rows keep their own tags ({@link TagScheme#DATA}). */
     public RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode mode, HeadConfig head, LabelConfig labels,
@@ -41,6 +72,13 @@ public record RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode 
     public RouterSpec {
         if (tags == null) {
             tags = TagScheme.DATA;
+        }
+        if (headStart == null) {
+            headStart = HeadStart.RANDOM;
+        }
+        if (headStart == HeadStart.PROBE && mode != TrainingMode.FINETUNE) {
+            throw new IllegalArgumentException("head start 'probe' fits the head on a pretrained encoder before fine-tuning it: "
+                    + "it needs --mode finetune, got " + mode.label());
         }
         if (encoder == null) {
             throw new IllegalArgumentException("encoder must be set: scratch or one of " + dev.zooterj.nn.encoder.PretrainedModel.names());
@@ -75,21 +113,26 @@ public record RouterSpec(String encoder, BertConfig scratchConfig, TrainingMode 
     }
 
     public RouterSpec withLabels(LabelConfig newLabels) {
-        return new RouterSpec(encoder, scratchConfig, mode, head, newLabels, training, maxTokens, trainWordEmbeddings, embeddingCache, tags);
+        return new RouterSpec(encoder, scratchConfig, mode, head, newLabels, training, maxTokens, trainWordEmbeddings, embeddingCache, tags, headStart);
     }
 
     public RouterSpec withTraining(TrainingConfig newTraining) {
-        return new RouterSpec(encoder, scratchConfig, mode, head, labels, newTraining, maxTokens, trainWordEmbeddings, embeddingCache, tags);
+        return new RouterSpec(encoder, scratchConfig, mode, head, labels, newTraining, maxTokens, trainWordEmbeddings, embeddingCache, tags, headStart);
     }
 
     public RouterSpec withTags(TagScheme newTags) {
-        return new RouterSpec(encoder, scratchConfig, mode, head, labels, training, maxTokens, trainWordEmbeddings, embeddingCache, newTags);
+        return new RouterSpec(encoder, scratchConfig, mode, head, labels, training, maxTokens, trainWordEmbeddings, embeddingCache, newTags, headStart);
+    }
+
+    public RouterSpec withHeadStart(HeadStart start) {
+        return new RouterSpec(encoder, scratchConfig, mode, head, labels, training, maxTokens, trainWordEmbeddings, embeddingCache, tags, start);
     }
 
     /** A readable one-line description, also hashed into checkpoint fingerprints. */
     public String describe() {
         return "encoder=" + encoder + (SCRATCH.equals(encoder) ? " " + scratchConfig : "") + ", mode=" + mode.label()
                 + ", head=" + head + ", labels=[" + labels + "], maxTokens=" + maxTokens + ", trainWordEmbeddings="
-                + trainWordEmbeddings + ", training=" + training + (tags.equals(TagScheme.DATA) ? "" : ", tags=" + tags);
+                + trainWordEmbeddings + ", training=" + training + (tags.equals(TagScheme.DATA) ? "" : ", tags=" + tags)
+                + (headStart == HeadStart.RANDOM ? "" : ", headStart=" + headStart.label());
     }
 }

@@ -177,6 +177,9 @@ public final class RouterStore {
         labels.put("hard", spec.labels().hard());
         m.set("training", JSON.valueToTree(spec.training()));
         m.put("trainWordEmbeddings", spec.trainWordEmbeddings());
+        if (spec.mode() == TrainingMode.FINETUNE) {
+            m.put("headStart", spec.headStart().label());
+        }
         ObjectNode prov = m.putObject("provenance");
         TrainedRouter.Provenance p = t.provenance();
         prov.put("dataset", p.dataset());

@@ -63,6 +63,7 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
             v.put("seed", String.valueOf(t.seed()));
             v.put("max-tokens", String.valueOf(spec.maxTokens()));
             v.put("train-word-embeddings", String.valueOf(spec.trainWordEmbeddings()));
+            v.put("head-start", spec.headStart().label());
             return v;
         }
 
@@ -73,12 +74,12 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
             TrainingConfig t = s.training();
             return new Settings(switch (name) {
                 case "encoder" -> new RouterSpec(encoderChoice(value), s.scratchConfig(), s.mode(), s.head(), l, t, s.maxTokens(),
-                        s.trainWordEmbeddings(), s.embeddingCache(), s.tags());
+                        s.trainWordEmbeddings(), s.embeddingCache(), s.tags(), s.headStart());
                 case "mode" -> new RouterSpec(s.encoder(), s.scratchConfig(), TrainingMode.parse(value.trim()), s.head(), l, t,
-                        s.maxTokens(), s.trainWordEmbeddings(), s.embeddingCache(), s.tags());
+                        s.maxTokens(), s.trainWordEmbeddings(), s.embeddingCache(), s.tags(), s.headStart());
                 case "head-hidden" -> new RouterSpec(s.encoder(), s.scratchConfig(), s.mode(),
                         new HeadConfig(KindSettings.parseInt(name, value, 0)), l, t, s.maxTokens(), s.trainWordEmbeddings(),
-                        s.embeddingCache(), s.tags());
+                        s.embeddingCache(), s.tags(), s.headStart());
                 case "tau" -> s.withLabels(l.withTau(KindSettings.parseDouble(name, value, 0, Double.MAX_VALUE)));
                 case "normalize" -> s.withLabels(l.withNormalization(RewardNormalization.parse(value.trim())));
                 case "beta" -> s.withLabels(l.withBeta(KindSettings.parseDouble(name, value, 0, 1)));
@@ -103,9 +104,10 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
                         t.warmupFraction(), t.clipNorm(), t.seed(), t.validationFraction(), KindSettings.parseInt(name, value, 0)));
                 case "seed" -> s.withTraining(t.withSeed(KindSettings.parseLong(name, value)));
                 case "max-tokens" -> new RouterSpec(s.encoder(), s.scratchConfig(), s.mode(), s.head(), l, t,
-                        KindSettings.parseInt(name, value, 2), s.trainWordEmbeddings(), s.embeddingCache(), s.tags());
+                        KindSettings.parseInt(name, value, 2), s.trainWordEmbeddings(), s.embeddingCache(), s.tags(), s.headStart());
                 case "train-word-embeddings" -> new RouterSpec(s.encoder(), s.scratchConfig(), s.mode(), s.head(), l, t, s.maxTokens(),
-                        KindSettings.parseBoolean(name, value), s.embeddingCache(), s.tags());
+                        KindSettings.parseBoolean(name, value), s.embeddingCache(), s.tags(), s.headStart());
+                case "head-start" -> s.withHeadStart(RouterSpec.HeadStart.parse(value.trim()));
                 default -> throw KindSettings.unknown(NAME, name, values());
             });
         }
@@ -164,9 +166,10 @@ public final class ZooterKind implements RouterKind<ZooterKind.Settings> {
     @Override
     public FittedRouter fit(RewardDataset train, Settings settings, KindContext context) {
         RouterSpec spec = settings.spec();
-        if (spec.embeddingCache() == null && context.embeddingCache() != null && spec.mode() == TrainingMode.HEAD) {
+        if (spec.embeddingCache() == null && context.embeddingCache() != null
+                && (spec.mode() == TrainingMode.HEAD || spec.headStart() == RouterSpec.HeadStart.PROBE)) {
             spec = new RouterSpec(spec.encoder(), spec.scratchConfig(), spec.mode(), spec.head(), spec.labels(), spec.training(),
-                    spec.maxTokens(), spec.trainWordEmbeddings(), context.embeddingCache(), spec.tags());
+                    spec.maxTokens(), spec.trainWordEmbeddings(), context.embeddingCache(), spec.tags(), spec.headStart());
         }
         RewardDataset rows = train;
         DatasetTagger tagger = null;

@@ -10,7 +10,9 @@ import dev.zooterj.nn.head.HeadGraph;
 import dev.zooterj.nn.head.RoutingHead;
 import dev.zooterj.nn.io.Hashing;
 import dev.zooterj.nn.tokenizer.WordPieceTokenizer;
+import dev.zooterj.nn.train.EpochStats;
 import dev.zooterj.nn.train.RouterTrainer;
+import dev.zooterj.nn.train.TrainingConfig;
 import dev.zooterj.nn.train.TrainableGraph;
 import dev.zooterj.nn.train.TrainingMode;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -117,6 +119,9 @@ public final class ZooterTrainer {
                 prefix = choice.models().get(0).prefix();
             }
             head = RoutingHead.initialise(spec.head(), encoder.dimension(), data.models().size(), spec.training().seed());
+            if (spec.headStart() == RouterSpec.HeadStart.PROBE) {
+                probe(head, texts, y, trainRows, validationRows, spec, frozen, listener);
+            }
             int[][] tokens = new int[texts.size()][];
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = tokenizer.encode(prefix + texts.get(i), spec.maxTokens());
@@ -136,6 +141,26 @@ public final class ZooterTrainer {
         ZooterRouter router = new ZooterRouter(data.models(), components, head, spec.maxTokens());
         return new TrainedRouter(router, spec, result, new TrainedRouter.Provenance(datasetName, datasetHash, data.size(),
                 train.size(), validation.size(), labels.tagStatistics().tagCount()));
+    }
+
+    /**
+     * Fits {@code head} in place on the frozen encoder's embeddings of the same rows, with the head mode's optimiser
+     * settings and the spec's seed, and keeps its best validation epoch: the start of "linear probing, then
+     * fine-tuning". The frozen encoder is the one fine-tuning starts from, so the head meets the features it was fitted
+     * on. Not checkpointed (it takes a minute); a resumed fine-tune restores the head from its own checkpoint.
+     */
+    private static void probe(RoutingHead head, List<String> texts, double[][] y, int[] trainRows, int[] validationRows,
+                              RouterSpec spec, FrozenEncoder frozen, Listener listener) {
+        FrozenEncoder encoder = frozen != null && frozen.name().equals(spec.encoder()) ? frozen : FrozenEncoder.of(spec.encoder());
+        TrainingConfig probing = TrainingConfig.headDefaults().withSeed(spec.training().seed());
+        listener.stage("head start: fitting the head on the frozen " + encoder.name() + " embeddings (up to "
+                + probing.epochs() + " epochs), then fine-tuning encoder and head together");
+        HeadGraph graph = new HeadGraph(head, embed(texts, encoder, spec, listener));
+        RouterTrainer.Result r = new RouterTrainer(graph, probing, new RouterTrainer.Listener() { }, null, null)
+                .train(y, trainRows, validationRows);
+        EpochStats kept = r.curve().get(r.bestEpoch() - 1);
+        listener.stage(String.format(java.util.Locale.ROOT, "head start: kept epoch %d of %d (validation KL %.4f, top-1 %.3f)",
+                r.bestEpoch(), r.curve().size(), kept.validationKl(), kept.validationTop1()));
     }
 
     private static INDArray embed(List<String> texts, FrozenEncoder encoder, RouterSpec spec, Listener listener) {

@@ -163,7 +163,7 @@ class TrainRouteEvaluateTest {
                 dir.resolve("x").toString());
         assertEquals(1, k.exitCode());
         assertEquals("zooter train: error: unknown router kind 'magic'; available kinds are [zooter, knn, task_best, cluster_best, "
-                + "expected_score, hierarchical, auto, dl4j]",
+                + "expected_score, hierarchical, best_single, auto, dl4j]",
                 k.err().strip());
         CliRunner s = CliRunner.run("train", "--kind", "knn", "--set", "neighbours=3", "--data", dir.resolve("sim/train.jsonl").toString(),
                 "--out", dir.resolve("x").toString());

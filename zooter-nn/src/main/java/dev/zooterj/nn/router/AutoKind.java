@@ -22,8 +22,9 @@ import java.util.Optional;
  * share by the routing metric (the macro mean over subsets), and the kept kind is refitted on all the training rows
  * with the settings it chose. Either way the first candidate is kept unless the best beats it by more than one standard
  * error ({@link #oneStandardError}). Test rows never take part. The candidates include the baselines a user tries first
- * ({@code task_best}, {@code cluster_best}, {@code knn}), so on validation the default is as good as each of them, or
- * within one standard error of it.
+ * ({@code best_single}, {@code task_best}, {@code cluster_best}, {@code knn}), so on validation the default is as good as
+ * each of them, or within one standard error of it. The first is {@code best_single}: a router must earn its place
+ * against always calling the best model, by more than the noise of the validation rows.
  *
  * <p>Saved as a directory whose {@code router.json} (kind {@code auto}) records the table of candidates, with the
  * chosen router in {@code chosen/}.
@@ -32,7 +33,7 @@ public final class AutoKind implements RouterKind<AutoKind.Settings> {
     public static final String NAME = "auto";
     static final String CHOSEN_DIR = "chosen";
     /** The kinds tried by default. */
-    public static final List<String> DEFAULT_CANDIDATES = List.of(TaskBestKind.NAME, ClusterBestKind.NAME, KnnKind.NAME,
+    public static final List<String> DEFAULT_CANDIDATES = List.of(BestSingleKind.NAME, TaskBestKind.NAME, ClusterBestKind.NAME, KnnKind.NAME,
             ZooterKind.NAME, ExpectedScoreKind.NAME, HierarchicalKind.NAME);
     /**
      * Training rows from which one hold-out replaces cross-validation. Nested cross-validation tunes every candidate

@@ -43,7 +43,7 @@ final class EmbeddingRouterStore {
         }
     }
 
-    /** The fields every kind's manifest starts with. */
+    /** The fields every kind's manifest starts with ({@code embedder} null: a kind that reads no query text). */
     static ObjectNode manifest(FittedRouter fitted, List<String> models, TextEmbedder embedder, KindContext context, int rows) {
         ObjectNode m = RouterStore.JSON.createObjectNode();
         m.put("format", RouterStore.FORMAT);
@@ -51,11 +51,13 @@ final class EmbeddingRouterStore {
         ArrayNode ms = m.putArray("models");
         models.forEach(ms::add);
         m.setAll(settingsAndTuning(fitted));
-        ObjectNode e = m.putObject("embedder");
-        e.put("encoder", embedder.encoder());
-        encoderName(embedder.encoder()).ifPresent(n -> e.put("name", n));
-        e.put("maxTokens", embedder.maxTokens());
-        e.put("dimension", embedder.dimension());
+        if (embedder != null) {   // null: a kind that reads no text (best_single)
+            ObjectNode e = m.putObject("embedder");
+            e.put("encoder", embedder.encoder());
+            encoderName(embedder.encoder()).ifPresent(n -> e.put("name", n));
+            e.put("maxTokens", embedder.maxTokens());
+            e.put("dimension", embedder.dimension());
+        }
         ObjectNode p = m.putObject("provenance");
         p.put("dataset", context.datasetName());
         p.put("datasetSha256", context.datasetSha256());

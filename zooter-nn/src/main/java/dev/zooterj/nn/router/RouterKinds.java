@@ -26,6 +26,7 @@ public final class RouterKinds {
         register(new ClusterBestKind());
         register(new ExpectedScoreKind());
         register(new HierarchicalKind());
+        register(new BestSingleKind());
         register(new AutoKind());
         // kinds of other modules on the class path (zooter-dl4j's dl4j), in class-path order
         for (RouterKind<?> k : java.util.ServiceLoader.load(RouterKind.class, RouterKinds.class.getClassLoader())) {

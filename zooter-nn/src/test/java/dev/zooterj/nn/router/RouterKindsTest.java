@@ -27,14 +27,15 @@ class RouterKindsTest {
 
     @Test
     void theRegistryListsTheKinds() {
-        assertEquals(List.of("zooter", "knn", "task_best", "cluster_best", "expected_score", "hierarchical", "auto"), RouterKinds.names());
+        assertEquals(List.of("zooter", "knn", "task_best", "cluster_best", "expected_score", "hierarchical", "best_single", "auto"),
+                RouterKinds.names());
     }
 
     @Test
     void unknownKindNamesTheAvailableOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> RouterKinds.get("expected_scores"));
         assertEquals("unknown router kind 'expected_scores'; available kinds are [zooter, knn, task_best, cluster_best, expected_score, "
-                + "hierarchical, auto]", e.getMessage());
+                + "hierarchical, best_single, auto]", e.getMessage());
     }
 
     @Test
@@ -99,7 +100,7 @@ class RouterKindsTest {
         Files.writeString(p.resolve(RouterStore.MANIFEST), m.toString());
         var e = assertThrows(IllegalArgumentException.class, () -> RouterKinds.load(p, KindFixtures.context()));
         assertTrue(e.getMessage().endsWith("router.json: field 'kind': unknown router kind 'magic'; available kinds are "
-                + "[zooter, knn, task_best, cluster_best, expected_score, hierarchical, auto]"), e.getMessage());
+                + "[zooter, knn, task_best, cluster_best, expected_score, hierarchical, best_single, auto]"), e.getMessage());
     }
 
     @Test

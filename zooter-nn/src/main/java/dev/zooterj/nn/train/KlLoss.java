@@ -30,6 +30,19 @@ public final class KlLoss {
         return loss;
     }
 
+    /** The values of the two label placeholders for a batch of label rows: {@value #LABELS} [B, N] and {@value #LABEL_NEG_ENTROPY} [B]. */
+    public static java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> labelFeed(double[][] labels) {
+        float[][] asFloat = new float[labels.length][];
+        for (int b = 0; b < labels.length; b++) {
+            asFloat[b] = new float[labels[b].length];
+            for (int i = 0; i < labels[b].length; i++) {
+                asFloat[b][i] = (float) labels[b][i];
+            }
+        }
+        return java.util.Map.of(LABELS, org.nd4j.linalg.factory.Nd4j.create(asFloat),
+                LABEL_NEG_ENTROPY, org.nd4j.linalg.factory.Nd4j.create(negEntropy(labels), new long[]{labels.length}, 'c'));
+    }
+
     /** Σ s log s of each label row (0·log 0 = 0): the placeholder value. */
     public static float[] negEntropy(double[][] labels) {
         float[] out = new float[labels.length];

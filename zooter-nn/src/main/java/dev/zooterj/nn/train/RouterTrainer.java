@@ -161,16 +161,10 @@ public final class RouterTrainer {
     private Map<String, INDArray> feed(int[] batch, double[][] labels) {
         Map<String, INDArray> feed = new HashMap<>(graph.inputs(batch));
         double[][] y = new double[batch.length][];
-        float[][] yf = new float[batch.length][];
         for (int b = 0; b < batch.length; b++) {
             y[b] = labels[batch[b]];
-            yf[b] = new float[y[b].length];
-            for (int i = 0; i < y[b].length; i++) {
-                yf[b][i] = (float) y[b][i];
-            }
         }
-        feed.put(KlLoss.LABELS, Nd4j.create(yf));
-        feed.put(KlLoss.LABEL_NEG_ENTROPY, Nd4j.create(KlLoss.negEntropy(y), new long[]{batch.length}, 'c'));
+        feed.putAll(KlLoss.labelFeed(y));
         return feed;
     }
 

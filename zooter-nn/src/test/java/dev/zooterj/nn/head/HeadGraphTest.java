@@ -24,14 +24,7 @@ class HeadGraphTest {
             HeadGraph graph = new HeadGraph(RoutingHead.initialise(config, 5, 4, 9), x);
             double[][] y = {{1, 0, 0, 0}, {.25, .25, .25, .25}, {0, .5, .5, 0}, {.1, .2, .3, .4}, {0, 0, 0, 1}, {.7, .1, .1, .1}};
             Map<String, INDArray> feed = new HashMap<>(graph.inputs(new int[]{0, 1, 2, 3, 4, 5}));
-            float[][] yf = new float[6][4];
-            for (int i = 0; i < 6; i++) {
-                for (int j = 0; j < 4; j++) {
-                    yf[i][j] = (float) y[i][j];
-                }
-            }
-            feed.put(KlLoss.LABELS, Nd4j.create(yf));
-            feed.put(KlLoss.LABEL_NEG_ENTROPY, Nd4j.create(KlLoss.negEntropy(y), new long[]{6}, 'c'));
+            feed.putAll(KlLoss.labelFeed(y));
 
             TrainableGraph.LossAndGradients fast = graph.lossAndGradients(feed);
             var reference = graph.sameDiff().calculateGradientsAndOutputs(feed, List.of(KlLoss.LOSS), graph.trainableVariables());

@@ -43,14 +43,7 @@ class KlLossTest {
     private static Map<String, INDArray> feed(INDArray x, double[][] y) {
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(HeadGraph.EMBEDDING, x);
-        float[][] yf = new float[y.length][N];
-        for (int b = 0; b < y.length; b++) {
-            for (int i = 0; i < N; i++) {
-                yf[b][i] = (float) y[b][i];
-            }
-        }
-        feed.put(KlLoss.LABELS, Nd4j.create(yf));
-        feed.put(KlLoss.LABEL_NEG_ENTROPY, Nd4j.create(KlLoss.negEntropy(y), new long[]{y.length}, 'c'));
+        feed.putAll(KlLoss.labelFeed(y));
         return feed;
     }
 

@@ -41,15 +41,10 @@ class StepMemoryTest {
     private static Map<String, INDArray> feed(EncoderGraph graph, int[] rows) {
         Map<String, INDArray> feed = new HashMap<>(graph.inputs(rows));
         double[][] y = new double[rows.length][];
-        float[][] yf = new float[rows.length][3];
         for (int b = 0; b < rows.length; b++) {
             y[b] = LABELS[rows[b]];
-            for (int i = 0; i < 3; i++) {
-                yf[b][i] = (float) y[b][i];
-            }
         }
-        feed.put(KlLoss.LABELS, Nd4j.create(yf));
-        feed.put(KlLoss.LABEL_NEG_ENTROPY, Nd4j.create(KlLoss.negEntropy(y), new long[]{rows.length}, 'c'));
+        feed.putAll(KlLoss.labelFeed(y));
         return feed;
     }
 

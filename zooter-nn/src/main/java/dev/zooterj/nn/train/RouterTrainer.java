@@ -5,7 +5,6 @@ import dev.zooterj.nn.io.NamedArrays;
 import dev.zooterj.data.AtomicFiles;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

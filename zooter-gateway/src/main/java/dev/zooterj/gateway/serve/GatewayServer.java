@@ -19,20 +19,40 @@ import dev.zooterj.gateway.client.RoutedRelay;
 import dev.zooterj.gateway.http.RawAnswer;
 import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendException;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.FutureCallback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import dev.zooterj.gateway.http.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import dev.zooterj.gateway.http.RetryAfter;
 import dev.zooterj.gateway.secrets.RedactingLogger;
 import dev.zooterj.gateway.secrets.Redactor;
@@ -42,17 +62,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +80,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An OpenAI-compatible routing gateway on Jetty 12 (its core API, no servlets): point any OpenAI client at
+ * An OpenAI-compatible routing gateway on Netty (HTTP/1.1, keep-alive, pipelining; the process's shared
+ * {@link EventLoops}): point any OpenAI client at
  * {@code http://HOST:PORT/v1}.
  *
  * <ul>
@@ -94,18 +115,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   {@code maxInFlight} chat and route requests at once the answer is 503 with {@code Retry-After: 1}.</li>
  * </ul>
  *
- * <p><b>Slow and hostile clients.</b> Jetty reads and writes without blocking: a connection waiting for bytes holds
- * no thread, so clients that trickle their request a byte at a time cost a socket each, not a handler. On top of
- * Jetty's idle timeout ({@code idleTimeout}: no progress either way, which is also the write timeout for a client that
- * stops reading its answer), {@link ConnectionGuard} closes a connection whose request head does not arrive whole
- * within {@code headerReadTimeout} and caps the connections of one client address ({@code maxConnectionsPerAddress});
- * a body must arrive whole within {@code bodyReadTimeout} (a connection too slow is closed without an answer, counted
- * as 408). A request takes an in-flight slot only once its body is in. A plain chat request (not streamed, not
- * reranked) with a cheap router (see {@link #routeInline()}) is routed on the Jetty thread that read it and its backend
- * call holds no thread while it waits (Jetty's HTTP client; the answer is written by the thread that receives it).
- * Everything that blocks (streams, rerank mode, {@code /route}, a router that takes long) runs on the gateway's own
- * {@code maxInFlight} worker threads, never on Jetty's, so health checks, metrics and refusals are answered however
- * busy the backends or the router are.
+ * <p><b>Slow and hostile clients.</b> Connections are read and written without blocking on a few event-loop threads:
+ * a connection waiting for bytes holds no thread, so clients that trickle their request a byte at a time cost a socket
+ * each, not a handler. Each connection ({@code Conn}) enforces: the idle timeout ({@code idleTimeout}: no progress
+ * either way while bytes are due from the client or wait for it to read them, which is also the write timeout for a
+ * client that stops reading; a request waiting on its backend is not idle); a deadline for each whole request head
+ * ({@code headerReadTimeout}, from the connection's opening and again from the end of each answer); a deadline for the
+ * body ({@code bodyReadTimeout}, from the head: a connection too slow is closed without an answer, counted as 408); and
+ * {@link ConnectionGuard} caps the connections of one client address ({@code maxConnectionsPerAddress}). A request line
+ * over 8 KiB is 414, a head over 8 KiB 431, an unreadable one 400; each closes its connection. A request takes an
+ * in-flight slot only once its body is in. A plain chat request (not streamed, not reranked) with a cheap router (see
+ * {@link #routeInline()}) is routed on the event loop that read it, and its backend call holds no thread while it
+ * waits: the answer is written when it arrives. Everything that blocks (streams, rerank mode, {@code /route}, a router
+ * that takes long) runs on the gateway's own {@code maxInFlight} worker threads, never on the event loops, so health
+ * checks, metrics and refusals are answered however busy the backends or the router are.
  *
  * {@link #stop(Duration)} stops accepting connections, answers requests that arrive on open connections with 503, lets
  * the requests in flight finish for up to the grace period, then closes every connection.
@@ -114,16 +137,15 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = RedactingLogger.of(GatewayServer.class);  // backends' texts may echo keys
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
-    /** Jetty's threads: selector, acceptor and the short tasks (parsing heads, health, refusals); never a backend call. */
-    private static final int IO_THREADS = 32;
     /** Parses request bodies strictly: {@code {"messages":[]} }x} is an error, not a request with garbage after it. */
     private static final ObjectMapper STRICT_JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-    /** States of one body read against its deadline. */
-    private static final int READING = 0;
-    private static final int READ = 1;
-    private static final int TIMED_OUT = 2;
-    /** A router faster than this on average is called on the Jetty thread that read the request (see routeInline). */
+    /** Longest request line, and largest request head (request line and headers), read: 414 and 431 beyond. */
+    private static final int MAX_REQUEST_LINE = 8192;
+    private static final int MAX_HEADER_BYTES = 8192;
+    /** Messages of pipelined requests held per connection before it stops reading until they are answered. */
+    private static final int MAX_QUEUED = 64;
+    /** A router faster than this on average is called on the event loop that read the request (see routeInline). */
     private static final double INLINE_ROUTING_NANOS = 200_000;
     private static final double ROUTING_AVERAGE_WEIGHT = 0.25;
 
@@ -132,15 +154,14 @@ public final class GatewayServer implements AutoCloseable {
     private final RerankingChatClient reranker;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
-    private final Server server;
-    private final ServerConnector connector;
+    /** The listening channel (on the shared {@link EventLoops}); its connections are kept in {@link #connections}. */
+    private final Channel listener;
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final ConnectionGuard guard;
-    /** The port bound, kept: once stopped, Jetty's connector no longer knows it. */
+    /** The port bound, kept: once stopped, the closed channel no longer knows it. */
     private final int port;
     /** Runs admitted chat and route requests: at most maxInFlight at once, so it never queues for long. */
     private final ThreadPoolExecutor workers;
-    /** Body and request-head deadlines: one daemon thread that closes the connections of clients too slow to send. */
-    private final ScheduledThreadPoolExecutor deadlines;
     private final Semaphore permits;
     /** Requests being handled now, on every endpoint, until their answer is written: what a graceful stop waits for. */
     private final AtomicInteger active = new AtomicInteger();
@@ -175,56 +196,40 @@ public final class GatewayServer implements AutoCloseable {
             return t;
         });
         workers.allowCoreThreadTimeOut(true);
-        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "zooter-gateway-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        deadlines.setRemoveOnCancelPolicy(true);
-        this.guard = new ConnectionGuard(config.maxConnectionsPerAddress(), config.headerReadTimeout(), deadlines);
-
-        QueuedThreadPool io = new QueuedThreadPool(IO_THREADS, 2);
-        io.setName("zooter-gateway-io");
-        io.setDaemon(true);
-        this.server = new Server(io);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        http.setDelayDispatchUntilContent(false);  // the body deadline starts with the head, not with the body's first byte
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(config.host());
-        connector.setPort(config.port());
-        connector.setIdleTimeout(config.idleTimeout().toMillis());
-        connector.setAcceptQueueSize(1024);
-        connector.addBean(guard);
-        server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                dispatch(request, response, callback);
-                return true;
-            }
-        });
+        this.guard = new ConnectionGuard(config.maxConnectionsPerAddress());
+        ServerBootstrap bootstrap = new ServerBootstrap().group(EventLoops.group())
+                .channel(EventLoops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(true, 0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                                new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BYTES, 64 * 1024),
+                                new HttpServerExpectContinueHandler(),
+                                new Conn());
+                    }
+                });
+        Channel bound;
         try {
-            server.start();
+            bound = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (Exception e) {
-            try {
-                server.stop();
-            } catch (Exception ignored) {
-                // it did not start; nothing more to stop
-            }
             workers.shutdownNow();
-            deadlines.shutdownNow();
             for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof BindException) {
-                    BindException be = new BindException(c.getMessage());
+                if (c instanceof BindException || c.getMessage() != null && c.getMessage().contains("Address already in use")) {
+                    BindException be = new BindException("cannot listen on " + config.host() + ":" + config.port()
+                            + ": " + c.getMessage());
                     be.initCause(e);
                     throw be;
                 }
             }
-            throw e instanceof IOException io2 ? io2 : new IOException("cannot start the gateway: " + e.getMessage(), e);
+            throw e instanceof IOException io2 ? io2 : new IOException("cannot start the gateway on " + config.host()
+                    + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        this.port = connector.getLocalPort();
+        this.listener = bound;
+        this.port = ((java.net.InetSocketAddress) bound.localAddress()).getPort();
     }
 
     /** Binds and starts serving; port 0 picks a free port. */
@@ -281,16 +286,13 @@ public final class GatewayServer implements AutoCloseable {
 
     // ---- one request ----
 
-    /** One chat, route or other request on a Jetty thread; what blocks (routing, streams) goes to the workers. */
-    private void dispatch(Request request, Response response, Callback callback) {
+    /**
+     * One chat, route or other request, on the event loop that read its head (the body follows through the exchange's
+     * {@link BodyReader}); what blocks (routing, streams) goes to the workers.
+     */
+    private void dispatch(Exchange ex) {
         active.incrementAndGet();
-        Connection connection = request.getConnectionMetaData().getConnection();
-        guard.requestStarted(connection);
-        String path = Request.getPathInContext(request);
-        if (path.length() > 1 && path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        Exchange ex = new Exchange(request, response, callback, path, connection);
+        String path = ex.path;
         try {
             switch (path) {
                 case "/v1/chat/completions" -> readThenAdmit(ex, this::chatArrived);
@@ -339,7 +341,7 @@ public final class GatewayServer implements AutoCloseable {
     private void readThenAdmit(Exchange ex, Admitted then) throws ApiError {
         requireMethod(ex, "POST");
         long max = config.maxBodyBytes();
-        String declared = ex.request.getHeaders().get(HttpHeader.CONTENT_LENGTH);
+        String declared = ex.request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         if (declared != null) {
             try {
                 if (Long.parseLong(declared.strip()) > max) {
@@ -381,7 +383,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * A chat request whose body is in, on the Jetty thread that read it. A plain (non-streamed, not reranked) request
+     * A chat request whose body is in, on the event loop that read it. A plain (non-streamed, not reranked) request
      * is routed here when routing is cheap ({@link #routeInline()}), or names its backend, and its backend call then
      * runs without a waiting thread: the answer is written by the thread that receives it
      * ({@link #relayAsync}). Everything else (streams, rerank mode, a router that takes long) runs on a worker.
@@ -429,113 +431,164 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * One request and its answer over Jetty: headers, a whole answer written without blocking, or a stream written
-     * piece by piece. Completes Jetty's callback exactly once, and then counts the request in the metrics.
+     * One request and its answer on a Netty connection: headers, a whole answer written without blocking, or a stream
+     * written piece by piece (a worker waits for each piece to be written). Counts the request in the metrics exactly
+     * once, when its answer is written or it ends without one, and then lets the connection read its next request.
      */
     private final class Exchange {
-        final Request request;
-        final Response response;
+        final HttpRequest request;
         final String path;
-        private final Callback callback;
-        private final Connection connection;
+        final Conn conn;
+        private final HttpHeaders headers = new DefaultHttpHeaders();
+        private final boolean keepAlive;
         private final AtomicBoolean completed = new AtomicBoolean();
+        private volatile boolean closeAfter;
+        private volatile boolean committed;
         private volatile int status = 500;
+        /** Set once the body is wanted: the connection hands it the request's content. */
+        BodyReader body;
 
-        Exchange(Request request, Response response, Callback callback, String path, Connection connection) {
+        Exchange(HttpRequest request, Conn conn) {
             this.request = request;
-            this.response = response;
-            this.callback = callback;
-            this.path = path;
-            this.connection = connection;
+            this.conn = conn;
+            this.keepAlive = HttpUtil.isKeepAlive(request);
+            String p = pathOf(request.uri());
+            this.path = p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         }
 
         String method() {
-            return request.getMethod();
+            return request.method().name();
         }
 
-        HttpFields.Mutable headers() {
-            return response.getHeaders();
+        HttpHeaders headers() {
+            return headers;
         }
 
         boolean committed() {
-            return response.isCommitted();
+            return committed;
+        }
+
+        /** The connection is closed once this answer is out (the rest of the request was not read). */
+        void closeAfter() {
+            closeAfter = true;
+        }
+
+        private boolean closing() {
+            return !keepAlive || closeAfter || stopping.get();
         }
 
         /** Sends a whole answer; the exchange completes once it is written (the caller does not wait for that). */
         void send(int status, String contentType, byte[] body) {
             this.status = status;
-            response.setStatus(status);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-            response.write(true, ByteBuffer.wrap(body), Callback.from(this::succeeded, this::failed));
+            committed = true;
+            headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            boolean close = closing();
+            if (close) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            conn.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                    Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE), true)
+                    .addListener(f -> written(f.isSuccess(), f.cause(), close));
         }
 
         /** Starts a streamed answer: status and headers go out with its first piece. */
         void startStream(int status) {
             this.status = status;
-            response.setStatus(status);
+        }
+
+        private void commitStream() {
+            if (!committed) {
+                committed = true;
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                if (closing()) {
+                    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                }
+                conn.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), headers),
+                        false);
+            }
         }
 
         /**
-         * One piece of a streamed answer, written before this returns. A client that reads nothing for the idle
-         * timeout fails the write, and with it the stream.
+         * One piece of a streamed answer, written before this returns (called on a worker, never on the event loop).
+         * A client that reads nothing for the idle timeout gets its connection closed, which fails the write.
          */
         void write(byte[] piece) throws IOException {
-            FutureCallback written = new FutureCallback();
-            response.write(false, ByteBuffer.wrap(piece), written);
-            written.block();
+            commitStream();
+            ChannelFuture f = conn.write(new DefaultHttpContent(Unpooled.wrappedBuffer(piece)), true);
+            f.awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                throw new IOException("the client went away or stopped reading", f.cause());
+            }
         }
 
         /** The last piece of a stream; the exchange completes once it is written. */
         void finish(byte[] last) {
-            response.write(true, ByteBuffer.wrap(last), Callback.from(this::succeeded, this::failed));
+            commitStream();
+            boolean close = closing();
+            conn.write(new DefaultLastHttpContent(Unpooled.wrappedBuffer(last)), true)
+                    .addListener(f -> written(f.isSuccess(), f.cause(), close));
         }
 
         /** Ends the exchange without (the rest of) an answer: the connection is dropped. */
         void abort(int status, Throwable cause) {
             this.status = status;
-            fail(cause);
+            conn.channel.close();
+            complete();
         }
 
-        private void succeeded() {
-            if (completed.compareAndSet(false, true)) {
-                done();
-                callback.succeeded();
+        private void written(boolean ok, Throwable cause, boolean close) {
+            if (!ok) {
+                status = 499;  // the answer could not be written: the client went away or stopped reading
+                conn.channel.close();
+            } else if (close) {
+                conn.channel.close();
             }
+            complete();
         }
 
-        private void failed(Throwable cause) {
-            status = 499;  // the answer could not be written: the client went away or stopped reading
-            fail(cause);
-        }
-
-        private void fail(Throwable cause) {
+        private void complete() {
             if (completed.compareAndSet(false, true)) {
-                done();
-                callback.failed(cause);
+                metrics.request(knownPath(path), status);
+                active.decrementAndGet();
+                conn.answered(this);
             }
-        }
-
-        private void done() {
-            metrics.request(knownPath(path), status);
-            guard.requestEnded(connection);
-            active.decrementAndGet();
         }
     }
 
+    /** The path of a request target, without its query: origin form ({@code /v1/x?y}) or absolute form. */
+    private static String pathOf(String uri) {
+        int start = 0;
+        int scheme = uri.indexOf("://");
+        if (scheme > 0 && uri.indexOf('/') > scheme) {
+            int slash = uri.indexOf('/', scheme + 3);
+            start = slash < 0 ? uri.length() : slash;
+        }
+        int end = uri.length();
+        for (int i = start; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        String p = start >= end ? "/" : uri.substring(start, end);
+        return p.indexOf('%') < 0 ? p : java.net.URLDecoder.decode(p.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
     /**
-     * Gathers a request body as Jetty delivers it, on whichever thread it arrives, holding none in between, up to
-     * {@code limit} bytes (a longer body is cut there: the caller answers 413). Past {@code bodyReadTimeout} the
-     * connection is closed without an answer and the exchange counts as 408.
+     * Gathers a request body as the connection reads it, on its event loop, up to {@code limit} bytes (a longer body
+     * is cut there: the caller answers 413). Past {@code bodyReadTimeout} from the head the connection is closed
+     * without an answer and the exchange counts as 408.
      */
-    private final class BodyReader implements Runnable {
+    private final class BodyReader {
         private final Exchange ex;
         private final int limit;
         private final java.util.function.Consumer<byte[]> onBody;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final AtomicInteger state = new AtomicInteger(READING);
-        private final long startNanos = System.nanoTime();
-        private volatile ScheduledFuture<?> deadline;
+        private ByteArrayOutputStream bytes;
+        private io.netty.util.concurrent.ScheduledFuture<?> deadline;
+        private boolean done;
 
         BodyReader(Exchange ex, int limit, java.util.function.Consumer<byte[]> onBody) {
             this.ex = ex;
@@ -543,73 +596,276 @@ public final class GatewayServer implements AutoCloseable {
             this.onBody = onBody;
         }
 
-        /**
-         * Reads what is there; the body's deadline (from now) is only scheduled when the rest must be waited for, so a
-         * body that came with its head (the usual case) costs the timer thread nothing.
-         */
+        /** Called on the event loop; the content the connection had read already is handed over next. */
         void start() {
-            run();
+            long left = config.bodyReadTimeout().toNanos() - (System.nanoTime() - ex.conn.headNanos);
+            deadline = ex.conn.channel.eventLoop().schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
+            ex.body = this;
         }
 
-        private void armDeadline() {
-            if (deadline == null) {
-                long left = config.bodyReadTimeout().toNanos() - (System.nanoTime() - startNanos);
-                deadline = deadlines.schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
+        /** One piece of the body (the connection releases it). */
+        void add(HttpContent c) {
+            if (done) {
+                return;
+            }
+            ByteBuf b = c.content();
+            int n = b.readableBytes();
+            boolean last = c instanceof LastHttpContent;
+            byte[] whole;
+            if (bytes == null && last) {
+                whole = new byte[Math.min(n, limit)];  // the usual case: the whole body came in one piece
+                b.getBytes(b.readerIndex(), whole);
+            } else {
+                if (bytes == null) {
+                    bytes = new ByteArrayOutputStream(Math.min(Math.max(n, 256), limit));
+                }
+                int take = Math.min(n, limit - bytes.size());
+                byte[] part = new byte[take];
+                b.getBytes(b.readerIndex(), part);
+                bytes.write(part, 0, take);
+                if (bytes.size() < limit && !last) {
+                    return;
+                }
+                whole = bytes.toByteArray();
+            }
+            done = true;
+            deadline.cancel(false);
+            onBody.accept(whole);
+        }
+
+        private void expire() {
+            if (!done) {
+                done = true;
+                LOG.debug("closed a connection whose request body did not arrive within {} ms",
+                        config.bodyReadTimeout().toMillis());
+                ex.abort(408, new IOException("no request body within " + config.bodyReadTimeout().toMillis() + " ms"));
             }
         }
 
-        private void disarm() {
-            ScheduledFuture<?> d = deadline;
-            if (d != null) {
-                d.cancel(false);
+        /** The connection closed before the body was whole. */
+        void closed() {
+            if (!done) {
+                done = true;
+                deadline.cancel(false);
+                ex.abort(499, new IOException("the client closed the connection while sending its body"));
+            }
+        }
+    }
+
+    /**
+     * One client connection, on its event loop: request heads and bodies in, answers out, in order (a pipelined request
+     * waits until the one before it is answered; reading pauses meanwhile). It enforces what the HTTP codec does not:
+     * the client address's connection cap, the deadline for a whole request head (from the connection's opening and
+     * again from the end of each answer; a trickling client is cut off), and the idle timeout, which concerns a
+     * connection only while bytes are due from the client or are waiting for it to read them: a request waiting on its
+     * backend or router is not idle.
+     */
+    private final class Conn extends ChannelDuplexHandler {
+        Channel channel;
+        private ChannelHandlerContext ctx;
+        /** The request being handled, from its head until its answer is written; null between requests. */
+        private Exchange current;
+        /** Whether the current request's content has been read to its end. */
+        private boolean requestRead;
+        /** Messages of the requests pipelined behind the current one, read before it was answered. */
+        private java.util.ArrayDeque<Object> queued;
+        private long headDueNanos;
+        private io.netty.util.concurrent.ScheduledFuture<?> headCheck;
+        /** When the current request's head arrived (the body's deadline runs from there). */
+        long headNanos;
+        /** Writes handed to the channel and not yet written (updated on the loop). */
+        private int writesPending;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+            this.channel = ctx.channel();
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            connections.add(channel);
+            if (!guard.opened(channel)) {  // counted all the same: channelInactive takes it back
+                channel.close();
+                return;
+            }
+            if (stopping.get()) {
+                channel.close();
+                return;
+            }
+            awaitHead();
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            connections.remove(channel);
+            guard.closed(channel);
+            if (headCheck != null) {
+                headCheck.cancel(false);
+            }
+            if (current != null && current.body != null) {
+                current.body.closed();
+            }
+            if (queued != null) {
+                queued.forEach(ReferenceCountUtil::release);
+                queued = null;
+            }
+            super.channelInactive(ctx);
+        }
+
+        private void awaitHead() {
+            headDueNanos = System.nanoTime() + config.headerReadTimeout().toNanos();
+            if (headCheck == null) {
+                headCheck = channel.eventLoop().schedule(this::checkHead, config.headerReadTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** The head deadline: a time stamp, checked by at most one pending timer that re-arms for what is left. */
+        private void checkHead() {
+            headCheck = null;
+            if (current != null || !channel.isActive()) {
+                return;
+            }
+            long left = headDueNanos - System.nanoTime();
+            if (left > 0) {
+                headCheck = channel.eventLoop().schedule(this::checkHead, left, TimeUnit.NANOSECONDS);
+                return;
+            }
+            guard.headTimedOut();
+            LOG.debug("closed a connection from {} that sent no whole request head within {} ms", channel.remoteAddress(),
+                    config.headerReadTimeout().toMillis());
+            channel.close();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (current != null && requestRead) {
+                if (queued == null) {
+                    queued = new java.util.ArrayDeque<>();
+                }
+                queued.add(msg);  // a pipelined request: handled once the current one is answered
+                if (queued.size() > MAX_QUEUED) {
+                    channel.config().setAutoRead(false);  // a client that pipelines far ahead waits for its answers
+                }
+                return;
+            }
+            handle(msg);
+        }
+
+        private void handle(Object msg) {
+            try {
+                if (msg instanceof HttpRequest head) {
+                    headArrived(head);
+                }
+                if (msg instanceof HttpContent c && current != null) {
+                    if (!requestRead) {
+                        boolean last = c instanceof LastHttpContent;
+                        if (current.body != null) {
+                            current.body.add(c);
+                        }
+                        if (last) {
+                            requestRead = true;
+                            if (current.completed.get()) {
+                                next();
+                            }
+                        }
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void headArrived(HttpRequest head) {
+            headNanos = System.nanoTime();
+            requestRead = false;
+            if (head.decoderResult().isFailure()) {
+                Throwable why = head.decoderResult().cause();
+                current = new Exchange(head, this);
+                active.incrementAndGet();
+                current.closeAfter();
+                requestRead = true;
+                int status = why instanceof TooLongHttpLineException ? 414
+                        : why instanceof TooLongHttpHeaderException || why instanceof TooLongFrameException ? 431 : 400;
+                sendError(current, new ApiError(status, ApiError.INVALID_REQUEST, "bad_request", null,
+                        "the request cannot be read: " + (status == 414 ? "its request line is too long"
+                        : status == 431 ? "its headers are too large" : "malformed HTTP")));
+                return;
+            }
+            current = new Exchange(head, this);
+            dispatch(current);
+        }
+
+        /**
+         * Writes from any thread: on the loop at once, else as one task for the loop (the count of pending writes, which
+         * the idle check reads, is kept on the loop).
+         */
+        ChannelFuture write(Object msg, boolean flush) {
+            if (channel.eventLoop().inEventLoop()) {
+                return write(msg, flush, channel.newPromise());
+            }
+            io.netty.channel.ChannelPromise promise = channel.newPromise();
+            channel.eventLoop().execute(() -> write(msg, flush, promise));
+            return promise;
+        }
+
+        private ChannelFuture write(Object msg, boolean flush, io.netty.channel.ChannelPromise promise) {
+            writesPending++;
+            promise.addListener(done -> writesPending--);
+            return flush ? ctx.writeAndFlush(msg, promise) : ctx.write(msg, promise);
+        }
+
+        /** The exchange's answer is out (or it ended without one): on to the next request. */
+        void answered(Exchange ex) {
+            if (!channel.eventLoop().inEventLoop()) {
+                channel.eventLoop().execute(() -> answered(ex));
+                return;
+            }
+            if (ex != current) {
+                return;
+            }
+            if (requestRead) {
+                next();
+            }
+            // else: the rest of the request's content is read (and dropped) first; its end calls next()
+        }
+
+        /** The current request is answered and read: read the next one (queued first). */
+        private void next() {
+            current = null;
+            if (!channel.isActive()) {
+                return;
+            }
+            awaitHead();
+            while (queued != null && !queued.isEmpty() && (current == null || !requestRead)) {
+                handle(queued.poll());
+            }
+            if (!channel.config().isAutoRead() && (queued == null || queued.size() <= MAX_QUEUED)) {
+                channel.config().setAutoRead(true);
             }
         }
 
         @Override
-        public void run() {
-            while (state.get() == READING) {
-                Content.Chunk chunk = ex.request.read();
-                if (chunk == null) {
-                    armDeadline();
-                    ex.request.demand(this);
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                // A request being handled with nothing waiting to be written is not idle: its backend is working.
+                if (current != null && requestRead && writesPending == 0) {
                     return;
                 }
-                if (Content.Chunk.isFailure(chunk)) {
-                    if (state.compareAndSet(READING, READ)) {
-                        disarm();
-                        ex.abort(499, chunk.getFailure());
-                    }
-                    return;
-                }
-                ByteBuffer b = chunk.getByteBuffer();
-                int take = Math.min(b.remaining(), limit - bytes.size());
-                if (b.hasArray()) {
-                    bytes.write(b.array(), b.arrayOffset() + b.position(), take);
-                } else {
-                    byte[] copy = new byte[take];
-                    b.duplicate().get(copy);
-                    bytes.write(copy, 0, take);
-                }
-                boolean full = bytes.size() >= limit;
-                boolean last = chunk.isLast();
-                chunk.release();
-                if (full || last) {
-                    if (state.compareAndSet(READING, READ)) {
-                        disarm();
-                        onBody.accept(bytes.toByteArray());
-                    }
-                    return;
-                }
+                LOG.debug("closed a connection from {} idle for {} ms", channel.remoteAddress(),
+                        config.idleTimeout().toMillis());
+                channel.close();
+                return;
             }
+            super.userEventTriggered(ctx, evt);
         }
 
-        private void expire() {
-            if (state.compareAndSet(READING, TIMED_OUT)) {
-                LOG.debug("closed a connection whose request body did not arrive within {} ms",
-                        config.bodyReadTimeout().toMillis());
-                ex.connection.getEndPoint().close();
-                ex.abort(408, new IOException("no request body within " + config.bodyReadTimeout().toMillis() + " ms"));
-            }
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("connection from {} failed: {}", channel.remoteAddress(), cause.toString());
+            channel.close();
         }
     }
 
@@ -640,7 +896,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Whether a routed request may be routed on the Jetty thread that read it: when the router has lately taken under
+     * Whether a routed request may be routed on the event loop that read it: when the router has lately taken under
      * {@link #INLINE_ROUTING_NANOS} a decision (a moving average over every decision, so a router that slows down goes
      * back to the workers) and does not batch (a {@link BatchingRouter} waits for other requests by design). Until a
      * first decision is timed, routing runs on a worker.
@@ -685,7 +941,7 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Sends a plain chat request along its route without a waiting thread and answers when the backend's answer (or
      * the last failure) arrives, on the thread that receives it; releases the request's in-flight permit then. The
-     * backend's timeouts bound it as they bound {@link RoutingChatClient#relay}; Jetty's idle timeout bounds the write.
+     * backend's timeouts bound it as they bound {@link RoutingChatClient#relay}; the idle timeout bounds the write.
      */
     private void relayAsync(Exchange ex, Route route, ObjectNode body) {
         CompletableFuture<RoutedRelay> call;
@@ -786,21 +1042,21 @@ public final class GatewayServer implements AutoCloseable {
         ObjectNode raw = r.completion().raw();
         raw.put("model", r.winner());
         decisionHeaders(ex, route, r.winner(), d.generations());
-        HttpFields.Mutable h = ex.headers();
-        h.put("X-Zooter-Generations", Integer.toString(d.generations()));
-        h.put("X-Zooter-Answered", String.join(",", r.answered()));
+        HttpHeaders h = ex.headers();
+        h.set("X-Zooter-Generations", Integer.toString(d.generations()));
+        h.set("X-Zooter-Answered", String.join(",", r.answered()));
         if (!r.failed().isEmpty()) {
             StringBuilder failed = new StringBuilder();
             r.failed().forEach((m, k) -> failed.append(failed.length() == 0 ? "" : ",").append(m).append('=').append(k));
-            h.put("X-Zooter-Failed", failed.toString());
+            h.set("X-Zooter-Failed", failed.toString());
         }
         if (!r.rewards().isEmpty()) {
             StringBuilder rewards = new StringBuilder();
             r.rewards().forEach((m, v) -> rewards.append(rewards.length() == 0 ? "" : ",").append(m).append('=')
                     .append(String.format(Locale.ROOT, "%.6g", v)));
-            h.put("X-Zooter-Rewards", rewards.toString());
+            h.set("X-Zooter-Rewards", rewards.toString());
         }
-        h.put("X-Zooter-Rerank", outcome);
+        h.set("X-Zooter-Rerank", outcome);
         sendJson(ex, 200, raw);
     }
 
@@ -869,8 +1125,8 @@ public final class GatewayServer implements AutoCloseable {
         public void onCommit(String model, int attempt) {
             this.model = model;
             this.attempt = attempt;
-            ex.headers().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            ex.headers().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            ex.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            ex.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
             decisionHeaders(ex, route, model, attempt);
             ex.startStream(200);
         }
@@ -895,14 +1151,14 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void decisionHeaders(Exchange ex, Route route, String model, int attempts) {
-        HttpFields.Mutable h = ex.headers();
-        h.put("X-Zooter-Model", model);
-        h.put("X-Zooter-Route", route.routed() ? "router" : "explicit");
-        h.put("X-Zooter-Attempts", Integer.toString(attempts));
+        HttpHeaders h = ex.headers();
+        h.set("X-Zooter-Model", model);
+        h.set("X-Zooter-Route", route.routed() ? "router" : "explicit");
+        h.set("X-Zooter-Attempts", Integer.toString(attempts));
         if (route.routed()) {
-            h.put("X-Zooter-Router-Choice", route.decision().model());
-            h.put("X-Zooter-Probability", fixed(route.probability(model), 4));
-            h.put("X-Zooter-Router-Ms", fixed(route.routerNanos() / 1e6, 3));
+            h.set("X-Zooter-Router-Choice", route.decision().model());
+            h.set("X-Zooter-Probability", fixed(route.probability(model), 4));
+            h.set("X-Zooter-Router-Ms", fixed(route.routerNanos() / 1e6, 3));
         }
     }
 
@@ -1071,7 +1327,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private static void requireMethod(Exchange ex, String method) throws ApiError {
         if (!ex.method().equals(method)) {
-            ex.headers().put(HttpHeader.ALLOW, method);
+            ex.headers().set(HttpHeaderNames.ALLOW, method);
             throw new ApiError(405, ApiError.INVALID_REQUEST, "method_not_allowed", null,
                     ex.method() + " is not allowed on " + ex.path + "; use " + method);
         }
@@ -1135,10 +1391,10 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         if (e.retryAfterSeconds() != null) {
-            ex.headers().put(HttpHeader.RETRY_AFTER, e.retryAfterSeconds());
+            ex.headers().set(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds());
         }
         if (e.status() == 413) {
-            ex.headers().put(HttpHeader.CONNECTION, "close");  // the rest of the body is not read
+            ex.closeAfter();  // the rest of the body is not read
         }
         sendJson(ex, e.status(), e.body());
     }
@@ -1157,7 +1413,7 @@ public final class GatewayServer implements AutoCloseable {
         draining = true;
         long deadline = System.nanoTime() + grace.toNanos();
         try {
-            connector.close();  // no new connections; the open ones go on
+            listener.close().syncUninterruptibly();  // no new connections; the open ones go on
             while (active.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
@@ -1168,14 +1424,12 @@ public final class GatewayServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            try {
-                server.setStopTimeout(0);
-                server.stop();
-            } catch (Exception e) {
-                LOG.warn("stopping the HTTP server failed: {}", e.toString());
+            List<ChannelFuture> closing = new java.util.ArrayList<>();
+            for (Channel c : connections) {
+                closing.add(c.close());
             }
+            closing.forEach(ChannelFuture::awaitUninterruptibly);
             workers.shutdownNow();
-            deadlines.shutdownNow();
             stopped.complete(null);
         }
     }

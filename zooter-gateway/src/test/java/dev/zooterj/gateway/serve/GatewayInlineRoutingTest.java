@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Where a plain chat request is routed: on Jetty's thread once the router is known to be cheap (then the backend call
+ * Where a plain chat request is routed: on the event loop once the router is known to be cheap (then the backend call
  * holds no thread), on the gateway's workers while it is not; and the same answers, fallbacks and errors either way.
  */
 class GatewayInlineRoutingTest {
@@ -82,8 +82,8 @@ class GatewayInlineRoutingTest {
         stubs.forEach(StubOpenAiServer::close);
     }
 
-    private static boolean onJetty(String thread) {
-        return thread.startsWith("zooter-gateway-io");
+    private static boolean onEventLoop(String thread) {
+        return thread.startsWith("zooter-io-");
     }
 
     private static boolean onWorker(String thread) {
@@ -94,7 +94,7 @@ class GatewayInlineRoutingTest {
         return json(r).path("choices").path(0).path("message").path("content").asText();
     }
 
-    /** Sends routed requests until one is routed on Jetty's thread (at most {@code max}); returns how many were sent. */
+    /** Sends routed requests until one is routed on the event loop (at most {@code max}); returns how many were sent. */
     private int warmUntilInline(RecordingRouter router, int max) throws Exception {
         for (int i = 1; i <= max; i++) {
             HttpResponse<String> r = post(gw, "/v1/chat/completions", chat("zooter", "question " + i + " @b"));
@@ -102,7 +102,7 @@ class GatewayInlineRoutingTest {
             assertEquals("b says: question " + i + " @b", content(r));
             assertEquals("b", json(r).path("model").asText());
             assertEquals("router", r.headers().firstValue("X-Zooter-Route").orElseThrow());
-            if (onJetty(router.threads.get(router.threads.size() - 1))) {
+            if (onEventLoop(router.threads.get(router.threads.size() - 1))) {
                 return i;
             }
         }
@@ -110,12 +110,12 @@ class GatewayInlineRoutingTest {
     }
 
     @Test
-    void aCheapRouterRunsOnJettysThreadOnceItIsTimed() throws Exception {
+    void aCheapRouterRunsOnTheEventLoopOnceItIsTimed() throws Exception {
         RecordingRouter router = new RecordingRouter(0, "a", "b");
         start(router, stub("a"), stub("b"));
         int n = warmUntilInline(router, 30);
         assertTrue(onWorker(router.threads.get(0)), "not yet timed: a worker routes, " + router.threads);
-        assertTrue(n > 1, "a cheap router moves to Jetty's threads within 30 requests: " + router.threads);
+        assertTrue(n > 1, "a cheap router moves to the event loop within 30 requests: " + router.threads);
     }
 
     @Test
@@ -165,8 +165,8 @@ class GatewayInlineRoutingTest {
         assertEquals(bBefore, b.requestCount(), "a refusal of the request itself is not retried elsewhere");
 
         // A routing time over the threshold (a pause on this shared machine) may send one back to a worker; most ran
-        // on Jetty's threads, with no thread waiting for the backends.
-        assertTrue(router.threads.subList(warm, router.threads.size()).stream().filter(GatewayInlineRoutingTest::onJetty)
+        // on the event loops, with no thread waiting for the backends.
+        assertTrue(router.threads.subList(warm, router.threads.size()).stream().filter(GatewayInlineRoutingTest::onEventLoop)
                 .count() >= 2, router.threads.toString());
         assertFalse(gw.metrics().render().isEmpty());
         JsonNode health = json(GatewayTestSupport.get(gw, "/health"));

@@ -72,7 +72,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -587,7 +587,7 @@ public final class GatewayServer implements AutoCloseable {
         private final int limit;
         private final java.util.function.Consumer<byte[]> onBody;
         private ByteArrayOutputStream bytes;
-        private io.netty.util.concurrent.ScheduledFuture<?> deadline;
+        private ScheduledFuture<?> deadline;
         private boolean done;
 
         BodyReader(Exchange ex, int limit, java.util.function.Consumer<byte[]> onBody) {
@@ -670,7 +670,7 @@ public final class GatewayServer implements AutoCloseable {
         /** Messages of the requests pipelined behind the current one, read before it was answered. */
         private java.util.ArrayDeque<Object> queued;
         private long headDueNanos;
-        private io.netty.util.concurrent.ScheduledFuture<?> headCheck;
+        private ScheduledFuture<?> headCheck;
         /** When the current request's head arrived (the body's deadline runs from there). */
         long headNanos;
         /** Writes handed to the channel and not yet written (updated on the loop). */

@@ -598,9 +598,24 @@ public final class GatewayServer implements AutoCloseable {
 
         /** Called on the event loop; the content the connection had read already is handed over next. */
         void start() {
-            long left = config.bodyReadTimeout().toNanos() - (System.nanoTime() - ex.conn.headNanos);
-            deadline = ex.conn.channel.eventLoop().schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
             ex.body = this;
+        }
+
+        /**
+         * At the end of a read that left the body incomplete: its deadline (from the head) is scheduled then, so a body
+         * that comes with its head (the usual case) schedules nothing.
+         */
+        void waiting() {
+            if (!done && deadline == null) {
+                long left = config.bodyReadTimeout().toNanos() - (System.nanoTime() - ex.conn.headNanos);
+                deadline = ex.conn.channel.eventLoop().schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void disarm() {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
         }
 
         /** One piece of the body (the connection releases it). */
@@ -629,7 +644,7 @@ public final class GatewayServer implements AutoCloseable {
                 whole = bytes.toByteArray();
             }
             done = true;
-            deadline.cancel(false);
+            disarm();
             onBody.accept(whole);
         }
 
@@ -646,7 +661,7 @@ public final class GatewayServer implements AutoCloseable {
         void closed() {
             if (!done) {
                 done = true;
-                deadline.cancel(false);
+                disarm();
                 ex.abort(499, new IOException("the client closed the connection while sending its body"));
             }
         }
@@ -842,9 +857,20 @@ public final class GatewayServer implements AutoCloseable {
             while (queued != null && !queued.isEmpty() && (current == null || !requestRead)) {
                 handle(queued.poll());
             }
+            if (current != null && current.body != null) {
+                current.body.waiting();  // a queued request whose body is not all in yet
+            }
             if (!channel.config().isAutoRead() && (queued == null || queued.size() <= MAX_QUEUED)) {
                 channel.config().setAutoRead(true);
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+            if (current != null && current.body != null) {
+                current.body.waiting();
+            }
+            super.channelReadComplete(ctx);
         }
 
         @Override

@@ -486,6 +486,8 @@ public final class GatewayServer implements AutoCloseable {
             boolean close = closing();
             if (close) {
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);  // 1.0 closes unless told
             }
             conn.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                     Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE), true)

@@ -145,13 +145,20 @@ class GatewayConnectionTest {
     }
 
     @Test
-    void anHttp10RequestIsAnsweredAndTheConnectionClosed() throws Exception {
+    void anHttp10RequestIsAnsweredAndClosedUnlessItAsksToKeepAlive() throws Exception {
         try (Socket s = connect()) {
             send(s, "GET /health HTTP/1.0\r\n\r\n");
             Answer a = read(s.getInputStream());
             assertEquals(200, a.status());
             assertTrue(a.head().contains("connection: close"), a.head());
             assertClosed(s);
+        }
+        try (Socket s = connect()) {
+            send(s, "GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            Answer a = read(s.getInputStream());
+            assertTrue(a.head().contains("connection: keep-alive"), "an HTTP/1.0 keep-alive is confirmed: " + a.head());
+            send(s, "GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            assertEquals(200, read(s.getInputStream()).status(), "and the connection serves a second request");
         }
     }
 

@@ -77,7 +77,7 @@ import java.util.concurrent.TimeoutException;
 public final class BackendClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Largest error body read from a backend: enough for any error object, bounded against a runaway one. */
-    private static final int MAX_ERROR_BODY = 64 * 1024;
+    static final int MAX_ERROR_BODY = 64 * 1024;
     /** Smallest connection pool of an origin no backend was registered for. */
     private static final int DEFAULT_POOL = 64;
     /**
@@ -133,13 +133,17 @@ public final class BackendClient {
     }
 
     private static int poolSize(Origin origin) {
-        Map<String, Integer> limits = ORIGIN_LIMITS.get(originKey(origin.getScheme(), origin.getAddress().getHost(),
-                origin.getAddress().getPort()));
+        return poolSize(originKey(origin.getScheme(), origin.getAddress().getHost(), origin.getAddress().getPort()));
+    }
+
+    /** The connections an origin ({@link #originKey}) may keep: the sum of its backends' limits, else 64. */
+    static int poolSize(String originKey) {
+        Map<String, Integer> limits = ORIGIN_LIMITS.get(originKey);
         int sum = limits == null ? 0 : limits.values().stream().mapToInt(Integer::intValue).sum();
         return Math.max(sum, limits == null ? DEFAULT_POOL : 1);
     }
 
-    private static String originKey(String scheme, String host, int port) {
+    static String originKey(String scheme, String host, int port) {
         String s = scheme.toLowerCase(Locale.ROOT);
         int p = port > 0 ? port : s.equals("https") ? 443 : 80;
         String h = host.toLowerCase(Locale.ROOT);
@@ -249,11 +253,11 @@ public final class BackendClient {
     }
 
     /** A status, its Retry-After header (or null) and a body read whole (an error body possibly cut). */
-    private record Captured(int status, String retryAfter, byte[] body) {
+    record Captured(int status, String retryAfter, byte[] body) {
     }
 
     /** One request ready to send: the backend, its URI, the API key (or null) and the JSON body. */
-    private record Call(Backend backend, String key, byte[] body) {
+    record Call(Backend backend, String key, byte[] body) {
     }
 
     /** The request for {@code backend}: {@code body} with its model id and {@code stream} set, and the key. */
@@ -316,16 +320,42 @@ public final class BackendClient {
         return r;
     }
 
-    /** Sends a non-streamed request; the capture completes with the whole (bounded) answer or the failure. */
+    /**
+     * Whether non-streamed calls to {@code uri} go over the Netty transport: plain {@code http://} origins do, unless
+     * {@code -Dzooterj.backend.transport=jetty}; {@code https://} ones stay on Jetty's client (TLS on Netty is not
+     * done yet).
+     */
+    static boolean usesNetty(java.net.URI uri) {
+        return NETTY && "http".equalsIgnoreCase(uri.getScheme());
+    }
+
+    private static final boolean NETTY = !"jetty".equalsIgnoreCase(System.getProperty("zooterj.backend.transport", "netty"));
+
+    /**
+     * Sends a non-streamed request; the capture completes with the whole (bounded) answer or the failure. Plain-HTTP
+     * backends go over {@link NettyTransport} (on the caller's event loop when it runs on one), others over Jetty.
+     */
     private static Capture send(Call call, long maxOk) {
-        Request r = newRequest(call);
         long nanos = saturatedNanos(call.backend().timeout());
+        if (usesNetty(call.backend().chatCompletionsUri())) {
+            return NettyTransport.send(call, maxOk, nanos);
+        }
+        Request r = newRequest(call);
         if (nanos < Long.MAX_VALUE / 4) {
             r.timeout(nanos, TimeUnit.NANOSECONDS);  // headers and body: Jetty's total timeout covers the whole answer
         }
-        Capture c = new Capture(r, maxOk);
+        JettyCapture c = new JettyCapture(r, maxOk);
         r.send(c);
         return c;
+    }
+
+    /**
+     * A whole answer on its way, whichever transport carries it: it completes with the (bounded) answer or the failure,
+     * and {@link #abort} stops it and drops its connection.
+     */
+    abstract static class Capture extends CompletableFuture<Captured> {
+        /** Fails the call with {@code cause} (if it is not done) and closes its connection; from any thread. */
+        abstract void abort(Throwable cause);
     }
 
     /**
@@ -333,7 +363,7 @@ public final class BackendClient {
      * as soon as that is known (its Content-Length, or the bytes so far), and the connection is dropped instead of
      * read on; an error status's body is cut to 64 KiB (enough for any error object) and kept.
      */
-    private static final class Capture extends CompletableFuture<Captured> implements Response.Listener {
+    private static final class JettyCapture extends Capture implements Response.Listener {
         final Request request;
         private final long maxOk;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -342,9 +372,14 @@ public final class BackendClient {
         private int status;
         private String retryAfter;
 
-        Capture(Request request, long maxOk) {
+        JettyCapture(Request request, long maxOk) {
             this.request = request;
             this.maxOk = maxOk;
+        }
+
+        @Override
+        void abort(Throwable cause) {
+            request.abort(cause);
         }
 
         @Override
@@ -416,6 +451,11 @@ public final class BackendClient {
      */
     private Captured sendComplete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
         Call call = call(backend, body, false);
+        if (usesNetty(backend.chatCompletionsUri()) && NettyTransport.onEventLoop()) {
+            // The answer would be read by the very thread that waits for it: use relayRawAsync there.
+            throw new IllegalStateException("a blocking backend call on an event loop thread ("
+                    + Thread.currentThread().getName() + "); use relayRawAsync");
+        }
         Permits s = acquire(backend);
         try {
             Captured resp = await(backend, send(call, backend.maxResponseBytes()));
@@ -433,11 +473,11 @@ public final class BackendClient {
         try {
             return c.get(saturatedNanos(backend.timeout()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            c.request.abort(e);
+            c.abort(e);
             throw new BackendException(backend.name(), BackendException.Kind.TIMEOUT, -1, null,
                     "no complete answer within " + backend.timeout().toMillis() + " ms", e);
         } catch (InterruptedException e) {
-            c.request.abort(e);
+            c.abort(e);
             throw e;
         } catch (ExecutionException e) {
             throw sendFailure(backend, e.getCause());

@@ -54,7 +54,8 @@ import java.util.concurrent.TimeoutException;
  * shared {@link EventLoops}, one exchange per connection at a time, keep-alive connections pooled per (origin, event
  * loop) and touched only by their loop (no locks). A call takes a connection of the loop it is made on
  * ({@link EventLoops#current()}), so a call the gateway server makes from its loop is sent, read and answered there,
- * crossing no thread; the capture completes on that loop. {@code https://} backends and streams stay on Jetty's client
+ * crossing no thread; the capture completes on that loop. A call from any other thread goes to one loop chosen by
+ * its thread, the same each time. {@code https://} backends and streams stay on Jetty's client
  * (TLS here is future work).
  *
  * <p>What it keeps of the Jetty path: the backend's timeout bounds the whole answer (connect, headers and body) and
@@ -75,6 +76,8 @@ final class NettyTransport {
 
     /** The idle connections of the calling loop's thread (each loop has its own; only it touches them). */
     private static final FastThreadLocal<LoopPool> POOLS = new FastThreadLocal<>();
+    /** Requests sent once more on a fresh connection (see the class comment). */
+    private static final java.util.concurrent.atomic.LongAdder RETRIES = new java.util.concurrent.atomic.LongAdder();
 
     private NettyTransport() {
     }
@@ -95,19 +98,49 @@ final class NettyTransport {
                 .option(ChannelOption.SO_KEEPALIVE, true);
     }
 
+    /** Requests sent a second time since the start, because a reused connection closed before any answer. */
+    static long retries() {
+        return RETRIES.sum();
+    }
+
     /** Whether the calling thread is one of the shared event loops (where nothing may wait for an answer). */
     static boolean onEventLoop() {
-        for (io.netty.util.concurrent.EventExecutor e : EventLoops.group()) {
-            if (e.inEventLoop()) {
+        for (EventLoop l : Loops.ALL) {
+            if (l.inEventLoop()) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Starts {@code call} on the caller's loop (or the group's next); the capture completes on that loop. */
+    private static final class Loops {
+        static final EventLoop[] ALL = loops();
+
+        private static EventLoop[] loops() {
+            java.util.List<EventLoop> all = new java.util.ArrayList<>();
+            EventLoops.group().forEach(e -> all.add((EventLoop) e));
+            return all.toArray(new EventLoop[0]);
+        }
+    }
+
+    /**
+     * The calling thread's loop when it runs one ({@link EventLoops#current()}); for any other thread always the same
+     * loop (by its thread id), so one thread's calls one after another find the connection its last call left in that
+     * loop's pool, where the group's round robin would spread them over every loop's pool.
+     */
+    static EventLoop loopFor(Thread t) {
+        EventLoop[] all = Loops.ALL;
+        for (EventLoop l : all) {
+            if (l.inEventLoop(t)) {
+                return l;
+            }
+        }
+        return all[(int) Math.floorMod(t.getId() * 0x9E3779B97F4A7C15L >>> 32, (long) all.length)];
+    }
+
+    /** Starts {@code call} on the caller's loop (see {@link #loopFor}); the capture completes on that loop. */
     static Capture send(Call call, long maxOk, long timeoutNanos) {
-        EventLoop loop = EventLoops.current();
+        EventLoop loop = loopFor(Thread.currentThread());
         Exchange x = new Exchange(call, maxOk, loop);
         if (loop.inEventLoop()) {
             x.start(timeoutNanos);
@@ -482,6 +515,7 @@ final class NettyTransport {
             if (reused && !received && !retried) {
                 retried = true;
                 reused = false;
+                RETRIES.increment();
                 Conn c = conn;
                 detach();
                 if (c != null) {

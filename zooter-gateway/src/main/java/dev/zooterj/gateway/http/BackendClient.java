@@ -49,9 +49,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls OpenAI-compatible {@code /chat/completions} endpoints over one process-wide Jetty {@link HttpClient} (HTTP/1.1,
- * keep-alive connections pooled per backend origin, non-blocking I/O on one selector thread). No retries here: callers
- * decide (collect retries with back-off; the gateway falls back to the next model).
+ * Calls OpenAI-compatible {@code /chat/completions} endpoints. Non-streamed calls to plain-HTTP ({@code http://})
+ * backends go over {@link NettyTransport}: HTTP/1.1 on the shared {@link EventLoops}, keep-alive connections pooled per
+ * origin and event loop, a call made on a loop answered on that loop. Streams, and every call to an {@code https://}
+ * backend (TLS on Netty is not done yet), go over one process-wide Jetty {@link HttpClient} (HTTP/1.1, keep-alive
+ * connections pooled per backend origin, non-blocking I/O on one selector thread);
+ * {@code -Dzooterj.backend.transport=jetty} sends everything there. No retries here: callers decide (collect retries
+ * with back-off; the gateway falls back to the next model), except that the Netty transport sends a request once more
+ * on a fresh connection when a reused keep-alive connection closes before a byte of the answer came.
  *
  * <p><b>Concurrency.</b> Each backend gets {@link Backend#maxConcurrent()} permits, shared by every caller of this
  * client (to send fewer, e.g. for collect's {@code --concurrency}, pass {@link Backend#withConcurrencyLimit(int)}
@@ -204,7 +209,9 @@ public final class BackendClient {
 
     /**
      * {@link #relayRaw} without a waiting thread: the permit wait, the call and the check all complete the returned
-     * future, on this client's threads (or the caller's, when a failure is known at once). It fails with the
+     * future, on this client's threads (or the caller's, when a failure is known at once); for a plain-HTTP backend
+     * called from an event loop of {@link EventLoops}, on that loop, even when the call first waited for a permit. It
+     * fails with the
      * {@link BackendException} that {@link #relayRaw} throws; the backend's timeout bounds the permit wait and then the
      * whole answer, as there.
      */
@@ -219,6 +226,9 @@ public final class BackendClient {
             return out;
         }
         Permits p = permit(backend);
+        // The caller's loop, kept for a call that waits for a permit (granted on whichever thread released one).
+        io.netty.channel.EventLoop loop = usesNetty(backend)
+                ? NettyTransport.loopFor(Thread.currentThread()) : null;
         p.acquire(saturatedNanos(backend.timeout())).whenComplete((granted, waitFailure) -> {
             if (waitFailure != null) {
                 out.completeExceptionally(overloaded(backend));
@@ -226,7 +236,8 @@ public final class BackendClient {
             }
             Capture c;
             try {
-                c = send(call, backend.maxResponseBytes());
+                c = loop != null ? NettyTransport.send(call, backend.maxResponseBytes(),
+                        saturatedNanos(backend.timeout()), loop) : send(call, backend.maxResponseBytes());
             } catch (RuntimeException e) {
                 p.release();
                 out.completeExceptionally(sendFailure(backend, e));
@@ -329,6 +340,11 @@ public final class BackendClient {
         return NETTY && "http".equalsIgnoreCase(uri.getScheme());
     }
 
+    /** {@link #usesNetty(java.net.URI)} for the backend's chat-completions URI (its base URL has the same scheme). */
+    static boolean usesNetty(Backend backend) {
+        return NETTY && "http".equalsIgnoreCase(backend.baseUrl().getScheme());
+    }
+
     private static final boolean NETTY = !"jetty".equalsIgnoreCase(System.getProperty("zooterj.backend.transport", "netty"));
 
     /**
@@ -337,7 +353,7 @@ public final class BackendClient {
      */
     private static Capture send(Call call, long maxOk) {
         long nanos = saturatedNanos(call.backend().timeout());
-        if (usesNetty(call.backend().chatCompletionsUri())) {
+        if (usesNetty(call.backend())) {
             return NettyTransport.send(call, maxOk, nanos);
         }
         Request r = newRequest(call);
@@ -451,7 +467,7 @@ public final class BackendClient {
      */
     private Captured sendComplete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
         Call call = call(backend, body, false);
-        if (usesNetty(backend.chatCompletionsUri()) && NettyTransport.onEventLoop()) {
+        if (usesNetty(backend) && NettyTransport.onEventLoop()) {
             // The answer would be read by the very thread that waits for it: use relayRawAsync there.
             throw new IllegalStateException("a blocking backend call on an event loop thread ("
                     + Thread.currentThread().getName() + "); use relayRawAsync");

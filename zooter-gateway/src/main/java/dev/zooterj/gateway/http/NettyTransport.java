@@ -98,6 +98,37 @@ final class NettyTransport {
                 .option(ChannelOption.SO_KEEPALIVE, true);
     }
 
+    /** Where a backend's chat completions go, parsed once per base URL. */
+    record Target(URI uri, String origin, String host, int port, String authority, String path) {
+        private static final java.util.concurrent.ConcurrentHashMap<URI, Target> CACHE =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        static Target of(dev.zooterj.gateway.backend.Backend b) {
+            Target t = CACHE.get(b.baseUrl());
+            if (t == null) {
+                if (CACHE.size() > 1024) {
+                    CACHE.clear();  // backends made on the fly (tests): keep the cache small
+                }
+                t = parse(b.chatCompletionsUri());
+                CACHE.put(b.baseUrl(), t);
+            }
+            return t;
+        }
+
+        private static Target parse(URI uri) {
+            String host = uri.getHost();
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            if (uri.getRawQuery() != null) {
+                path += "?" + uri.getRawQuery();
+            }
+            return new Target(uri, BackendClient.originKey("http", uri.getHost(), uri.getPort()), host,
+                    uri.getPort() > 0 ? uri.getPort() : 80, uri.getRawAuthority(), path);
+        }
+    }
+
     /** Requests sent a second time since the start, because a reused connection closed before any answer. */
     static long retries() {
         return RETRIES.sum();
@@ -113,7 +144,7 @@ final class NettyTransport {
         return false;
     }
 
-    private static final class Loops {
+    static final class Loops {
         static final EventLoop[] ALL = loops();
 
         private static EventLoop[] loops() {
@@ -140,7 +171,11 @@ final class NettyTransport {
 
     /** Starts {@code call} on the caller's loop (see {@link #loopFor}); the capture completes on that loop. */
     static Capture send(Call call, long maxOk, long timeoutNanos) {
-        EventLoop loop = loopFor(Thread.currentThread());
+        return send(call, maxOk, timeoutNanos, loopFor(Thread.currentThread()));
+    }
+
+    /** Starts {@code call} on {@code loop}; the capture completes there. */
+    static Capture send(Call call, long maxOk, long timeoutNanos, EventLoop loop) {
         Exchange x = new Exchange(call, maxOk, loop);
         if (loop.inEventLoop()) {
             x.start(timeoutNanos);
@@ -261,7 +296,7 @@ final class NettyTransport {
         private final Call call;
         private final long maxOk;
         private final EventLoop loop;
-        private final URI uri;
+        private final Target target;
         private final String origin;
         private Conn conn;
         private ChannelFuture connecting;
@@ -283,8 +318,8 @@ final class NettyTransport {
             this.call = call;
             this.maxOk = maxOk;
             this.loop = loop;
-            this.uri = call.backend().chatCompletionsUri();
-            this.origin = BackendClient.originKey("http", uri.getHost(), uri.getPort());
+            this.target = Target.of(call.backend());
+            this.origin = target.origin();
         }
 
         void start(long timeoutNanos) {
@@ -311,10 +346,7 @@ final class NettyTransport {
         }
 
         private void connect() {
-            String host = uri.getHost();
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
+            String host = target.host();
             InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
             if (literal != null) {
                 connect(new InetAddress[] {literal}, 0);
@@ -340,7 +372,7 @@ final class NettyTransport {
             if (isDone()) {
                 return;
             }
-            int port = uri.getPort() > 0 ? uri.getPort() : 80;
+            int port = target.port();
             Conn c = new Conn(origin, BackendClient.poolSize(origin));
             ChannelFuture f = Template.BOOT.clone(loop).handler(new ChannelInitializer<Channel>() {
                 @Override
@@ -381,15 +413,12 @@ final class NettyTransport {
             written = false;
             received = false;
             informational = false;
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            if (uri.getRawQuery() != null) {
-                path += "?" + uri.getRawQuery();
-            }
+            String path = target.path();
             byte[] body = call.body();
             FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
                     Unpooled.wrappedBuffer(body));
             HttpHeaders h = req.headers();
-            h.set(HttpHeaderNames.HOST, uri.getRawAuthority());
+            h.set(HttpHeaderNames.HOST, target.authority());
             h.set(HttpHeaderNames.CONTENT_TYPE, JSON_TYPE);
             h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
             h.set(HttpHeaderNames.ACCEPT, ACCEPT);

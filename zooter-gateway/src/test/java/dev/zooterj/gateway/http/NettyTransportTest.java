@@ -9,6 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedInputStream;
@@ -335,6 +336,30 @@ class NettyTransportTest {
         });
         assertInstanceOf(IllegalStateException.class, blocking.get(5, TimeUnit.SECONDS),
                 "a blocking call on a loop fails at once instead of waiting for itself");
+    }
+
+    @Test
+    void aCallThatWaitedForAPermitStillCompletesOnItsCallersLoop() throws Exception {
+        EventLoop[] loops = NettyTransport.Loops.ALL;
+        Assumptions.assumeTrue(loops.length >= 2, "needs two event loops");
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        RawServer s = server((req, sock, out) -> {
+            release.join();
+            ok(out, ANSWER);
+        });
+        Backend b = new Backend("raw", URI.create(s.baseUrl()), "m", null, Duration.ofSeconds(10), 1, null, null);
+        BackendClient client = new BackendClient();
+        CompletableFuture<Thread> first = new CompletableFuture<>();
+        CompletableFuture<Thread> second = new CompletableFuture<>();
+        loops[0].execute(() -> client.relayRawAsync(b, chat("1")).whenComplete((a, t) -> first.complete(Thread.currentThread())));
+        while (client.available(b) > 0) {
+            Thread.sleep(2);
+        }
+        loops[1].execute(() -> client.relayRawAsync(b, chat("2")).whenComplete((a, t) -> second.complete(Thread.currentThread())));
+        Thread.sleep(100);
+        release.complete(null);  // the first answer frees the permit on loops[0]; the second call runs on loops[1]
+        assertTrue(loops[0].inEventLoop(first.get(5, TimeUnit.SECONDS)));
+        assertTrue(loops[1].inEventLoop(second.get(5, TimeUnit.SECONDS)));
     }
 
     @Test

@@ -49,9 +49,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls OpenAI-compatible {@code /chat/completions} endpoints over one process-wide Jetty {@link HttpClient} (HTTP/1.1,
- * keep-alive connections pooled per backend origin, non-blocking I/O on one selector thread). No retries here: callers
- * decide (collect retries with back-off; the gateway falls back to the next model).
+ * Calls OpenAI-compatible {@code /chat/completions} endpoints. Non-streamed calls to plain-HTTP ({@code http://})
+ * backends go over {@link NettyTransport}: HTTP/1.1 on the shared {@link EventLoops}, keep-alive connections pooled per
+ * origin and event loop, a call made on a loop answered on that loop. Streams, and every call to an {@code https://}
+ * backend (TLS on Netty is not done yet), go over one process-wide Jetty {@link HttpClient} (HTTP/1.1, keep-alive
+ * connections pooled per backend origin, non-blocking I/O on one selector thread);
+ * {@code -Dzooterj.backend.transport=jetty} sends everything there. No retries here: callers decide (collect retries
+ * with back-off; the gateway falls back to the next model), except that the Netty transport sends a request once more
+ * on a fresh connection when a reused keep-alive connection closes before a byte of the answer came.
  *
  * <p><b>Concurrency.</b> Each backend gets {@link Backend#maxConcurrent()} permits, shared by every caller of this
  * client (to send fewer, e.g. for collect's {@code --concurrency}, pass {@link Backend#withConcurrencyLimit(int)}
@@ -77,7 +82,7 @@ import java.util.concurrent.TimeoutException;
 public final class BackendClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Largest error body read from a backend: enough for any error object, bounded against a runaway one. */
-    private static final int MAX_ERROR_BODY = 64 * 1024;
+    static final int MAX_ERROR_BODY = 64 * 1024;
     /** Smallest connection pool of an origin no backend was registered for. */
     private static final int DEFAULT_POOL = 64;
     /**
@@ -133,13 +138,17 @@ public final class BackendClient {
     }
 
     private static int poolSize(Origin origin) {
-        Map<String, Integer> limits = ORIGIN_LIMITS.get(originKey(origin.getScheme(), origin.getAddress().getHost(),
-                origin.getAddress().getPort()));
+        return poolSize(originKey(origin.getScheme(), origin.getAddress().getHost(), origin.getAddress().getPort()));
+    }
+
+    /** The connections an origin ({@link #originKey}) may keep: the sum of its backends' limits, else 64. */
+    static int poolSize(String originKey) {
+        Map<String, Integer> limits = ORIGIN_LIMITS.get(originKey);
         int sum = limits == null ? 0 : limits.values().stream().mapToInt(Integer::intValue).sum();
         return Math.max(sum, limits == null ? DEFAULT_POOL : 1);
     }
 
-    private static String originKey(String scheme, String host, int port) {
+    static String originKey(String scheme, String host, int port) {
         String s = scheme.toLowerCase(Locale.ROOT);
         int p = port > 0 ? port : s.equals("https") ? 443 : 80;
         String h = host.toLowerCase(Locale.ROOT);
@@ -200,7 +209,9 @@ public final class BackendClient {
 
     /**
      * {@link #relayRaw} without a waiting thread: the permit wait, the call and the check all complete the returned
-     * future, on this client's threads (or the caller's, when a failure is known at once). It fails with the
+     * future, on this client's threads (or the caller's, when a failure is known at once); for a plain-HTTP backend
+     * called from an event loop of {@link EventLoops}, on that loop, even when the call first waited for a permit. It
+     * fails with the
      * {@link BackendException} that {@link #relayRaw} throws; the backend's timeout bounds the permit wait and then the
      * whole answer, as there.
      */
@@ -215,6 +226,9 @@ public final class BackendClient {
             return out;
         }
         Permits p = permit(backend);
+        // The caller's loop, kept for a call that waits for a permit (granted on whichever thread released one).
+        io.netty.channel.EventLoop loop = usesNetty(backend)
+                ? NettyTransport.loopFor(Thread.currentThread()) : null;
         p.acquire(saturatedNanos(backend.timeout())).whenComplete((granted, waitFailure) -> {
             if (waitFailure != null) {
                 out.completeExceptionally(overloaded(backend));
@@ -222,7 +236,8 @@ public final class BackendClient {
             }
             Capture c;
             try {
-                c = send(call, backend.maxResponseBytes());
+                c = loop != null ? NettyTransport.send(call, backend.maxResponseBytes(),
+                        saturatedNanos(backend.timeout()), loop) : send(call, backend.maxResponseBytes());
             } catch (RuntimeException e) {
                 p.release();
                 out.completeExceptionally(sendFailure(backend, e));
@@ -249,11 +264,11 @@ public final class BackendClient {
     }
 
     /** A status, its Retry-After header (or null) and a body read whole (an error body possibly cut). */
-    private record Captured(int status, String retryAfter, byte[] body) {
+    record Captured(int status, String retryAfter, byte[] body) {
     }
 
     /** One request ready to send: the backend, its URI, the API key (or null) and the JSON body. */
-    private record Call(Backend backend, String key, byte[] body) {
+    record Call(Backend backend, String key, byte[] body) {
     }
 
     /** The request for {@code backend}: {@code body} with its model id and {@code stream} set, and the key. */
@@ -316,16 +331,47 @@ public final class BackendClient {
         return r;
     }
 
-    /** Sends a non-streamed request; the capture completes with the whole (bounded) answer or the failure. */
+    /**
+     * Whether non-streamed calls to {@code uri} go over the Netty transport: plain {@code http://} origins do, unless
+     * {@code -Dzooterj.backend.transport=jetty}; {@code https://} ones stay on Jetty's client (TLS on Netty is not
+     * done yet).
+     */
+    static boolean usesNetty(java.net.URI uri) {
+        return NETTY && "http".equalsIgnoreCase(uri.getScheme());
+    }
+
+    /** {@link #usesNetty(java.net.URI)} for the backend's chat-completions URI (its base URL has the same scheme). */
+    static boolean usesNetty(Backend backend) {
+        return NETTY && "http".equalsIgnoreCase(backend.baseUrl().getScheme());
+    }
+
+    private static final boolean NETTY = !"jetty".equalsIgnoreCase(System.getProperty("zooterj.backend.transport", "netty"));
+
+    /**
+     * Sends a non-streamed request; the capture completes with the whole (bounded) answer or the failure. Plain-HTTP
+     * backends go over {@link NettyTransport} (on the caller's event loop when it runs on one), others over Jetty.
+     */
     private static Capture send(Call call, long maxOk) {
-        Request r = newRequest(call);
         long nanos = saturatedNanos(call.backend().timeout());
+        if (usesNetty(call.backend())) {
+            return NettyTransport.send(call, maxOk, nanos);
+        }
+        Request r = newRequest(call);
         if (nanos < Long.MAX_VALUE / 4) {
             r.timeout(nanos, TimeUnit.NANOSECONDS);  // headers and body: Jetty's total timeout covers the whole answer
         }
-        Capture c = new Capture(r, maxOk);
+        JettyCapture c = new JettyCapture(r, maxOk);
         r.send(c);
         return c;
+    }
+
+    /**
+     * A whole answer on its way, whichever transport carries it: it completes with the (bounded) answer or the failure,
+     * and {@link #abort} stops it and drops its connection.
+     */
+    abstract static class Capture extends CompletableFuture<Captured> {
+        /** Fails the call with {@code cause} (if it is not done) and closes its connection; from any thread. */
+        abstract void abort(Throwable cause);
     }
 
     /**
@@ -333,7 +379,7 @@ public final class BackendClient {
      * as soon as that is known (its Content-Length, or the bytes so far), and the connection is dropped instead of
      * read on; an error status's body is cut to 64 KiB (enough for any error object) and kept.
      */
-    private static final class Capture extends CompletableFuture<Captured> implements Response.Listener {
+    private static final class JettyCapture extends Capture implements Response.Listener {
         final Request request;
         private final long maxOk;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -342,9 +388,14 @@ public final class BackendClient {
         private int status;
         private String retryAfter;
 
-        Capture(Request request, long maxOk) {
+        JettyCapture(Request request, long maxOk) {
             this.request = request;
             this.maxOk = maxOk;
+        }
+
+        @Override
+        void abort(Throwable cause) {
+            request.abort(cause);
         }
 
         @Override
@@ -416,6 +467,11 @@ public final class BackendClient {
      */
     private Captured sendComplete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
         Call call = call(backend, body, false);
+        if (usesNetty(backend) && NettyTransport.onEventLoop()) {
+            // The answer would be read by the very thread that waits for it: use relayRawAsync there.
+            throw new IllegalStateException("a blocking backend call on an event loop thread ("
+                    + Thread.currentThread().getName() + "); use relayRawAsync");
+        }
         Permits s = acquire(backend);
         try {
             Captured resp = await(backend, send(call, backend.maxResponseBytes()));
@@ -433,11 +489,11 @@ public final class BackendClient {
         try {
             return c.get(saturatedNanos(backend.timeout()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            c.request.abort(e);
+            c.abort(e);
             throw new BackendException(backend.name(), BackendException.Kind.TIMEOUT, -1, null,
                     "no complete answer within " + backend.timeout().toMillis() + " ms", e);
         } catch (InterruptedException e) {
-            c.request.abort(e);
+            c.abort(e);
             throw e;
         } catch (ExecutionException e) {
             throw sendFailure(backend, e.getCause());

@@ -1,0 +1,561 @@
+package dev.zooterj.gateway.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zooterj.gateway.backend.Backend;
+import io.netty.channel.EventLoop;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Netty transport of {@link BackendClient} for plain-HTTP backends, against a raw loopback server that counts its
+ * connections and answers each request however a test says (keep-alive, chunked, cut short, silent, too large).
+ */
+class NettyTransportTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ANSWER = "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":"
+            + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi there\"},\"finish_reason\":\"stop\"}]}";
+
+    private final List<RawServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        servers.forEach(RawServer::close);
+    }
+
+    private RawServer server(Handler h) throws IOException {
+        RawServer s = new RawServer(h);
+        servers.add(s);
+        return s;
+    }
+
+    private static Backend backend(RawServer s, long timeoutMs, long maxResponseBytes) {
+        return new Backend("raw", URI.create(s.baseUrl()), "model-raw", null, Duration.ofMillis(timeoutMs), 4, null, null,
+                maxResponseBytes, 1 << 20);
+    }
+
+    private static ObjectNode chat(String user) {
+        ObjectNode b = JSON.createObjectNode();
+        b.putArray("messages").addObject().put("role", "user").put("content", user);
+        return b;
+    }
+
+    private static BackendClient.Call call(Backend b, String key) {
+        return new BackendClient.Call(b, key, BackendClient.requestBytes(chat("hello"), b.model(), false));
+    }
+
+    private static BackendClient.Captured capture(Backend b, String key) throws Exception {
+        return NettyTransport.send(call(b, key), b.maxResponseBytes(), b.timeout().toNanos()).get(10, TimeUnit.SECONDS);
+    }
+
+    private static Throwable captureFailure(Backend b) {
+        BackendClient.Capture c = NettyTransport.send(call(b, null), b.maxResponseBytes(), b.timeout().toNanos());
+        return assertThrows(ExecutionException.class, () -> c.get(10, TimeUnit.SECONDS)).getCause();
+    }
+
+    // ---- answers and connections -------------------------------------------------------------------------------
+
+    @Test
+    void sequentialCallsReuseOneKeepAliveConnection() throws Exception {
+        RawServer s = server((req, sock, out) -> ok(out, ANSWER));
+        BackendClient client = new BackendClient();
+        Backend b = backend(s, 5000, 1 << 20);
+        for (int i = 0; i < 6; i++) {
+            assertEquals("hi there", client.complete(b, chat("q" + i)).content());
+        }
+        assertEquals(6, s.requests.size());
+        assertEquals(1, s.accepts.get(), "six calls one after another open one connection");
+    }
+
+    @Test
+    void sendsTheRequestHeadersAndTheKeyOnlyWhenThereIsOne() throws Exception {
+        RawServer s = server((req, sock, out) -> ok(out, ANSWER));
+        Backend b = backend(s, 5000, 1 << 20);
+        assertEquals(200, capture(b, "sk-test-123").status());
+        assertEquals(200, capture(b, null).status());
+        Req withKey = s.requests.get(0);
+        Req without = s.requests.get(1);
+        assertEquals("POST /v1/chat/completions HTTP/1.1", withKey.line);
+        assertEquals("127.0.0.1:" + s.port(), withKey.headers.get("host"));
+        assertEquals("application/json", withKey.headers.get("content-type"));
+        assertEquals("application/json, text/event-stream", withKey.headers.get("accept"));
+        assertEquals("zooter-j", withKey.headers.get("user-agent"));
+        assertEquals(Integer.toString(withKey.body.length), withKey.headers.get("content-length"));
+        assertEquals("Bearer sk-test-123", withKey.headers.get("authorization"));
+        assertNull(without.headers.get("authorization"), "no key, no Authorization header");
+        ObjectNode sent = (ObjectNode) JSON.readTree(without.body);
+        assertEquals("model-raw", sent.path("model").asText());
+        assertFalse(sent.path("stream").asBoolean(true));
+    }
+
+    @Test
+    void readsAChunkedAnswer() throws Exception {
+        RawServer s = server((req, sock, out) -> chunked(out, 200, ANSWER.getBytes(StandardCharsets.UTF_8),
+                new int[] {1, 7, 30, 2}));
+        Backend b = backend(s, 5000, 1 << 20);
+        assertEquals("hi there", new BackendClient().complete(b, chat("x")).content());
+        assertEquals("hi there", new BackendClient().complete(b, chat("y")).content());
+        assertEquals(1, s.accepts.get(), "a chunked answer read to its end keeps its connection");
+    }
+
+    @Test
+    void anAnswerDeclaredOverTheLimitFailsAsTooLargeAndTheConnectionIsDroppedUnread() throws Exception {
+        CompletableFuture<Long> hungUp = new CompletableFuture<>();
+        RawServer s = server((req, sock, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[512]);
+            out.flush();
+            long t0 = System.nanoTime();
+            awaitHangUp(sock);
+            hungUp.complete(System.nanoTime() - t0);
+        });
+        Backend b = backend(s, 20_000, 4096);
+        BackendException e = assertThrows(BackendException.class, () -> new BackendClient().complete(b, chat("x")));
+        assertEquals(BackendException.Kind.TOO_LARGE, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("Content-Length"), e.getMessage());
+        assertTrue(hungUp.get(5, TimeUnit.SECONDS) < TimeUnit.SECONDS.toNanos(5), "the client closed the connection");
+    }
+
+    @Test
+    void anAnswerWithoutALengthFailsAsTooLargeAtTheLimit() throws Exception {
+        RawServer s = server((req, sock, out) -> {
+            byte[] body = new byte[10_000];
+            Arrays.fill(body, (byte) 'x');
+            chunked(out, 200, body, new int[] {1000});
+        });
+        Throwable t = captureFailure(backend(s, 5000, 4096));
+        assertInstanceOf(BoundedBodies.TooLarge.class, t);
+    }
+
+    @Test
+    void anErrorBodyIsCutAt64KiBAndKept() throws Exception {
+        CompletableFuture<Boolean> hungUp = new CompletableFuture<>();
+        RawServer s = server((req, sock, out) -> {
+            byte[] body = new byte[300_000];
+            Arrays.fill(body, (byte) 'e');
+            out.write(("HTTP/1.1 500 Internal Server Error\r\nRetry-After: 7\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, 100_000);
+            out.flush();
+            awaitHangUp(sock);
+            hungUp.complete(true);
+        });
+        BackendClient.Captured c = capture(backend(s, 5000, 1 << 20), null);
+        assertEquals(500, c.status());
+        assertEquals("7", c.retryAfter());
+        assertEquals(BackendClient.MAX_ERROR_BODY, c.body().length);
+        assertTrue(hungUp.get(5, TimeUnit.SECONDS), "the connection of a cut error body is closed");
+
+        BackendException e = assertThrows(BackendException.class,
+                () -> new BackendClient().complete(backend(s, 5000, 1 << 20), chat("x")));
+        assertEquals(BackendException.Kind.STATUS, e.kind());
+        assertEquals(500, e.status());
+        assertEquals(Duration.ofSeconds(7), e.retryAfter().orElseThrow());
+    }
+
+    @Test
+    void aServerThatClosesMidBodyFailsAsConnection() throws Exception {
+        RawServer s = server((req, sock, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"choices\":[".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            sock.close();
+        });
+        long t0 = System.nanoTime();
+        BackendException e = assertThrows(BackendException.class,
+                () -> new BackendClient().complete(backend(s, 20_000, 1 << 20), chat("x")));
+        assertEquals(BackendException.Kind.CONNECTION, e.kind(), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "failed at the close, not at the timeout");
+        assertEquals(1, s.requests.size(), "a fresh connection that broke is not retried");
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsAsTimeoutWithinTheBackendTimeout() throws Exception {
+        RawServer s = server((req, sock, out) -> awaitHangUp(sock));
+        Backend b = backend(s, 400, 1 << 20);
+        long t0 = System.nanoTime();
+        BackendException e = assertThrows(BackendException.class, () -> new BackendClient().complete(b, chat("x")));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(BackendException.Kind.TIMEOUT, e.kind(), e.getMessage());
+        assertTrue(ms >= 350 && ms < 3000, ms + " ms");
+
+        ExecutionException async = assertThrows(ExecutionException.class,
+                () -> new BackendClient().relayRawAsync(b, chat("x")).get(5, TimeUnit.SECONDS));
+        assertEquals(BackendException.Kind.TIMEOUT, ((BackendException) async.getCause()).kind());
+        assertInstanceOf(TimeoutException.class, captureFailure(b));
+    }
+
+    @Test
+    void aRefusedConnectionFailsAsConnection() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Backend b = new Backend("gone", URI.create("http://127.0.0.1:" + port + "/v1"), "m", null,
+                Duration.ofSeconds(5), 2, null, null);
+        BackendException e = assertThrows(BackendException.class, () -> new BackendClient().complete(b, chat("x")));
+        assertEquals(BackendException.Kind.CONNECTION, e.kind());
+        assertTrue(e.getMessage().contains("cannot connect to"), e.getMessage());
+    }
+
+    @Test
+    void aPooledConnectionTheServerClosedWhileIdleIsNotReused() throws Exception {
+        RawServer s = server((req, sock, out) -> {
+            ok(out, ANSWER);
+            sock.close();  // keep-alive promised (HTTP/1.1), then dropped while the client holds it idle
+        });
+        BackendClient client = new BackendClient();
+        Backend b = backend(s, 5000, 1 << 20);
+        assertEquals("hi there", client.complete(b, chat("1")).content());
+        Thread.sleep(300);
+        long retries = NettyTransport.retries();
+        assertEquals("hi there", client.complete(b, chat("2")).content());
+        assertEquals(2, s.accepts.get());
+        assertEquals(2, s.requests.size());
+        assertEquals(retries, NettyTransport.retries(), "the closed connection was dropped, not written to and retried");
+    }
+
+    @Test
+    void aReusedConnectionClosedBeforeAnyAnswerIsRetriedOnceOnAFreshOne() throws Exception {
+        AtomicInteger served = new AtomicInteger();
+        RawServer s = server((req, sock, out) -> {
+            if (served.incrementAndGet() == 2) {
+                sock.close();  // the second request, on the reused connection: closed unanswered
+                return;
+            }
+            ok(out, ANSWER);
+        });
+        BackendClient client = new BackendClient();
+        Backend b = backend(s, 5000, 1 << 20);
+        assertEquals("hi there", client.complete(b, chat("1")).content());
+        long retries = NettyTransport.retries();
+        assertEquals("hi there", client.complete(b, chat("2")).content());
+        assertEquals(retries + 1, NettyTransport.retries());
+        assertEquals(3, s.requests.size(), "sent once more on a fresh connection");
+        assertEquals(2, s.accepts.get());
+    }
+
+    @Test
+    void aConnectionClosedWithoutAnAnswerAfterTheRetryFailsAsConnection() throws Exception {
+        AtomicInteger served = new AtomicInteger();
+        RawServer s = server((req, sock, out) -> {
+            if (served.incrementAndGet() == 1) {
+                ok(out, ANSWER);
+                return;
+            }
+            sock.close();
+        });
+        BackendClient client = new BackendClient();
+        Backend b = backend(s, 5000, 1 << 20);
+        client.complete(b, chat("1"));
+        BackendException e = assertThrows(BackendException.class, () -> client.complete(b, chat("2")));
+        assertEquals(BackendException.Kind.CONNECTION, e.kind(), e.getMessage());
+        assertEquals(3, s.requests.size(), "one retry, no more");
+    }
+
+    @Test
+    void abortFromAnotherThreadFailsTheCallAndClosesItsConnection() throws Exception {
+        CompletableFuture<Boolean> hungUp = new CompletableFuture<>();
+        RawServer s = server((req, sock, out) -> {
+            awaitHangUp(sock);
+            hungUp.complete(true);
+        });
+        Backend b = backend(s, 60_000, 1 << 20);
+        BackendClient.Capture c = NettyTransport.send(call(b, null), b.maxResponseBytes(), b.timeout().toNanos());
+        while (s.requests.isEmpty()) {
+            Thread.sleep(5);
+        }
+        TimeoutException why = new TimeoutException("given up");
+        c.abort(why);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> c.get(1, TimeUnit.SECONDS));
+        assertEquals(why, e.getCause());
+        assertTrue(hungUp.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aCallMadeOnAnEventLoopCompletesOnThatLoop() throws Exception {
+        RawServer s = server((req, sock, out) -> ok(out, ANSWER));
+        Backend b = backend(s, 5000, 1 << 20);
+        EventLoop loop = EventLoops.group().next();
+        CompletableFuture<Thread> completedOn = new CompletableFuture<>();
+        CompletableFuture<Thread> loopThread = new CompletableFuture<>();
+        loop.execute(() -> {
+            loopThread.complete(Thread.currentThread());
+            new BackendClient().relayRawAsync(b, chat("x"))
+                    .whenComplete((a, t) -> completedOn.complete(Thread.currentThread()));
+        });
+        assertEquals(loopThread.get(5, TimeUnit.SECONDS), completedOn.get(5, TimeUnit.SECONDS));
+
+        CompletableFuture<Throwable> blocking = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                new BackendClient().complete(b, chat("x"));
+                blocking.complete(null);
+            } catch (Throwable t) {
+                blocking.complete(t);
+            }
+        });
+        assertInstanceOf(IllegalStateException.class, blocking.get(5, TimeUnit.SECONDS),
+                "a blocking call on a loop fails at once instead of waiting for itself");
+    }
+
+    @Test
+    void aCallThatWaitedForAPermitStillCompletesOnItsCallersLoop() throws Exception {
+        EventLoop[] loops = NettyTransport.Loops.ALL;
+        Assumptions.assumeTrue(loops.length >= 2, "needs two event loops");
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        RawServer s = server((req, sock, out) -> {
+            release.join();
+            ok(out, ANSWER);
+        });
+        Backend b = new Backend("raw", URI.create(s.baseUrl()), "m", null, Duration.ofSeconds(10), 1, null, null);
+        BackendClient client = new BackendClient();
+        CompletableFuture<Thread> first = new CompletableFuture<>();
+        CompletableFuture<Thread> second = new CompletableFuture<>();
+        loops[0].execute(() -> client.relayRawAsync(b, chat("1")).whenComplete((a, t) -> first.complete(Thread.currentThread())));
+        while (client.available(b) > 0) {
+            Thread.sleep(2);
+        }
+        loops[1].execute(() -> client.relayRawAsync(b, chat("2")).whenComplete((a, t) -> second.complete(Thread.currentThread())));
+        Thread.sleep(100);
+        release.complete(null);  // the first answer frees the permit on loops[0]; the second call runs on loops[1]
+        assertTrue(loops[0].inEventLoop(first.get(5, TimeUnit.SECONDS)));
+        assertTrue(loops[1].inEventLoop(second.get(5, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    void plainHttpGoesOverNettyAndHttpsStaysOnJetty() {
+        assertTrue(BackendClient.usesNetty(URI.create("http://127.0.0.1:8000/v1/chat/completions")));
+        assertTrue(BackendClient.usesNetty(URI.create("HTTP://localhost/v1/chat/completions")));
+        assertFalse(BackendClient.usesNetty(URI.create("https://api.openai.com/v1/chat/completions")));
+    }
+
+    // ---- the property ------------------------------------------------------------------------------------------
+
+    private static final class Shared {
+        static final RawServer SERVER;
+        static volatile byte[] body;
+        static volatile int[] cuts;
+
+        static {
+            try {
+                SERVER = new RawServer((req, sock, out) -> chunked(out, 200, body, cuts));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Any body, sent in any chunking, is read back byte for byte when it fits the limit, and fails past it. */
+    @Property(tries = 60)
+    void anyChunkingIsReassembledByteIdenticalAndBoundedAtTheLimit(
+            @ForAll @Size(max = 12) List<@IntRange(min = 1, max = 5000) Integer> chunkSizes,
+            @ForAll @IntRange(min = 0, max = 20_000) int length,
+            @ForAll @IntRange(min = 1, max = 20_000) int maxOk,
+            @ForAll long seed) throws Exception {
+        byte[] body = new byte[length];
+        new Random(seed).nextBytes(body);
+        Shared.body = body;
+        Shared.cuts = chunkSizes.stream().mapToInt(Integer::intValue).toArray();
+        Backend b = backend(Shared.SERVER, 5000, maxOk);
+        BackendClient.Capture c = NettyTransport.send(call(b, null), maxOk, b.timeout().toNanos());
+        if (length <= maxOk) {
+            BackendClient.Captured got = c.get(10, TimeUnit.SECONDS);
+            assertEquals(200, got.status());
+            assertArrayEquals(body, got.body());
+        } else {
+            Throwable t = assertThrows(ExecutionException.class, () -> c.get(10, TimeUnit.SECONDS)).getCause();
+            assertInstanceOf(BoundedBodies.TooLarge.class, t);
+        }
+    }
+
+    // ---- the raw server ----------------------------------------------------------------------------------------
+
+    private static void ok(OutputStream out, String json) throws IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
+    }
+
+    /** {@code body} chunked at the given sizes, cycled (the last chunk takes what is left). */
+    private static void chunked(OutputStream out, int status, byte[] body, int[] sizes) throws IOException {
+        out.write(("HTTP/1.1 " + status + " OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        int at = 0;
+        for (int i = 0; at < body.length; i++) {
+            int n = sizes.length == 0 ? body.length - at : Math.min(sizes[i % sizes.length], body.length - at);
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, at, n);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            at += n;
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** Blocks until the client closes the connection (EOF or a reset); fails the test's wait after 10 s. */
+    private static void awaitHangUp(Socket sock) throws IOException {
+        sock.setSoTimeout(10_000);
+        InputStream in = sock.getInputStream();
+        byte[] b = new byte[8192];
+        try {
+            while (in.read(b) >= 0) {
+                // drain until EOF
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw e;
+        } catch (IOException reset) {
+            // a reset is a hang-up too
+        }
+    }
+
+    private interface Handler {
+        void answer(Req req, Socket sock, OutputStream out) throws IOException;
+    }
+
+    private record Req(String line, Map<String, String> headers, byte[] body) {
+    }
+
+    /** HTTP/1.1 on a plain server socket, a thread per connection; it counts connections and records requests. */
+    private static final class RawServer implements AutoCloseable {
+        final ServerSocket socket;
+        final AtomicInteger accepts = new AtomicInteger();
+        final List<Req> requests = new CopyOnWriteArrayList<>();
+        private final List<Socket> open = new CopyOnWriteArrayList<>();
+        private final Handler handler;
+
+        RawServer(Handler handler) throws IOException {
+            this.handler = handler;
+            socket = new ServerSocket();
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread t = new Thread(this::acceptLoop, "raw-server-accept");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + port() + "/v1";
+        }
+
+        private void acceptLoop() {
+            while (!socket.isClosed()) {
+                try {
+                    Socket s = socket.accept();
+                    accepts.incrementAndGet();
+                    open.add(s);
+                    Thread t = new Thread(() -> serve(s), "raw-server-conn");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket s) {
+            try (s) {
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                while (!s.isClosed()) {
+                    Req r = read(in);
+                    if (r == null) {
+                        return;
+                    }
+                    requests.add(r);
+                    handler.answer(r, s, out);
+                }
+            } catch (IOException e) {
+                // the connection ended
+            }
+        }
+
+        private static Req read(InputStream in) throws IOException {
+            String line = line(in);
+            if (line == null) {
+                return null;
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
+                int colon = h.indexOf(':');
+                headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+            }
+            int n = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            byte[] body = in.readNBytes(n);
+            return new Req(line, headers, body);
+        }
+
+        private static String line(InputStream in) throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                if (c == '\n') {
+                    String s = b.toString(StandardCharsets.US_ASCII);
+                    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+                }
+                b.write(c);
+            }
+            return b.size() == 0 ? null : b.toString(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+            for (Socket s : open) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }
+    }
+}

@@ -57,6 +57,13 @@ public final class GatewayMetrics implements RoutingEvents {
     private final Map<String, LongAdder> rerankOutcomes = new ConcurrentHashMap<>();
     private final LongAdder rewardErrors = new LongAdder();
     private final IntSupplier inFlight;
+    /** The per-request series' counters by their raw key, so a request builds no label text once its series exists. */
+    private final Map<RequestKey, LongAdder> requestsByKey = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> decisionsByModel = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> answersByModel = new ConcurrentHashMap<>();
+
+    private record RequestKey(String path, int status) {
+    }
 
     GatewayMetrics(List<String> routerModels, List<String> backends, IntSupplier inFlight) {
         routerModels.forEach(m -> decisions.put(labels("model", m), new LongAdder()));
@@ -84,12 +91,14 @@ public final class GatewayMetrics implements RoutingEvents {
 
     /** One HTTP request answered. */
     void request(String path, int status) {
-        count(requests, labels("path", path, "status", Integer.toString(status)));
+        requestsByKey.computeIfAbsent(new RequestKey(path, status), k -> requests.computeIfAbsent(
+                labels("path", path, "status", Integer.toString(status)), x -> new LongAdder())).increment();
     }
 
     @Override
     public void routed(RoutingDecision decision, long routerNanos) {
-        count(decisions, labels("model", decision.model()));
+        decisionsByModel.computeIfAbsent(decision.model(), m -> decisions.computeIfAbsent(labels("model", m),
+                x -> new LongAdder())).increment();
         routerLatency.observe(routerNanos / 1e9);
     }
 
@@ -105,7 +114,8 @@ public final class GatewayMetrics implements RoutingEvents {
 
     @Override
     public void answered(String model, int attempts) {
-        count(answers, labels("backend", model));
+        answersByModel.computeIfAbsent(model, m -> answers.computeIfAbsent(labels("backend", m),
+                x -> new LongAdder())).increment();
     }
 
     private static void count(Map<String, LongAdder> counter, String labels) {

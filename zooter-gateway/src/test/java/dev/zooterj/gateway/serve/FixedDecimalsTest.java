@@ -23,6 +23,26 @@ class FixedDecimalsTest {
         assertEquals(String.format(Locale.ROOT, "%." + decimals + "f", ms), GatewayServer.fixed(ms, decimals));
     }
 
+    @Property(tries = 3000)
+    void anyFiniteValueReadsAsFormatWritesIt(@ForAll double v, @ForAll @IntRange(min = 0, max = 8) int decimals) {
+        if (Double.isFinite(v) && Math.abs(v) < 1e15 && v != 0.0) {  // beyond, %f writes every integer digit as well
+            assertEquals(String.format(Locale.ROOT, "%." + decimals + "f", v), GatewayServer.fixed(v, decimals),
+                    Double.toString(v));
+        }
+    }
+
+    @Test
+    void carriesRunThroughEveryDigit() {
+        for (double v : new double[] {9.99995, 99.9996, 0.99999, 999.5, 9.5, 0.05, 0.95, 0.0095, 19.9999951}) {
+            for (int decimals = 0; decimals <= 4; decimals++) {
+                assertEquals(String.format(Locale.ROOT, "%." + decimals + "f", v), GatewayServer.fixed(v, decimals),
+                        v + " to " + decimals);
+                assertEquals(String.format(Locale.ROOT, "%." + decimals + "f", -v), GatewayServer.fixed(-v, decimals),
+                        -v + " to " + decimals);
+            }
+        }
+    }
+
     @Test
     void halfwayCasesAndSpecialValues() {
         for (double v : new double[] {0, 1, 0.5, 0.00005, 0.00015, 0.12345, 0.99995, 1e-9, 0.6, 2.0 / 3, 1e-320,

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -50,15 +49,7 @@ class GatewayConnectionTest {
     }
 
     private static Answer read(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed before a whole head: " + head.toString(StandardCharsets.US_ASCII));
-            }
-            head.write(b);
-        }
-        String h = head.toString(StandardCharsets.US_ASCII);
+        String h = GatewayTestSupport.readHead(in);
         int status = Integer.parseInt(h.substring(9, 12));
         String lower = h.toLowerCase(Locale.ROOT);
         if (status == 100) {

@@ -13,7 +13,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,15 +108,7 @@ class GatewayPipeliningProperties {
     }
 
     private static String readAnswer(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed before a whole head: " + head.toString(StandardCharsets.US_ASCII));
-            }
-            head.write(b);
-        }
-        String h = head.toString(StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+        String h = GatewayTestSupport.readHead(in).toLowerCase(Locale.ROOT);
         assertEquals("200", h.substring(9, 12), h);
         int at = h.indexOf("content-length:");
         int length = Integer.parseInt(h.substring(at + 15, h.indexOf("\r\n", at)).strip());

@@ -141,4 +141,18 @@ final class GatewayTestSupport {
         }
         return s;
     }
+
+    /** An answer's head read off a raw socket, up to and including its blank line; fails if the connection closes first. */
+    static String readHead(java.io.InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        while (!head.toString(java.nio.charset.StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed before a whole head: "
+                        + head.toString(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            head.write(b);
+        }
+        return head.toString(java.nio.charset.StandardCharsets.US_ASCII);
+    }
 }

@@ -54,6 +54,16 @@ public final class EventLoops {
         return group().next();
     }
 
+    /** Whether the calling thread is one of the group's loops (where nothing may wait). */
+    public static boolean inEventLoop() {
+        for (io.netty.util.concurrent.EventExecutor e : group()) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The transport's connecting socket channel class (epoll or NIO, matching {@link #group()}). */
     public static Class<? extends SocketChannel> socketChannel() {
         return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;

@@ -38,8 +38,13 @@ final class ConnectionGuard {
         if (address == null) {
             return true;
         }
-        int n = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-        if (n > maxPerAddress) {
+        int[] n = new int[1];
+        perAddress.compute(address, (a, count) -> {  // atomic with closed()'s removal of a count that reached 0
+            AtomicInteger c = count == null ? new AtomicInteger() : count;
+            n[0] = c.incrementAndGet();
+            return c;
+        });
+        if (n[0] > maxPerAddress) {
             refused.increment();
             LOG.debug("refused a connection from {}: it already has {} open (the limit)", address, maxPerAddress);
             return false;

@@ -44,7 +44,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -140,11 +139,9 @@ public final class GatewayServer implements AutoCloseable {
     /** Parses request bodies strictly: {@code {"messages":[]} }x} is an error, not a request with garbage after it. */
     private static final ObjectMapper STRICT_JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-    /** Longest request line, and largest request head (request line and headers), read: 414 and 431 beyond. */
+    /** Longest request line read (414 beyond), and largest headers, the request line not counted (431 beyond). */
     private static final int MAX_REQUEST_LINE = 8192;
     private static final int MAX_HEADER_BYTES = 8192;
-    /** Messages of pipelined requests held per connection before it stops reading until they are answered. */
-    private static final int MAX_QUEUED = 64;
     /** A router faster than this on average is called on the event loop that read the request (see routeInline). */
     private static final double INLINE_ROUTING_NANOS = 200_000;
     private static final double ROUTING_AVERAGE_WEIGHT = 0.25;
@@ -208,7 +205,6 @@ public final class GatewayServer implements AutoCloseable {
                         ch.pipeline().addLast(
                                 new IdleStateHandler(true, 0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
                                 new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BYTES, 64 * 1024),
-                                new HttpServerExpectContinueHandler(),
                                 new Conn());
                     }
                 });
@@ -294,6 +290,10 @@ public final class GatewayServer implements AutoCloseable {
         active.incrementAndGet();
         String path = ex.path;
         try {
+            if (path == null) {
+                ex.closeAfter();
+                throw ApiError.invalid(null, "the request path has a malformed %-escape: " + ex.request.uri());
+            }
             switch (path) {
                 case "/v1/chat/completions" -> readThenAdmit(ex, this::chatArrived);
                 case "/route" -> readThenAdmit(ex, this::toWorker);
@@ -318,6 +318,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static String knownPath(String path) {
+        if (path == null) {
+            return "other";
+        }
         return switch (path) {
             case "/v1/chat/completions", "/route", "/v1/models", "/health", "/metrics" -> path;
             default -> "other";
@@ -350,6 +353,10 @@ public final class GatewayServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw ApiError.invalid(null, "Content-Length is not a number: " + declared);
             }
+        }
+        if (HttpUtil.is100ContinueExpected(ex.request)) {
+            ex.conn.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER), true);  // only now, for a body that will be read: a refusal sends none
         }
         new BodyReader(ex, (int) Math.min(max + 1, Integer.MAX_VALUE - 8), bytes -> {
             ObjectNode body;
@@ -441,6 +448,8 @@ public final class GatewayServer implements AutoCloseable {
         final Conn conn;
         private final HttpHeaders headers = new DefaultHttpHeaders();
         private final boolean keepAlive;
+        /** Whether the request announced a body (a length or chunks): unread, it ends the connection after the answer. */
+        private final boolean declaresBody;
         private final AtomicBoolean completed = new AtomicBoolean();
         private volatile boolean closeAfter;
         private volatile boolean committed;
@@ -452,8 +461,11 @@ public final class GatewayServer implements AutoCloseable {
             this.request = request;
             this.conn = conn;
             this.keepAlive = HttpUtil.isKeepAlive(request);
+            String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+            this.declaresBody = HttpUtil.isTransferEncodingChunked(request)
+                    || length != null && !length.strip().equals("0");  // a length that is no number counts too
             String p = pathOf(request.uri());
-            this.path = p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+            this.path = p == null ? null : p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         }
 
         String method() {
@@ -474,7 +486,7 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         private boolean closing() {
-            return !keepAlive || closeAfter || stopping.get();
+            return !keepAlive || closeAfter || stopping.get() || declaresBody && body == null;
         }
 
         /** Sends a whole answer; the exchange completes once it is written (the caller does not wait for that). */
@@ -503,7 +515,11 @@ public final class GatewayServer implements AutoCloseable {
             if (!committed) {
                 committed = true;
                 headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                    closeAfter = true;  // HTTP/1.0 has no chunks: the stream ends when the connection does
+                } else {
+                    headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                }
                 if (closing()) {
                     headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 }
@@ -559,7 +575,10 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** The path of a request target, without its query: origin form ({@code /v1/x?y}) or absolute form. */
+    /**
+     * The decoded path of a request target, without its query: origin form ({@code /v1/x?y}) or absolute form; null
+     * when a {@code %} escape is malformed.
+     */
     private static String pathOf(String uri) {
         int start = 0;
         int scheme = uri.indexOf("://");
@@ -576,7 +595,14 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         String p = start >= end ? "/" : uri.substring(start, end);
-        return p.indexOf('%') < 0 ? p : java.net.URLDecoder.decode(p.replace("+", "%2B"), StandardCharsets.UTF_8);
+        if (p.indexOf('%') < 0) {
+            return p;
+        }
+        try {
+            return java.net.URLDecoder.decode(p.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;  // a malformed escape: the request is answered 400
+        }
     }
 
     /**
@@ -659,6 +685,16 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
 
+        /** The body cannot be read: it will not be passed on. False when it was whole already (or timed out). */
+        boolean fail() {
+            if (done) {
+                return false;
+            }
+            done = true;
+            disarm();
+            return true;
+        }
+
         /** The connection closed before the body was whole. */
         void closed() {
             if (!done) {
@@ -692,6 +728,8 @@ public final class GatewayServer implements AutoCloseable {
         long headNanos;
         /** Writes handed to the channel and not yet written (updated on the loop). */
         private int writesPending;
+        /** Whether {@link #next} is handling queued requests (which then must not call it again). */
+        private boolean draining;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -763,9 +801,7 @@ public final class GatewayServer implements AutoCloseable {
                     queued = new java.util.ArrayDeque<>();
                 }
                 queued.add(msg);  // a pipelined request: handled once the current one is answered
-                if (queued.size() > MAX_QUEUED) {
-                    channel.config().setAutoRead(false);  // a client that pipelines far ahead waits for its answers
-                }
+                channel.config().setAutoRead(false);  // and nothing more is read meanwhile (what one read holds, at most)
                 return;
             }
             handle(msg);
@@ -776,28 +812,51 @@ public final class GatewayServer implements AutoCloseable {
                 if (msg instanceof HttpRequest head) {
                     headArrived(head);
                 }
-                if (msg instanceof HttpContent c && current != null) {
-                    if (!requestRead) {
-                        boolean last = c instanceof LastHttpContent;
-                        if (current.body != null) {
-                            current.body.add(c);
-                        }
-                        if (last) {
-                            requestRead = true;
-                            if (current.completed.get()) {
-                                next();
-                            }
+                if (msg instanceof HttpContent c && current != null && !requestRead) {
+                    boolean last = c instanceof LastHttpContent;
+                    if (c.decoderResult().isFailure()) {
+                        contentUnreadable(c.decoderResult().cause());
+                        last = true;
+                    } else if (current.body != null) {
+                        current.body.add(c);
+                    }
+                    if (last) {
+                        requestRead = true;
+                        if (current.completed.get() && !draining) {
+                            next();
                         }
                     }
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("a request on the connection from {} failed", channel.remoteAddress(), e);
+                if (current != null) {
+                    current.abort(500, e);
+                }
+                channel.close();
             } finally {
                 ReferenceCountUtil.release(msg);
+            }
+        }
+
+        /**
+         * The codec could not read the request's content (a broken chunk size, trailers too large): a 400 if the body
+         * was still being read (it is never passed on), and the connection closes after the answer (the codec reads
+         * nothing more on it).
+         */
+        private void contentUnreadable(Throwable why) {
+            Exchange ex = current;
+            ex.closeAfter();
+            if (ex.body != null && ex.body.fail()) {
+                sendError(ex, ApiError.invalid(null, "the request body cannot be read: " + why.getMessage()));
             }
         }
 
         private void headArrived(HttpRequest head) {
             headNanos = System.nanoTime();
             requestRead = false;
+            if (head.decoderResult().isFailure() && !channel.isActive()) {
+                return;  // the client closed mid-head: nobody to answer
+            }
             if (head.decoderResult().isFailure()) {
                 Throwable why = head.decoderResult().cause();
                 current = new Exchange(head, this);
@@ -840,8 +899,8 @@ public final class GatewayServer implements AutoCloseable {
                 channel.eventLoop().execute(() -> answered(ex));
                 return;
             }
-            if (ex != current) {
-                return;
+            if (ex != current || draining) {
+                return;  // an older exchange, or one that next() is handling in its loop
             }
             if (requestRead) {
                 next();
@@ -849,20 +908,36 @@ public final class GatewayServer implements AutoCloseable {
             // else: the rest of the request's content is read (and dropped) first; its end calls next()
         }
 
-        /** The current request is answered and read: read the next one (queued first). */
+        /**
+         * The current request is answered and read: on to the next one, first those queued (iteratively: each that is
+         * answered at once, as a pipelined health check is, is followed by the next in the same loop).
+         */
         private void next() {
             current = null;
+            draining = true;
+            try {
+                while (channel.isActive() && queued != null && !queued.isEmpty()) {
+                    handle(queued.poll());
+                    if (current == null || !requestRead) {
+                        continue;  // nothing begun, or its content follows (queued, else from the socket)
+                    }
+                    if (!current.completed.get()) {
+                        break;  // read whole: waiting for its answer
+                    }
+                    current = null;  // answered and read already: the next one
+                }
+            } finally {
+                draining = false;
+            }
             if (!channel.isActive()) {
                 return;
             }
-            awaitHead();
-            while (queued != null && !queued.isEmpty() && (current == null || !requestRead)) {
-                handle(queued.poll());
-            }
-            if (current != null && current.body != null) {
+            if (current == null) {
+                awaitHead();
+            } else if (current.body != null) {
                 current.body.waiting();  // a queued request whose body is not all in yet
             }
-            if (!channel.config().isAutoRead() && (queued == null || queued.size() <= MAX_QUEUED)) {
+            if (!channel.config().isAutoRead() && (queued == null || queued.isEmpty())) {
                 channel.config().setAutoRead(true);
             }
         }
@@ -1476,8 +1551,13 @@ public final class GatewayServer implements AutoCloseable {
         }
         draining = true;
         long deadline = System.nanoTime() + grace.toNanos();
+        boolean onLoop = EventLoops.inEventLoop();
         try {
-            listener.close().syncUninterruptibly();  // no new connections; the open ones go on
+            ChannelFuture unbound = listener.close();  // no new connections; the open ones go on
+            if (onLoop) {
+                return;  // called on an event loop (a handler): nothing may wait there; connections close below
+            }
+            unbound.syncUninterruptibly();
             while (active.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
@@ -1492,7 +1572,9 @@ public final class GatewayServer implements AutoCloseable {
             for (Channel c : connections) {
                 closing.add(c.close());
             }
-            closing.forEach(ChannelFuture::awaitUninterruptibly);
+            if (!onLoop) {
+                closing.forEach(ChannelFuture::awaitUninterruptibly);
+            }
             workers.shutdownNow();
             stopped.complete(null);
         }

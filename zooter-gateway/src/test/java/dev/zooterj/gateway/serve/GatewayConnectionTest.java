@@ -197,4 +197,96 @@ class GatewayConnectionTest {
         String metrics = get(gw, "/metrics").body();
         assertTrue(metrics.contains("status=\"499\""), "the cut request is counted as 499:\n" + metrics);
     }
+
+    @Test
+    void aMalformedPercentEscapeIs400AndTheConnectionCloses() throws Exception {
+        try (Socket s = connect()) {
+            send(s, "GET /health%zz HTTP/1.1\r\nHost: gw\r\n\r\n");
+            Answer a = read(s.getInputStream());
+            assertEquals(400, a.status(), a.body());
+            assertTrue(a.body().contains("malformed %-escape"), a.body());
+            assertClosed(s);
+        }
+    }
+
+    @Test
+    void aBodyTheGatewayDoesNotReadEndsTheConnectionAfterTheAnswer() throws Exception {
+        // A health check announcing a huge body it then trickles must not keep its connection past the answer.
+        try (Socket s = connect()) {
+            send(s, "GET /health HTTP/1.1\r\nHost: gw\r\nContent-Length: 1000000000\r\n\r\nabc");
+            Answer a = read(s.getInputStream());
+            assertEquals(200, a.status(), a.body());
+            assertTrue(a.head().contains("connection: close"), a.head());
+            assertClosed(s);
+        }
+    }
+
+    @Test
+    void aBrokenChunkedBodyIs400AndNothingIsRelayed() throws Exception {
+        String json = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+        try (Socket s = connect()) {
+            send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(json.length()) + "\r\n" + json + "\r\nzz\r\n");
+            Answer a = read(s.getInputStream());
+            assertEquals(400, a.status(), a.body());
+            assertTrue(a.body().contains("the request body cannot be read"), a.body());
+            assertClosed(s);
+        }
+        assertEquals(0, stub.requestCount(), "a body that could not be read reached no backend");
+    }
+
+    @Test
+    void anHttp10StreamIsSentWithoutChunksAndEndsWithTheConnection() throws Exception {
+        String body = "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"old client\"}]}";
+        try (Socket s = connect()) {
+            send(s, "POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+            String head = GatewayTestSupport.readHead(s.getInputStream()).toLowerCase(Locale.ROOT);
+            assertTrue(head.startsWith("http/1.1 200"), head);
+            assertTrue(!head.contains("transfer-encoding"), "no chunks for HTTP/1.0: " + head);
+            assertTrue(head.contains("connection: close"), head);
+            String events = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);  // to the close
+            assertTrue(events.startsWith("data: {"), "events as sent, no chunk sizes: " + events);
+            assertTrue(events.endsWith("data: [DONE]\n\n"), events);
+        }
+    }
+
+    @Test
+    void aLongPipelinedBurstBehindASlowRequestIsAnsweredWhole() throws Exception {
+        StubOpenAiServer slow = StubOpenAiServer.start("slow", (r, n) -> StubOpenAiServer.Reply.ok("late").delayed(300));
+        GatewayServer g = GatewayServer.start(new RoutingChatClient(new KeywordRouter("slow"), List.of(backend(slow)),
+                new BackendClient(), 1), GatewayConfig.defaults().withPort(0));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), g.port())) {
+            s.setSoTimeout(10_000);
+            int n = 3000;  // more health checks than one read holds, each answered at once once the chat is
+            StringBuilder burst = new StringBuilder(chatRequest("slow one", ""));
+            for (int i = 0; i < n; i++) {
+                burst.append("GET /health HTTP/1.1\r\nHost: gw\r\n\r\n");
+            }
+            send(s, burst.toString());
+            Answer first = read(s.getInputStream());
+            assertTrue(first.body().contains("late"), first.body());
+            for (int i = 0; i < n; i++) {
+                Answer a = read(s.getInputStream());
+                assertEquals(200, a.status(), "answer " + i + ": " + a.body());
+            }
+            send(s, "GET /health HTTP/1.1\r\nHost: gw\r\n\r\n");
+            assertEquals(200, read(s.getInputStream()).status(), "the connection serves on");
+            assertEquals(0, JSON.readTree(get(g, "/health").body()).path("in_flight").asInt());
+        } finally {
+            g.stop(Duration.ZERO);
+            slow.close();
+        }
+    }
+
+    @Test
+    void anExpectationOfABodyTooLargeGets413AndNoContinue() throws Exception {
+        try (Socket s = connect()) {
+            send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: 1000000000\r\n\r\n");
+            Answer a = read(s.getInputStream());
+            assertEquals(413, a.status(), "refused at once, not told to continue: " + a.head());
+            assertClosed(s);
+        }
+    }
 }

@@ -426,6 +426,7 @@ public final class BackendClient {
             BoundedBodies.LineReader lines = new BoundedBodies.LineReader(in, backend.maxEventBytes());
             boolean finished = false;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                in.checkIdle();  // the listener's time counts: one blocked that long ends the stream
                 in.touch();
                 if (!line.startsWith("data:")) {
                     continue;

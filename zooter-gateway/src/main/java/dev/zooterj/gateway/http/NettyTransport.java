@@ -287,9 +287,9 @@ final class NettyTransport {
 
     /**
      * A streamed answer as its one reader sees it: the {@link #head} when it came, then the body as an
-     * {@link InputStream} fed by the loop. Each read waits at most the idle time since the reader last called
-     * {@link #touch} (or since the head): past it the read fails and {@link #fired()} says so; the check is made at
-     * each read, so time the reader spends elsewhere counts too. {@link #close(boolean)} lets the connection go.
+     * {@link InputStream} fed by the loop. A read that has to wait waits at most the idle time since the reader last
+     * called {@link #touch} (or since the head): past it the read fails and {@link #fired()} says so
+     * ({@link #checkIdle} makes the same check without a wait). {@link #close(boolean)} lets the connection go.
      */
     static final class Streamed extends InputStream {
         private final EventLoop loop;
@@ -325,6 +325,21 @@ final class NettyTransport {
             lastNanos = System.nanoTime();
         }
 
+        /**
+         * Fails as a silence would when the idle time has passed since the last {@link #touch}, though data may be
+         * waiting: time the reader spent elsewhere (a listener that blocked) counts.
+         */
+        void checkIdle() throws IOException {
+            if (System.nanoTime() - lastNanos >= idleNanos) {
+                throw idle();
+            }
+        }
+
+        private IOException idle() {
+            fired = true;
+            return new IOException("nothing read for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
+        }
+
         /** Whether a read failed because the stream was idle too long. */
         boolean fired() {
             return fired;
@@ -357,11 +372,6 @@ final class NettyTransport {
             boolean resume = false;
             synchronized (this) {
                 while (true) {
-                    long left = idleNanos - (System.nanoTime() - lastNanos);
-                    if (left <= 0) {
-                        fired = true;
-                        throw new IOException("no data for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
-                    }
                     byte[] c = queue.poll();
                     if (c != null) {
                         cur = c;
@@ -379,6 +389,10 @@ final class NettyTransport {
                     }
                     if (ended) {
                         return false;
+                    }
+                    long left = idleNanos - (System.nanoTime() - lastNanos);
+                    if (left <= 0) {
+                        throw idle();
                     }
                     try {
                         TimeUnit.NANOSECONDS.timedWait(this, left);

@@ -149,9 +149,9 @@ final class NettyTransport {
     }
 
     /**
-     * Tests only: connections to {@code origin} ({@link BackendClient#originKey}) trust what {@code trust} trusts instead
-     * of the JVM's default trust store (a test server's self-signed certificate); host names are still checked. Null
-     * drops it. Only new connections see it.
+     * Tests only: connections to {@code origin} ({@link BackendClient#originKey}) trust what {@code trust} trusts
+     * instead of the JVM's default trust store (a test server's self-signed certificate); host names are still checked.
+     * Null drops it. Only new connections see it.
      */
     static void trustForTests(String origin, TrustManagerFactory trust) throws SSLException {
         if (trust == null) {
@@ -888,8 +888,8 @@ final class NettyTransport {
             conn.ch.config().setAutoRead(true);
             timer = loop.schedule(() -> {
                 if (!isDone()) {
-                    fail(new IOException("the stream's body did not end within " + TimeUnit.NANOSECONDS.toMillis(DRAIN_NANOS)
-                            + " ms of its [DONE]"));
+                    fail(new IOException("the stream's body did not end within "
+                            + TimeUnit.NANOSECONDS.toMillis(DRAIN_NANOS) + " ms of its [DONE]"));
                 }
             }, DRAIN_NANOS, TimeUnit.NANOSECONDS);
         }

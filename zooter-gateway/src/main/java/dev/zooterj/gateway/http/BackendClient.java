@@ -9,31 +9,10 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.gateway.backend.Backend;
 
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.DuplexConnectionPool;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamResponseListener;
-import org.eclipse.jetty.client.Origin;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -43,20 +22,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls OpenAI-compatible {@code /chat/completions} endpoints. Non-streamed calls to plain-HTTP ({@code http://})
- * backends go over {@link NettyTransport}: HTTP/1.1 on the shared {@link EventLoops}, keep-alive connections pooled per
- * origin and event loop, a call made on a loop answered on that loop. Streams, and every call to an {@code https://}
- * backend (TLS on Netty is not done yet), go over one process-wide Jetty {@link HttpClient} (HTTP/1.1, keep-alive
- * connections pooled per backend origin, non-blocking I/O on one selector thread);
- * {@code -Dzooterj.backend.transport=jetty} sends everything there. No retries here: callers decide (collect retries
- * with back-off; the gateway falls back to the next model), except that the Netty transport sends a request once more
- * on a fresh connection when a reused keep-alive connection closes before a byte of the answer came.
+ * Calls OpenAI-compatible {@code /chat/completions} endpoints over {@link NettyTransport}: HTTP/1.1, plain or TLS, on
+ * the shared {@link EventLoops}, keep-alive connections pooled per origin and event loop, streams included; a
+ * non-streamed call made on a loop is answered on that loop. No retries here: callers decide (collect retries with
+ * back-off; the gateway falls back to the next model), except that the transport sends a request once more on a fresh
+ * connection when a reused keep-alive connection closes before a byte of the answer came.
  *
  * <p><b>Concurrency.</b> Each backend gets {@link Backend#maxConcurrent()} permits, shared by every caller of this
  * client (to send fewer, e.g. for collect's {@code --concurrency}, pass {@link Backend#withConcurrencyLimit(int)}
@@ -67,14 +42,15 @@ import java.util.concurrent.TimeoutException;
  * connection.
  *
  * <p><b>Timeouts.</b> The backend's timeout bounds the whole non-streamed answer, headers and body, and for a stream the
- * wait for the headers and then every silence between two lines: an idle watchdog closes a body that sent nothing for
- * that long. Worst case a call takes twice the timeout (the wait for a permit, then the answer); a stream takes as long
- * as the backend keeps sending.
+ * wait for the headers and then every silence between two lines (the reader's wait for the next bytes gives up, and
+ * the connection is closed). Worst case a call takes twice the timeout (the wait for a permit, then the answer); a
+ * stream takes as long as the backend keeps sending.
  *
  * <p><b>Sizes.</b> A non-streamed answer is read whole into memory, so it is read up to the backend's
  * {@code maxResponseBytes} and no further: a larger one fails the call as {@link BackendException.Kind#TOO_LARGE}
- * (as does a stream event over {@code maxEventBytes}). A stream is passed on event by event and never held whole; an
- * error status's body is cut to 64 KiB. Answers are read as sent: no {@code Accept-Encoding} is offered.
+ * (as does a stream event over {@code maxEventBytes}). A stream is passed on event by event and never held whole (at
+ * most 256 KiB of it wait unread before the backend's connection stops being read); an error status's body is cut to
+ * 64 KiB. Answers are read as sent: no {@code Accept-Encoding} is offered.
  *
  * <p>The API key is read from the backend's environment variable at each call and sent as a Bearer token; it never
  * appears in an exception message.
@@ -85,10 +61,7 @@ public final class BackendClient {
     static final int MAX_ERROR_BODY = 64 * 1024;
     /** Smallest connection pool of an origin no backend was registered for. */
     private static final int DEFAULT_POOL = 64;
-    /**
-     * One daemon thread for every client's timers: stream watchdogs (each only checks a timestamp and maybe closes a
-     * stream) and the end of permit waits.
-     */
+    /** One daemon thread for every client's timers: the end of permit waits. */
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdogExecutor();
     /** Per origin ("scheme://host:port"): each registered backend name's limit; the pool holds their sum. */
     private static final Map<String, Map<String, Integer>> ORIGIN_LIMITS = new ConcurrentHashMap<>();
@@ -97,48 +70,6 @@ public final class BackendClient {
 
     /** Each backend's {@code maxConcurrent} requests at once. */
     public BackendClient() {
-    }
-
-    /** The one Jetty client of the process, started on first use; its threads are daemons. */
-    private static final class Shared {
-        static final HttpClient HTTP = start();
-
-        private static HttpClient start() {
-            QueuedThreadPool threads = new QueuedThreadPool(64, 2);
-            threads.setName("zooter-backend");
-            threads.setDaemon(true);
-            // Daemon timers too: Jetty's default scheduler thread is not one, and would keep a finished JVM
-            // (a 'zooter collect' run, a test, a benchmark) from exiting.
-            ScheduledExecutorScheduler timers = new ScheduledExecutorScheduler("zooter-backend-timer", true);
-            ClientConnector connector = new ClientConnector();
-            connector.setSelectors(1);
-            connector.setExecutor(threads);
-            connector.setScheduler(timers);
-            HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
-            transport.setConnectionPoolFactory(d -> new DuplexConnectionPool(d, poolSize(d.getOrigin())));
-            HttpClient http = new HttpClient(transport);
-            http.setExecutor(threads);
-            http.setScheduler(timers);
-            http.setConnectTimeout(10_000);
-            http.setFollowRedirects(false);
-            http.setMaxRequestsQueuedPerDestination(1 << 16);  // permits bound what is sent; never refuse for a queue
-            http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "zooter-j"));
-            http.getContentDecoderFactories().clear();  // the bytes read are the bytes bounded by maxResponseBytes
-            http.setHttpCookieStore(new HttpCookieStore.Empty());  // a backend's cookies are not sent back to it
-            try {
-                http.start();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
-            }
-            // No redirects, authentication challenges or 100-continue: every status, 401 and 407 included, is the
-            // backend's answer, mapped to a BackendException as it stands (start() installs these handlers).
-            http.getProtocolHandlers().clear();
-            return http;
-        }
-    }
-
-    private static int poolSize(Origin origin) {
-        return poolSize(originKey(origin.getScheme(), origin.getAddress().getHost(), origin.getAddress().getPort()));
     }
 
     /** The connections an origin ({@link #originKey}) may keep: the sum of its backends' limits, else 64. */
@@ -209,9 +140,8 @@ public final class BackendClient {
 
     /**
      * {@link #relayRaw} without a waiting thread: the permit wait, the call and the check all complete the returned
-     * future, on this client's threads (or the caller's, when a failure is known at once); for a plain-HTTP backend
-     * called from an event loop of {@link EventLoops}, on that loop, even when the call first waited for a permit. It
-     * fails with the
+     * future, on an event loop of {@link EventLoops} (or the caller's thread, when a failure is known at once); when
+     * called from one of those loops, on that loop, even when the call first waited for a permit. It fails with the
      * {@link BackendException} that {@link #relayRaw} throws; the backend's timeout bounds the permit wait and then the
      * whole answer, as there.
      */
@@ -227,8 +157,7 @@ public final class BackendClient {
         }
         Permits p = permit(backend);
         // The caller's loop, kept for a call that waits for a permit (granted on whichever thread released one).
-        io.netty.channel.EventLoop loop = usesNetty(backend)
-                ? NettyTransport.loopFor(Thread.currentThread()) : null;
+        io.netty.channel.EventLoop loop = NettyTransport.loopFor(Thread.currentThread());
         p.acquire(saturatedNanos(backend.timeout())).whenComplete((granted, waitFailure) -> {
             if (waitFailure != null) {
                 out.completeExceptionally(overloaded(backend));
@@ -236,8 +165,7 @@ public final class BackendClient {
             }
             Capture c;
             try {
-                c = loop != null ? NettyTransport.send(call, backend.maxResponseBytes(),
-                        saturatedNanos(backend.timeout()), loop) : send(call, backend.maxResponseBytes());
+                c = NettyTransport.send(call, backend.maxResponseBytes(), saturatedNanos(backend.timeout()), loop);
             } catch (RuntimeException e) {
                 p.release();
                 out.completeExceptionally(sendFailure(backend, e));
@@ -318,146 +246,18 @@ public final class BackendClient {
         return out.toByteArray();
     }
 
-    private static Request newRequest(Call call) {
-        Backend backend = call.backend();
-        Request r = Shared.HTTP.newRequest(backend.chatCompletionsUri()).method(HttpMethod.POST)
-                .headers(h -> {
-                    h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
-                    if (call.key() != null) {
-                        h.put(HttpHeader.AUTHORIZATION, "Bearer " + call.key());
-                    }
-                })
-                .body(new BytesRequestContent("application/json", call.body()));
-        return r;
-    }
-
-    /**
-     * Whether non-streamed calls to {@code uri} go over the Netty transport: plain {@code http://} origins do, unless
-     * {@code -Dzooterj.backend.transport=jetty}; {@code https://} ones stay on Jetty's client (TLS on Netty is not
-     * done yet).
-     */
-    static boolean usesNetty(java.net.URI uri) {
-        return NETTY && "http".equalsIgnoreCase(uri.getScheme());
-    }
-
-    /** {@link #usesNetty(java.net.URI)} for the backend's chat-completions URI (its base URL has the same scheme). */
-    static boolean usesNetty(Backend backend) {
-        return NETTY && "http".equalsIgnoreCase(backend.baseUrl().getScheme());
-    }
-
-    private static final boolean NETTY = !"jetty".equalsIgnoreCase(System.getProperty("zooterj.backend.transport", "netty"));
-
-    /**
-     * Sends a non-streamed request; the capture completes with the whole (bounded) answer or the failure. Plain-HTTP
-     * backends go over {@link NettyTransport} (on the caller's event loop when it runs on one), others over Jetty.
-     */
+    /** Sends a non-streamed request; the capture completes with the whole (bounded) answer or the failure. */
     private static Capture send(Call call, long maxOk) {
-        long nanos = saturatedNanos(call.backend().timeout());
-        if (usesNetty(call.backend())) {
-            return NettyTransport.send(call, maxOk, nanos);
-        }
-        Request r = newRequest(call);
-        if (nanos < Long.MAX_VALUE / 4) {
-            r.timeout(nanos, TimeUnit.NANOSECONDS);  // headers and body: Jetty's total timeout covers the whole answer
-        }
-        JettyCapture c = new JettyCapture(r, maxOk);
-        r.send(c);
-        return c;
+        return NettyTransport.send(call, maxOk, saturatedNanos(call.backend().timeout()));
     }
 
     /**
-     * A whole answer on its way, whichever transport carries it: it completes with the (bounded) answer or the failure,
-     * and {@link #abort} stops it and drops its connection.
+     * A whole answer on its way: it completes with the (bounded) answer or the failure, and {@link #abort} stops it and
+     * drops its connection.
      */
     abstract static class Capture extends CompletableFuture<Captured> {
         /** Fails the call with {@code cause} (if it is not done) and closes its connection; from any thread. */
         abstract void abort(Throwable cause);
-    }
-
-    /**
-     * Reads a whole answer as it arrives: a 2xx answer over {@code maxOk} bytes fails with {@link BoundedBodies.TooLarge}
-     * as soon as that is known (its Content-Length, or the bytes so far), and the connection is dropped instead of
-     * read on; an error status's body is cut to 64 KiB (enough for any error object) and kept.
-     */
-    private static final class JettyCapture extends Capture implements Response.Listener {
-        final Request request;
-        private final long maxOk;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private long limit;
-        private boolean truncate;
-        private int status;
-        private String retryAfter;
-
-        JettyCapture(Request request, long maxOk) {
-            this.request = request;
-            this.maxOk = maxOk;
-        }
-
-        @Override
-        void abort(Throwable cause) {
-            request.abort(cause);
-        }
-
-        @Override
-        public void onHeaders(Response response) {
-            status = response.getStatus();
-            boolean ok = status / 100 == 2;
-            limit = ok ? maxOk : MAX_ERROR_BODY;
-            truncate = !ok;
-            retryAfter = response.getHeaders().get(HttpHeader.RETRY_AFTER);
-            long declared;
-            try {
-                declared = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-            } catch (NumberFormatException e) {
-                declared = -1;
-            }
-            if (ok && declared > maxOk) {
-                BoundedBodies.TooLarge tooLarge = new BoundedBodies.TooLarge(maxOk, "the answer (by its Content-Length)");
-                completeExceptionally(tooLarge);
-                response.abort(tooLarge);
-            }
-        }
-
-        @Override
-        public void onContent(Response response, ByteBuffer b) {
-            if (isDone()) {
-                return;
-            }
-            long room = limit - bytes.size();
-            if (b.remaining() > room) {
-                if (truncate) {
-                    write(b, (int) room);
-                    complete(new Captured(status, retryAfter, bytes.toByteArray()));
-                    response.abort(new IOException("error body cut at " + limit + " bytes"));
-                } else {
-                    BoundedBodies.TooLarge tooLarge = new BoundedBodies.TooLarge(limit, "the answer");
-                    completeExceptionally(tooLarge);
-                    response.abort(tooLarge);
-                }
-                return;
-            }
-            write(b, b.remaining());
-        }
-
-        private void write(ByteBuffer b, int n) {
-            if (b.hasArray()) {
-                bytes.write(b.array(), b.arrayOffset() + b.position(), n);
-                b.position(b.position() + n);
-            } else {
-                byte[] part = new byte[n];
-                b.get(part);
-                bytes.write(part, 0, n);
-            }
-        }
-
-        @Override
-        public void onComplete(Result result) {
-            if (result.isFailed()) {
-                completeExceptionally(result.getFailure());
-            } else {
-                complete(new Captured(status, retryAfter, bytes.toByteArray()));
-            }
-        }
     }
 
     /**
@@ -467,7 +267,7 @@ public final class BackendClient {
      */
     private Captured sendComplete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
         Call call = call(backend, body, false);
-        if (usesNetty(backend) && NettyTransport.onEventLoop()) {
+        if (NettyTransport.onEventLoop()) {
             // The answer would be read by the very thread that waits for it: use relayRawAsync there.
             throw new IllegalStateException("a blocking backend call on an event loop thread ("
                     + Thread.currentThread().getName() + "); use relayRawAsync");
@@ -550,72 +350,69 @@ public final class BackendClient {
      */
     public void stream(Backend backend, ObjectNode body, StreamListener listener) throws BackendException, InterruptedException {
         Call call = call(backend, body, true);
+        if (NettyTransport.onEventLoop()) {
+            // The stream would be read by the very thread that has to wait for it.
+            throw new IllegalStateException("a backend stream read on an event loop thread ("
+                    + Thread.currentThread().getName() + ")");
+        }
         Permits s = acquire(backend);
         try {
-            Request r = newRequest(call);  // no total timeout: a stream lasts as long as the backend keeps sending
-            InputStreamResponseListener l = new InputStreamResponseListener();
-            r.send(l);
-            Response resp;
+            long timeout = saturatedNanos(backend.timeout());
+            NettyTransport.Streamed in = NettyTransport.stream(call, timeout);
+            boolean finished = false;
             try {
-                resp = l.get(saturatedNanos(backend.timeout()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                r.abort(e);
-                throw new BackendException(backend.name(), BackendException.Kind.TIMEOUT, -1, null,
-                        "no response headers within " + backend.timeout().toMillis() + " ms", e);
-            } catch (InterruptedException e) {
-                r.abort(e);
-                throw e;
-            } catch (ExecutionException e) {
-                throw sendFailure(backend, e.getCause());
-            }
-            StreamReader reader = new StreamReader(backend, r, l.getInputStream());
-            try {
-                reader.read(resp, listener);
+                NettyTransport.Head head;
+                try {
+                    head = in.head(timeout);
+                } catch (TimeoutException e) {
+                    throw new BackendException(backend.name(), BackendException.Kind.TIMEOUT, -1, null,
+                            "no response headers within " + backend.timeout().toMillis() + " ms", e);
+                } catch (ExecutionException e) {
+                    throw sendFailure(backend, e.getCause());
+                }
+                finished = new StreamReader(backend, in).read(head, listener);
             } finally {
-                reader.close();
+                in.close(finished);  // a stream left early drops its connection rather than pool it half read
             }
         } finally {
             s.release();
         }
     }
 
-    /** Reads one streamed answer under an idle watchdog. */
+    /** Reads one streamed answer; every wait for more of it ends after the backend's timeout of silence. */
     private static final class StreamReader {
         private final Backend backend;
-        private final Request request;
-        private final InputStream in;
-        private final IdleWatchdog watchdog;
+        private final NettyTransport.Streamed in;
         private int events;
 
-        StreamReader(Backend backend, Request request, InputStream in) {
+        StreamReader(Backend backend, NettyTransport.Streamed in) {
             this.backend = backend;
-            this.request = request;
             this.in = in;
-            this.watchdog = new IdleWatchdog(in, backend.timeout());
         }
 
-        void read(Response resp, StreamListener listener) throws BackendException {
+        /** Passes the answer on; true when it was read to its end ({@code [DONE]}, or the body's end). */
+        boolean read(NettyTransport.Head head, StreamListener listener) throws BackendException {
             try {
-                if (resp.getStatus() / 100 != 2) {
-                    throw statusError(backend, resp.getStatus(), resp.getHeaders().get(HttpHeader.RETRY_AFTER),
-                            in.readNBytes(MAX_ERROR_BODY));
+                if (head.status() / 100 != 2) {
+                    throw statusError(backend, head.status(), head.retryAfter(), in.readNBytes(MAX_ERROR_BODY));
                 }
-                String type = String.valueOf(resp.getHeaders().get(HttpHeader.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
+                String type = String.valueOf(head.contentType()).toLowerCase(Locale.ROOT);
                 if (type.startsWith("application/json")) {
                     // The server ignored stream: true. The answer is whole and paid for: pass it on as one chunk.
-                    ObjectNode chunk = asChunk(completionObject(backend, resp.getStatus(),
+                    ObjectNode chunk = asChunk(completionObject(backend, head.status(),
                             BoundedBodies.readAll(in, backend.maxResponseBytes())));
                     listener.onOpen();
                     events++;
                     listener.onEvent(JSON.writeValueAsString(chunk));
-                    return;
+                    return true;
                 }
                 listener.onOpen();
                 relayLines(listener);
+                return true;
             } catch (BoundedBodies.TooLarge e) {
                 throw tooLarge(backend, e, events);
             } catch (IOException e) {
-                if (watchdog.fired()) {
+                if (in.fired()) {
                     throw new BackendException(backend.name(), events == 0 ? BackendException.Kind.TIMEOUT
                             : BackendException.Kind.CONNECTION, -1, null, "stream sent nothing for "
                             + backend.timeout().toMillis() + " ms" + (events == 0 ? "" : " after " + events + " events"), e);
@@ -629,7 +426,8 @@ public final class BackendClient {
             BoundedBodies.LineReader lines = new BoundedBodies.LineReader(in, backend.maxEventBytes());
             boolean finished = false;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                watchdog.touch();
+                in.checkIdle();  // the listener's time counts: one blocked that long ends the stream
+                in.touch();
                 if (!line.startsWith("data:")) {
                     continue;
                 }
@@ -646,18 +444,6 @@ public final class BackendClient {
                         "stream ended after " + events + " events without [DONE] or a finish_reason: the answer is cut short",
                         null);
             }
-        }
-
-        void close() {
-            watchdog.stop();
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // nothing more to read from it either way
-            }
-            // A stream read to its end is complete and this does nothing; one left early (a failure, or [DONE] before
-            // the end of the body) drops its connection rather than return it to the pool half read.
-            request.abort(new AsynchronousCloseException());
         }
     }
 
@@ -706,66 +492,6 @@ public final class BackendClient {
             }
         }
         return chunk;
-    }
-
-    /**
-     * Closes a response body that has been silent for longer than {@code idle}. It checks when due and reschedules
-     * itself for the rest of the window, so a busy stream costs one timestamp write per line.
-     */
-    private static final class IdleWatchdog implements Runnable {
-        private final InputStream body;
-        private final long idleNanos;
-        private volatile long lastNanos = System.nanoTime();
-        private volatile boolean fired;
-        private boolean stopped;
-        private ScheduledFuture<?> next;
-
-        IdleWatchdog(InputStream body, Duration idle) {
-            this.body = body;
-            this.idleNanos = saturatedNanos(idle);
-            schedule(idleNanos);
-        }
-
-        void touch() {
-            lastNanos = System.nanoTime();
-        }
-
-        boolean fired() {
-            return fired;
-        }
-
-        @Override
-        public void run() {
-            long idle = System.nanoTime() - lastNanos;
-            if (idle < idleNanos) {
-                schedule(idleNanos - idle);
-                return;
-            }
-            synchronized (this) {
-                if (stopped) {
-                    return;
-                }
-                fired = true;
-            }
-            try {
-                body.close();  // the reader's blocked read now fails
-            } catch (IOException ignored) {
-                // closing is all that was wanted
-            }
-        }
-
-        private synchronized void schedule(long nanos) {
-            if (!stopped) {
-                next = WATCHDOG.schedule(this, nanos, TimeUnit.NANOSECONDS);
-            }
-        }
-
-        synchronized void stop() {
-            stopped = true;
-            if (next != null) {
-                next.cancel(false);
-            }
-        }
     }
 
     /** Waits up to the backend's timeout for one of its permits; the caller releases it. */

@@ -14,7 +14,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The process's Netty event loops, shared by the routing gateway's server and the backend client's plain-HTTP
+ * The process's Netty event loops, shared by the routing gateway's server and the backend client's (plain and TLS)
  * connections: a request read on one loop is sent to its backend on a connection of the same loop, and the answer is
  * written back from there, so a relayed exchange crosses no thread. Linux's epoll transport where it loads, NIO
  * elsewhere. The threads are daemons named {@code zooter-io-N}; there are {@code -Dzooterj.gateway.ioThreads} of them

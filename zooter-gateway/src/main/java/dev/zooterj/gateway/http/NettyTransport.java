@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -26,6 +27,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -33,6 +37,8 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,29 +49,49 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
 /**
- * The backend client's transport for non-streamed calls to plain-HTTP ({@code http://}) backends: HTTP/1.1 over the
- * shared {@link EventLoops}, one exchange per connection at a time, keep-alive connections pooled per (origin, event
- * loop) and touched only by their loop (no locks). A call takes a connection of the loop it is made on
- * ({@link EventLoops#current()}), so a call the gateway server makes from its loop is sent, read and answered there,
- * crossing no thread; the capture completes on that loop. A call from any other thread goes to one loop chosen by
- * its thread, the same each time. {@code https://} backends and streams stay on Jetty's client
- * (TLS here is future work).
+ * The backend client's transport, for every call: HTTP/1.1 over the shared {@link EventLoops}, plain ({@code http://})
+ * or TLS ({@code https://}), one exchange per connection at a time, keep-alive connections pooled per (origin, event
+ * loop) and touched only by their loop (no locks); the origin is scheme, host and port, so a TLS connection is only
+ * reused for its own origin. A call takes a connection of the loop it is made on ({@link EventLoops#current()}), so a
+ * call the gateway server makes from its loop is sent, read and answered there, crossing no thread; the capture
+ * completes on that loop. A call from any other thread goes to one loop chosen by its thread, the same each time.
  *
- * <p>What it keeps of the Jetty path: the backend's timeout bounds the whole answer (connect, headers and body) and
- * fails with a {@link TimeoutException}; a connect takes at most 10 s (a {@link SocketTimeoutException} after that, a
- * {@link ConnectException} when refused); a 2xx answer over the limit fails with {@link BoundedBodies.TooLarge} as soon
- * as that is known and the connection is closed unread; an error body is cut at 64 KiB and kept. A connection goes
- * back to its pool only after a complete answer that allows keep-alive; anything else closes it. A pooled connection
- * is checked open when taken, and one idle for 30 s is closed. A request on a reused connection that the server
- * closes before a byte of the answer arrived (the server timed the idle connection out as the request went) is sent
- * once more on a fresh connection; any other broken answer fails the call.
+ * <p><b>Whole answers</b> ({@link #send}): the backend's timeout bounds the whole answer (connect, TLS handshake,
+ * headers and body) and fails with a {@link TimeoutException}; a connect takes at most 10 s (a
+ * {@link SocketTimeoutException} after that, a {@link ConnectException} when refused); a 2xx answer over the limit
+ * fails with {@link BoundedBodies.TooLarge} as soon as that is known and the connection is closed unread; an error
+ * body is cut at 64 KiB and kept.
+ *
+ * <p><b>Streams</b> ({@link #stream}): the loop reads the answer and hands its body, as byte chunks, to the one thread
+ * that waits for it ({@link Streamed}, an {@link InputStream}); nothing the reader does (a listener that writes to a
+ * slow client and waits) runs on the loop. At most 256 KiB wait unread: beyond that the loop stops reading the
+ * connection (auto-read off, so the backend is held back by TCP) until the reader has taken the queue down to 64 KiB.
+ * A stream read to its end gives its connection back to the pool; one whose reader stops at {@code [DONE]} before the
+ * body's end has the rest (up to 64 KiB, for up to 2 s) read and dropped so the connection can still be pooled; a
+ * reader that stops for any other reason closes it.
+ *
+ * <p><b>TLS</b>: the JDK's provider with the JVM's default trust store, the backend's host name sent as SNI (not for
+ * an IP address, as TLS wants) and checked against its certificate (endpoint identification "HTTPS"); HTTP/1.1, no
+ * ALPN. A certificate that is not trusted or does not name the host fails the call as a broken connection.
+ *
+ * <p>A connection goes back to its pool only after a complete answer that allows keep-alive; anything else closes it.
+ * A pooled connection is checked open when taken, and one idle for 30 s is closed. A request on a reused connection
+ * that the server closes before a byte of the answer arrived (the server timed the idle connection out as the request
+ * went) is sent once more on a fresh connection; any other broken answer fails the call.
  */
 final class NettyTransport {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -73,6 +99,12 @@ final class NettyTransport {
     private static final AsciiString JSON_TYPE = AsciiString.cached("application/json");
     private static final AsciiString ACCEPT = AsciiString.cached("application/json, text/event-stream");
     private static final AsciiString AGENT = AsciiString.cached("zooter-j");
+    /** A stream's unread bytes at which its loop stops reading the connection, and at which it reads again. */
+    static final int STREAM_HIGH_WATER = 256 * 1024;
+    static final int STREAM_LOW_WATER = 64 * 1024;
+    /** What is read and dropped of a stream after its reader stopped at {@code [DONE]}, to keep its connection. */
+    private static final int DRAIN_MAX_BYTES = 64 * 1024;
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** The idle connections of the calling loop's thread (each loop has its own; only it touches them). */
     private static final FastThreadLocal<LoopPool> POOLS = new FastThreadLocal<>();
@@ -98,8 +130,57 @@ final class NettyTransport {
                 .option(ChannelOption.SO_KEEPALIVE, true);
     }
 
+    /** The TLS client context with the JVM's default trust, made on first use. */
+    private static volatile SslContext defaultTls;
+    /** Test-only trust per origin ({@link #trustForTests}); empty in production. */
+    private static final Map<String, SslContext> TEST_TRUST = new ConcurrentHashMap<>();
+
+    /**
+     * A TLS client context: the JDK provider, {@code trust} (null: the JVM's default trust store), and the host name
+     * checked against the certificate (endpoint identification "HTTPS").
+     */
+    static SslContext tlsContext(TrustManagerFactory trust) throws SSLException {
+        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .endpointIdentificationAlgorithm("HTTPS");
+        if (trust != null) {
+            b.trustManager(trust);
+        }
+        return b.build();
+    }
+
+    /**
+     * Tests only: connections to {@code origin} ({@link BackendClient#originKey}) trust what {@code trust} trusts
+     * instead of the JVM's default trust store (a test server's self-signed certificate); host names are still checked.
+     * Null drops it. Only new connections see it.
+     */
+    static void trustForTests(String origin, TrustManagerFactory trust) throws SSLException {
+        if (trust == null) {
+            TEST_TRUST.remove(origin);
+        } else {
+            TEST_TRUST.put(origin, tlsContext(trust));
+        }
+    }
+
+    private static SslContext tlsFor(String origin) throws SSLException {
+        SslContext t = TEST_TRUST.isEmpty() ? null : TEST_TRUST.get(origin);
+        if (t != null) {
+            return t;
+        }
+        SslContext d = defaultTls;
+        if (d == null) {
+            synchronized (NettyTransport.class) {
+                d = defaultTls;
+                if (d == null) {
+                    d = tlsContext(null);
+                    defaultTls = d;
+                }
+            }
+        }
+        return d;
+    }
+
     /** Where a backend's chat completions go, parsed once per base URL. */
-    record Target(URI uri, String origin, String host, int port, String authority, String path) {
+    record Target(URI uri, String origin, boolean tls, String host, int port, String authority, String path) {
         private static final java.util.concurrent.ConcurrentHashMap<URI, Target> CACHE =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -124,8 +205,10 @@ final class NettyTransport {
             if (uri.getRawQuery() != null) {
                 path += "?" + uri.getRawQuery();
             }
-            return new Target(uri, BackendClient.originKey("http", uri.getHost(), uri.getPort()), host,
-                    uri.getPort() > 0 ? uri.getPort() : 80, uri.getRawAuthority(), path);
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean tls = scheme.equals("https");
+            return new Target(uri, BackendClient.originKey(scheme, uri.getHost(), uri.getPort()), tls, host,
+                    uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80, uri.getRawAuthority(), path);
         }
     }
 
@@ -176,13 +259,225 @@ final class NettyTransport {
 
     /** Starts {@code call} on {@code loop}; the capture completes there. */
     static Capture send(Call call, long maxOk, long timeoutNanos, EventLoop loop) {
-        Exchange x = new Exchange(call, maxOk, loop);
+        Exchange x = new Exchange(call, maxOk, loop, null);
         if (loop.inEventLoop()) {
             x.start(timeoutNanos);
         } else {
             loop.execute(() -> x.start(timeoutNanos));
         }
         return x;
+    }
+
+    /**
+     * Starts a streamed {@code call} on the caller's loop (see {@link #loopFor}); the caller waits for its
+     * {@link Streamed#head} and then reads its body. No deadline is set here: the reader's waits bound it.
+     */
+    static Streamed stream(Call call, long idleNanos) {
+        EventLoop loop = loopFor(Thread.currentThread());
+        Streamed s = new Streamed(loop, idleNanos);
+        Exchange x = new Exchange(call, Long.MAX_VALUE, loop, s);
+        s.exchange = x;
+        loop.execute(() -> x.start(Long.MAX_VALUE));
+        return s;
+    }
+
+    /** A streamed answer's status line and headers, as far as the client uses them. */
+    record Head(int status, String retryAfter, String contentType) {
+    }
+
+    /**
+     * A streamed answer as its one reader sees it: the {@link #head} when it came, then the body as an
+     * {@link InputStream} fed by the loop. A read that has to wait waits at most the idle time since the reader last
+     * called {@link #touch} (or since the head): past it the read fails and {@link #fired()} says so
+     * ({@link #checkIdle} makes the same check without a wait). {@link #close(boolean)} lets the connection go.
+     */
+    static final class Streamed extends InputStream {
+        private final EventLoop loop;
+        private final long idleNanos;
+        private final CompletableFuture<Head> head = new CompletableFuture<>();
+        private final ArrayDeque<byte[]> queue = new ArrayDeque<>();  // guarded by this, as are the next six
+        private long queued;
+        private long peak;
+        private boolean paused;
+        private boolean ended;
+        private boolean closed;
+        private Throwable failure;
+        private Exchange exchange;  // set once before the exchange starts
+        private byte[] cur;  // the reader's only
+        private int curPos;
+        private boolean fired;
+        private volatile long lastNanos = System.nanoTime();
+
+        Streamed(EventLoop loop, long idleNanos) {
+            this.loop = loop;
+            this.idleNanos = idleNanos;
+        }
+
+        /** Waits for the answer's head at most {@code timeoutNanos}; fails as the exchange failed. */
+        Head head(long timeoutNanos) throws InterruptedException, ExecutionException, TimeoutException {
+            Head h = head.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            touch();
+            return h;
+        }
+
+        /** Restarts the idle window (the reader got a line). */
+        void touch() {
+            lastNanos = System.nanoTime();
+        }
+
+        /**
+         * Fails as a silence would when the idle time has passed since the last {@link #touch}, though data may be
+         * waiting: time the reader spent elsewhere (a listener that blocked) counts.
+         */
+        void checkIdle() throws IOException {
+            if (System.nanoTime() - lastNanos >= idleNanos) {
+                throw idle();
+            }
+        }
+
+        private IOException idle() {
+            fired = true;
+            return new IOException("nothing read for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
+        }
+
+        /** Whether a read failed because the stream was idle too long. */
+        boolean fired() {
+            return fired;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (cur == null || curPos == cur.length) {
+                if (!next()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, cur.length - curPos);
+            System.arraycopy(cur, curPos, b, off, n);
+            curPos += n;
+            return n;
+        }
+
+        /** Takes the next chunk into {@code cur}; false at the body's end. */
+        private boolean next() throws IOException {
+            boolean resume = false;
+            synchronized (this) {
+                while (true) {
+                    byte[] c = queue.poll();
+                    if (c != null) {
+                        cur = c;
+                        curPos = 0;
+                        queued -= c.length;
+                        if (paused && queued <= STREAM_LOW_WATER) {
+                            paused = false;
+                            resume = true;
+                        }
+                        break;
+                    }
+                    if (failure != null) {
+                        throw failure instanceof IOException io ? io
+                                : new IOException(String.valueOf(failure.getMessage()), failure);
+                    }
+                    if (ended) {
+                        return false;
+                    }
+                    long left = idleNanos - (System.nanoTime() - lastNanos);
+                    if (left <= 0) {
+                        throw idle();
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while reading the stream");
+                    }
+                }
+            }
+            if (resume) {
+                Exchange x = exchange;
+                loop.execute(x::resume);
+            }
+            return true;
+        }
+
+        /** On the loop: a part of the body; true when the reader is so far behind that the loop should stop reading. */
+        boolean offer(ByteBuf b) {
+            int n = b.readableBytes();
+            if (n == 0) {
+                return false;
+            }
+            byte[] copy = new byte[n];
+            b.readBytes(copy);
+            synchronized (this) {
+                if (closed) {
+                    return false;
+                }
+                queue.add(copy);
+                queued += n;
+                peak = Math.max(peak, queued);
+                notifyAll();
+                if (!paused && queued >= STREAM_HIGH_WATER) {
+                    paused = true;
+                    return true;
+                }
+                return false;
+            }
+        }
+
+        /** The most bytes that waited unread at once (for tests). */
+        synchronized long peakQueued() {
+            return peak;
+        }
+
+        /** On the loop: the head came. */
+        void opened(Head h) {
+            head.complete(h);
+        }
+
+        /** On the loop: the whole body came (what is queued is still read). */
+        synchronized void ended() {
+            ended = true;
+            notifyAll();
+        }
+
+        /** On the loop (or the reader's thread): the exchange failed; the reader gets it after what is queued. */
+        void failed(Throwable cause) {
+            head.completeExceptionally(cause);
+            synchronized (this) {
+                if (!ended && failure == null) {
+                    failure = cause;
+                }
+                notifyAll();
+            }
+        }
+
+        /**
+         * The reader is done. {@code finished}: it read the answer to its end ({@code [DONE]}); the rest of a body not
+         * over yet is read and dropped to keep the connection. Otherwise a connection still in use is closed.
+         */
+        void close(boolean finished) {
+            synchronized (this) {
+                closed = true;
+                queue.clear();
+                queued = 0;
+            }
+            Exchange x = exchange;
+            loop.execute(() -> x.release(finished));
+        }
+
+        @Override
+        public void close() {
+            close(false);
+        }
     }
 
     /** Idle connections per origin on one loop; most recently used first out. */
@@ -296,6 +591,10 @@ final class NettyTransport {
         private final Call call;
         private final long maxOk;
         private final EventLoop loop;
+        /** The reader of a streamed call, else null (a whole answer). */
+        private final Streamed stream;
+        private boolean draining;
+        private long drained;
         private final Target target;
         private final String origin;
         private Conn conn;
@@ -314,10 +613,11 @@ final class NettyTransport {
         private byte[] buf;
         private int size;
 
-        Exchange(Call call, long maxOk, EventLoop loop) {
+        Exchange(Call call, long maxOk, EventLoop loop, Streamed stream) {
             this.call = call;
             this.maxOk = maxOk;
             this.loop = loop;
+            this.stream = stream;
             this.target = Target.of(call.backend());
             this.origin = target.origin();
         }
@@ -373,10 +673,21 @@ final class NettyTransport {
                 return;
             }
             int port = target.port();
+            SslContext tls;
+            try {
+                tls = target.tls() ? tlsFor(origin) : null;
+            } catch (SSLException e) {
+                fail(e);
+                return;
+            }
             Conn c = new Conn(origin, BackendClient.poolSize(origin));
             ChannelFuture f = Template.BOOT.clone(loop).handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    if (tls != null) {
+                        // The host name (not the address) for SNI and the certificate check.
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), target.host(), port));
+                    }
                     ch.pipeline().addLast(new HttpClientCodec(4096, 32 * 1024, 16 * 1024), c);
                 }
             }).connect(new InetSocketAddress(addresses[i], port));
@@ -472,6 +783,10 @@ final class NettyTransport {
                             c.decoderResult().cause()));
                     return;
                 }
+                if (stream != null) {
+                    streamed(c);
+                    return;
+                }
                 ByteBuf b = c.content();
                 int n = b.readableBytes();
                 long room = limit - size;
@@ -495,6 +810,10 @@ final class NettyTransport {
             status = r.status().code();
             keepAlive = HttpUtil.isKeepAlive(r);
             retryAfter = r.headers().get(HttpHeaderNames.RETRY_AFTER);
+            if (stream != null) {
+                stream.opened(new Head(status, retryAfter, r.headers().get(HttpHeaderNames.CONTENT_TYPE)));
+                return;
+            }
             boolean ok = status / 100 == 2;
             limit = ok ? maxOk : BackendClient.MAX_ERROR_BODY;
             truncate = !ok;
@@ -520,6 +839,61 @@ final class NettyTransport {
             size += n;
         }
 
+        /** A part of a streamed body: to the reader (or dropped, when draining); its end pools the connection. */
+        private void streamed(HttpContent c) {
+            ByteBuf b = c.content();
+            if (draining) {
+                drained += b.readableBytes();
+                if (drained > DRAIN_MAX_BYTES) {
+                    fail(new IOException("more than " + DRAIN_MAX_BYTES + " bytes after the end of the stream"));
+                    return;
+                }
+            } else if (stream.offer(b)) {
+                conn.ch.config().setAutoRead(false);  // the reader is behind: hold the backend back
+            }
+            if (c instanceof LastHttpContent) {
+                Conn k = conn;
+                detach();
+                stream.ended();
+                if (keepAlive && written && k.ch.isActive()) {
+                    k.ch.config().setAutoRead(true);  // an idle pooled connection must see the server close it
+                    LoopPool.of(loop).put(k);
+                } else {
+                    k.ch.close();
+                }
+                complete(null);
+            }
+        }
+
+        /** On the loop: the stream's reader read up to as much as it could take again. */
+        void resume() {
+            if (conn != null && !isDone()) {
+                conn.ch.config().setAutoRead(true);  // reads at once
+            }
+        }
+
+        /**
+         * On the loop: the stream's reader is done. After a finished answer a body not over yet is drained (read and
+         * dropped, bounded in bytes and time) so its connection can be pooled; otherwise the connection is closed.
+         */
+        void release(boolean finished) {
+            if (isDone()) {
+                return;  // ended (and pooled) or failed already
+            }
+            if (!finished || conn == null || draining) {
+                fail(new IOException("the stream's reader stopped before its end"));
+                return;
+            }
+            draining = true;
+            conn.ch.config().setAutoRead(true);
+            timer = loop.schedule(() -> {
+                if (!isDone()) {
+                    fail(new IOException("the stream's body did not end within "
+                            + TimeUnit.NANOSECONDS.toMillis(DRAIN_NANOS) + " ms of its [DONE]"));
+                }
+            }, DRAIN_NANOS, TimeUnit.NANOSECONDS);
+        }
+
         /** The answer is whole (or an error body cut): pool or close the connection, then complete. */
         private void finish(boolean reuse) {
             Conn c = conn;
@@ -540,6 +914,9 @@ final class NettyTransport {
         void broken(Throwable cause) {
             if (isDone()) {
                 return;
+            }
+            if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+                cause = tls;  // a failed handshake (untrusted certificate, wrong host name): say what TLS said
             }
             if (reused && !received && !retried) {
                 retried = true;
@@ -579,6 +956,9 @@ final class NettyTransport {
                 connecting = null;
             }
             completeExceptionally(cause);
+            if (stream != null) {
+                stream.failed(cause);
+            }
         }
 
         @Override

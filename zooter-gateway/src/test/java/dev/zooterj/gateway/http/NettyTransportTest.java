@@ -12,32 +12,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.zooterj.gateway.http.RawServer.awaitHangUp;
+import static dev.zooterj.gateway.http.RawServer.chunked;
+import static dev.zooterj.gateway.http.RawServer.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,7 +55,7 @@ class NettyTransportTest {
         servers.forEach(RawServer::close);
     }
 
-    private RawServer server(Handler h) throws IOException {
+    private RawServer server(RawServer.Handler h) throws IOException {
         RawServer s = new RawServer(h);
         servers.add(s);
         return s;
@@ -112,17 +105,17 @@ class NettyTransportTest {
         Backend b = backend(s, 5000, 1 << 20);
         assertEquals(200, capture(b, "sk-test-123").status());
         assertEquals(200, capture(b, null).status());
-        Req withKey = s.requests.get(0);
-        Req without = s.requests.get(1);
-        assertEquals("POST /v1/chat/completions HTTP/1.1", withKey.line);
-        assertEquals("127.0.0.1:" + s.port(), withKey.headers.get("host"));
-        assertEquals("application/json", withKey.headers.get("content-type"));
-        assertEquals("application/json, text/event-stream", withKey.headers.get("accept"));
-        assertEquals("zooter-j", withKey.headers.get("user-agent"));
-        assertEquals(Integer.toString(withKey.body.length), withKey.headers.get("content-length"));
-        assertEquals("Bearer sk-test-123", withKey.headers.get("authorization"));
-        assertNull(without.headers.get("authorization"), "no key, no Authorization header");
-        ObjectNode sent = (ObjectNode) JSON.readTree(without.body);
+        RawServer.Req withKey = s.requests.get(0);
+        RawServer.Req without = s.requests.get(1);
+        assertEquals("POST /v1/chat/completions HTTP/1.1", withKey.line());
+        assertEquals("127.0.0.1:" + s.port(), withKey.headers().get("host"));
+        assertEquals("application/json", withKey.headers().get("content-type"));
+        assertEquals("application/json, text/event-stream", withKey.headers().get("accept"));
+        assertEquals("zooter-j", withKey.headers().get("user-agent"));
+        assertEquals(Integer.toString(withKey.body().length), withKey.headers().get("content-length"));
+        assertEquals("Bearer sk-test-123", withKey.headers().get("authorization"));
+        assertNull(without.headers().get("authorization"), "no key, no Authorization header");
+        ObjectNode sent = (ObjectNode) JSON.readTree(without.body());
         assertEquals("model-raw", sent.path("model").asText());
         assertFalse(sent.path("stream").asBoolean(true));
     }
@@ -362,13 +355,6 @@ class NettyTransportTest {
         assertTrue(loops[1].inEventLoop(second.get(5, TimeUnit.SECONDS)));
     }
 
-    @Test
-    void plainHttpGoesOverNettyAndHttpsStaysOnJetty() {
-        assertTrue(BackendClient.usesNetty(URI.create("http://127.0.0.1:8000/v1/chat/completions")));
-        assertTrue(BackendClient.usesNetty(URI.create("HTTP://localhost/v1/chat/completions")));
-        assertFalse(BackendClient.usesNetty(URI.create("https://api.openai.com/v1/chat/completions")));
-    }
-
     // ---- the property ------------------------------------------------------------------------------------------
 
     private static final class Shared {
@@ -405,157 +391,6 @@ class NettyTransportTest {
         } else {
             Throwable t = assertThrows(ExecutionException.class, () -> c.get(10, TimeUnit.SECONDS)).getCause();
             assertInstanceOf(BoundedBodies.TooLarge.class, t);
-        }
-    }
-
-    // ---- the raw server ----------------------------------------------------------------------------------------
-
-    private static void ok(OutputStream out, String json) throws IOException {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.write(b);
-        out.flush();
-    }
-
-    /** {@code body} chunked at the given sizes, cycled (the last chunk takes what is left). */
-    private static void chunked(OutputStream out, int status, byte[] body, int[] sizes) throws IOException {
-        out.write(("HTTP/1.1 " + status + " OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        int at = 0;
-        for (int i = 0; at < body.length; i++) {
-            int n = sizes.length == 0 ? body.length - at : Math.min(sizes[i % sizes.length], body.length - at);
-            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body, at, n);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            at += n;
-        }
-        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** Blocks until the client closes the connection (EOF or a reset); fails the test's wait after 10 s. */
-    private static void awaitHangUp(Socket sock) throws IOException {
-        sock.setSoTimeout(10_000);
-        InputStream in = sock.getInputStream();
-        byte[] b = new byte[8192];
-        try {
-            while (in.read(b) >= 0) {
-                // drain until EOF
-            }
-        } catch (java.net.SocketTimeoutException e) {
-            throw e;
-        } catch (IOException reset) {
-            // a reset is a hang-up too
-        }
-    }
-
-    private interface Handler {
-        void answer(Req req, Socket sock, OutputStream out) throws IOException;
-    }
-
-    private record Req(String line, Map<String, String> headers, byte[] body) {
-    }
-
-    /** HTTP/1.1 on a plain server socket, a thread per connection; it counts connections and records requests. */
-    private static final class RawServer implements AutoCloseable {
-        final ServerSocket socket;
-        final AtomicInteger accepts = new AtomicInteger();
-        final List<Req> requests = new CopyOnWriteArrayList<>();
-        private final List<Socket> open = new CopyOnWriteArrayList<>();
-        private final Handler handler;
-
-        RawServer(Handler handler) throws IOException {
-            this.handler = handler;
-            socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread t = new Thread(this::acceptLoop, "raw-server-accept");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + port() + "/v1";
-        }
-
-        private void acceptLoop() {
-            while (!socket.isClosed()) {
-                try {
-                    Socket s = socket.accept();
-                    accepts.incrementAndGet();
-                    open.add(s);
-                    Thread t = new Thread(() -> serve(s), "raw-server-conn");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket s) {
-            try (s) {
-                InputStream in = new BufferedInputStream(s.getInputStream());
-                OutputStream out = s.getOutputStream();
-                while (!s.isClosed()) {
-                    Req r = read(in);
-                    if (r == null) {
-                        return;
-                    }
-                    requests.add(r);
-                    handler.answer(r, s, out);
-                }
-            } catch (IOException e) {
-                // the connection ended
-            }
-        }
-
-        private static Req read(InputStream in) throws IOException {
-            String line = line(in);
-            if (line == null) {
-                return null;
-            }
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
-                int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
-            }
-            int n = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            byte[] body = in.readNBytes(n);
-            return new Req(line, headers, body);
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            for (int c = in.read(); c >= 0; c = in.read()) {
-                if (c == '\n') {
-                    String s = b.toString(StandardCharsets.US_ASCII);
-                    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-                }
-                b.write(c);
-            }
-            return b.size() == 0 ? null : b.toString(StandardCharsets.US_ASCII);
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-            for (Socket s : open) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
-            }
         }
     }
 }

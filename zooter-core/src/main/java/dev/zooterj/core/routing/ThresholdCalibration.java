@@ -34,7 +34,9 @@ public final class ThresholdCalibration {
             return need[0] - 1 - Math.abs(need[0]);
         }
         if (k == need.length) {
-            return need[need.length - 1];
+            // Just above the largest need: at exactly it, v + (best - v) can round to below best and lose that query.
+            double top = need[need.length - 1];
+            return top + Math.max(1e-9, Math.abs(top) * 1e-9);
         }
         return (need[k - 1] + need[k]) / 2;
     }

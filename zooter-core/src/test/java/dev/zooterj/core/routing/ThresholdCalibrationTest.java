@@ -66,6 +66,16 @@ class ThresholdCalibrationTest {
         assertEquals(Math.round(share * 37) / 37.0, ThresholdCalibration.share(es, 1, bias), 1e-12);
     }
 
+    @Test
+    void aShareOfOneSendsEveryQueryWhateverTheRounding() {
+        // The bias used to be exactly the largest need, and v + (best - v) rounds below best for some v: 36 of 37.
+        for (long seed = 1; seed <= 3000; seed++) {
+            List<Estimate> es = threeWay(seed, 37);
+            assertEquals(1.0, ThresholdCalibration.share(es, 1, ThresholdCalibration.biasForShare(es, 1, 1.0)), 1e-12,
+                    "seed " + seed);
+        }
+    }
+
     static List<Estimate> threeWay(long seed, int n) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<String> models = List.of("x", "y", "z");

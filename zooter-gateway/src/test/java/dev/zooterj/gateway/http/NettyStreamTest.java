@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zooterj.gateway.backend.Backend;
 import io.netty.channel.EventLoop;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,18 +39,8 @@ class NettyStreamTest {
     private static final String ANSWER = "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":"
             + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}";
 
-    private final List<RawServer> servers = new ArrayList<>();
-
-    @AfterEach
-    void close() {
-        servers.forEach(RawServer::close);
-    }
-
-    private RawServer server(RawServer.Handler h) throws IOException {
-        RawServer s = new RawServer(h);
-        servers.add(s);
-        return s;
-    }
+    @RegisterExtension
+    final RawServers servers = new RawServers();
 
     private static Backend backend(RawServer s, long timeoutMs) {
         return new Backend("raw-stream", URI.create(s.baseUrl()), "model-raw", null, Duration.ofMillis(timeoutMs), 2,
@@ -58,9 +48,7 @@ class NettyStreamTest {
     }
 
     private static ObjectNode chat(String user) {
-        ObjectNode b = JSON.createObjectNode();
-        b.putArray("messages").addObject().put("role", "user").put("content", user);
-        return b;
+        return dev.zooterj.gateway.client.ChatBodies.user(user);
     }
 
     /** One SSE chunk carrying {@code word}; the last one of an answer has a finish_reason. */
@@ -112,7 +100,7 @@ class NettyStreamTest {
 
     @Test
     void twoStreamsInARowAndACallAfterThemUseOneKeepAliveConnection() throws Exception {
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             if (streamed(req)) {
                 sse(out, "one", "two", "three");
             } else {
@@ -148,7 +136,7 @@ class NettyStreamTest {
 
     @Test
     void eventsReachTheCallersThreadNotTheEventLoop() throws Exception {
-        RawServer s = server((req, sock, out) -> sse(out, "a", "b"));
+        RawServer s = servers.start((req, sock, out) -> sse(out, "a", "b"));
         Thread caller = Thread.currentThread();
         List<Thread> seen = new ArrayList<>();
         new BackendClient().stream(backend(s, 5000), chat("x"), data -> seen.add(Thread.currentThread()));
@@ -170,7 +158,7 @@ class NettyStreamTest {
 
     @Test
     void aBodyThatGoesOnAfterDoneIsDrainedAndItsConnectionKept() throws Exception {
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             head(out);
             chunk(out, event("only", true));
             chunk(out, "data: [DONE]\n\n");
@@ -196,7 +184,7 @@ class NettyStreamTest {
     @Test
     void aBodyThatNeverEndsAfterDoneHasItsConnectionClosed() throws Exception {
         CompletableFuture<Long> hungUp = new CompletableFuture<>();
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             head(out);
             chunk(out, event("only", true));
             chunk(out, "data: [DONE]\n\n");
@@ -215,7 +203,7 @@ class NettyStreamTest {
 
     @Test
     void anErrorStatusIsThrownBeforeTheStreamOpensAndKeepsTheConnection() throws Exception {
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             if (isFirst(req)) {
                 byte[] err = "{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit\"}}".getBytes(StandardCharsets.UTF_8);
                 out.write(("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 3\r\n"
@@ -259,7 +247,7 @@ class NettyStreamTest {
 
     @Test
     void aStreamCutMidwayFailsAsConnectionAfterItsEvents() throws Exception {
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             head(out);
             chunk(out, event("one", false));
             chunk(out, event("two", false));
@@ -279,7 +267,7 @@ class NettyStreamTest {
 
     @Test
     void aListenerBlockedLongerThanTheTimeoutEndsTheStream() throws Exception {
-        RawServer s = server((req, sock, out) -> sse(out, "one", "two", "three"));
+        RawServer s = servers.start((req, sock, out) -> sse(out, "one", "two", "three"));
         BackendClient client = new BackendClient();
         Backend b = backend(s, 300);
         List<String> events = new ArrayList<>();
@@ -307,7 +295,7 @@ class NettyStreamTest {
         int eventBytes = 16 * 1024;
         int count = 1024;  // 16 MiB
         AtomicLong written = new AtomicLong();
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             sock.setSendBufferSize(64 * 1024);
             head(out);
             char[] fill = new char[eventBytes - 64];
@@ -361,7 +349,7 @@ class NettyStreamTest {
 
     @Test
     void aJsonAnswerToAStreamIsOneChunkAndItsConnectionIsKept() throws Exception {
-        RawServer s = server((req, sock, out) -> ok(out, ANSWER));
+        RawServer s = servers.start((req, sock, out) -> ok(out, ANSWER));
         BackendClient client = new BackendClient();
         Backend b = backend(s, 5000);
         for (int i = 0; i < 2; i++) {

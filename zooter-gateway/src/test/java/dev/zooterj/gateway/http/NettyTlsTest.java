@@ -125,9 +125,7 @@ class NettyTlsTest {
     }
 
     private static ObjectNode chat(String user) {
-        ObjectNode b = JSON.createObjectNode();
-        b.putArray("messages").addObject().put("role", "user").put("content", user);
-        return b;
+        return dev.zooterj.gateway.client.ChatBodies.user(user);
     }
 
     @Test

@@ -8,9 +8,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,7 +18,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -48,18 +47,8 @@ class NettyTransportTest {
     private static final String ANSWER = "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":"
             + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi there\"},\"finish_reason\":\"stop\"}]}";
 
-    private final List<RawServer> servers = new ArrayList<>();
-
-    @AfterEach
-    void close() {
-        servers.forEach(RawServer::close);
-    }
-
-    private RawServer server(RawServer.Handler h) throws IOException {
-        RawServer s = new RawServer(h);
-        servers.add(s);
-        return s;
-    }
+    @RegisterExtension
+    final RawServers servers = new RawServers();
 
     private static Backend backend(RawServer s, long timeoutMs, long maxResponseBytes) {
         return new Backend("raw", URI.create(s.baseUrl()), "model-raw", null, Duration.ofMillis(timeoutMs), 4, null, null,
@@ -67,9 +56,7 @@ class NettyTransportTest {
     }
 
     private static ObjectNode chat(String user) {
-        ObjectNode b = JSON.createObjectNode();
-        b.putArray("messages").addObject().put("role", "user").put("content", user);
-        return b;
+        return dev.zooterj.gateway.client.ChatBodies.user(user);
     }
 
     private static BackendClient.Call call(Backend b, String key) {
@@ -89,7 +76,7 @@ class NettyTransportTest {
 
     @Test
     void sequentialCallsReuseOneKeepAliveConnection() throws Exception {
-        RawServer s = server((req, sock, out) -> ok(out, ANSWER));
+        RawServer s = servers.start((req, sock, out) -> ok(out, ANSWER));
         BackendClient client = new BackendClient();
         Backend b = backend(s, 5000, 1 << 20);
         for (int i = 0; i < 6; i++) {
@@ -101,7 +88,7 @@ class NettyTransportTest {
 
     @Test
     void sendsTheRequestHeadersAndTheKeyOnlyWhenThereIsOne() throws Exception {
-        RawServer s = server((req, sock, out) -> ok(out, ANSWER));
+        RawServer s = servers.start((req, sock, out) -> ok(out, ANSWER));
         Backend b = backend(s, 5000, 1 << 20);
         assertEquals(200, capture(b, "sk-test-123").status());
         assertEquals(200, capture(b, null).status());
@@ -122,7 +109,7 @@ class NettyTransportTest {
 
     @Test
     void readsAChunkedAnswer() throws Exception {
-        RawServer s = server((req, sock, out) -> chunked(out, 200, ANSWER.getBytes(StandardCharsets.UTF_8),
+        RawServer s = servers.start((req, sock, out) -> chunked(out, 200, ANSWER.getBytes(StandardCharsets.UTF_8),
                 new int[] {1, 7, 30, 2}));
         Backend b = backend(s, 5000, 1 << 20);
         assertEquals("hi there", new BackendClient().complete(b, chat("x")).content());
@@ -133,7 +120,7 @@ class NettyTransportTest {
     @Test
     void anAnswerDeclaredOverTheLimitFailsAsTooLargeAndTheConnectionIsDroppedUnread() throws Exception {
         CompletableFuture<Long> hungUp = new CompletableFuture<>();
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[512]);
@@ -151,7 +138,7 @@ class NettyTransportTest {
 
     @Test
     void anAnswerWithoutALengthFailsAsTooLargeAtTheLimit() throws Exception {
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             byte[] body = new byte[10_000];
             Arrays.fill(body, (byte) 'x');
             chunked(out, 200, body, new int[] {1000});
@@ -163,7 +150,7 @@ class NettyTransportTest {
     @Test
     void anErrorBodyIsCutAt64KiBAndKept() throws Exception {
         CompletableFuture<Boolean> hungUp = new CompletableFuture<>();
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             byte[] body = new byte[300_000];
             Arrays.fill(body, (byte) 'e');
             out.write(("HTTP/1.1 500 Internal Server Error\r\nRetry-After: 7\r\nContent-Length: " + body.length
@@ -188,7 +175,7 @@ class NettyTransportTest {
 
     @Test
     void aServerThatClosesMidBodyFailsAsConnection() throws Exception {
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"choices\":[".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             sock.close();
@@ -203,7 +190,7 @@ class NettyTransportTest {
 
     @Test
     void aServerThatNeverAnswersFailsAsTimeoutWithinTheBackendTimeout() throws Exception {
-        RawServer s = server((req, sock, out) -> awaitHangUp(sock));
+        RawServer s = servers.start((req, sock, out) -> awaitHangUp(sock));
         Backend b = backend(s, 400, 1 << 20);
         long t0 = System.nanoTime();
         BackendException e = assertThrows(BackendException.class, () -> new BackendClient().complete(b, chat("x")));
@@ -232,7 +219,7 @@ class NettyTransportTest {
 
     @Test
     void aPooledConnectionTheServerClosedWhileIdleIsNotReused() throws Exception {
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             ok(out, ANSWER);
             sock.close();  // keep-alive promised (HTTP/1.1), then dropped while the client holds it idle
         });
@@ -250,7 +237,7 @@ class NettyTransportTest {
     @Test
     void aReusedConnectionClosedBeforeAnyAnswerIsRetriedOnceOnAFreshOne() throws Exception {
         AtomicInteger served = new AtomicInteger();
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             if (served.incrementAndGet() == 2) {
                 sock.close();  // the second request, on the reused connection: closed unanswered
                 return;
@@ -270,7 +257,7 @@ class NettyTransportTest {
     @Test
     void aConnectionClosedWithoutAnAnswerAfterTheRetryFailsAsConnection() throws Exception {
         AtomicInteger served = new AtomicInteger();
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             if (served.incrementAndGet() == 1) {
                 ok(out, ANSWER);
                 return;
@@ -288,7 +275,7 @@ class NettyTransportTest {
     @Test
     void abortFromAnotherThreadFailsTheCallAndClosesItsConnection() throws Exception {
         CompletableFuture<Boolean> hungUp = new CompletableFuture<>();
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             awaitHangUp(sock);
             hungUp.complete(true);
         });
@@ -306,7 +293,7 @@ class NettyTransportTest {
 
     @Test
     void aCallMadeOnAnEventLoopCompletesOnThatLoop() throws Exception {
-        RawServer s = server((req, sock, out) -> ok(out, ANSWER));
+        RawServer s = servers.start((req, sock, out) -> ok(out, ANSWER));
         Backend b = backend(s, 5000, 1 << 20);
         EventLoop loop = EventLoops.group().next();
         CompletableFuture<Thread> completedOn = new CompletableFuture<>();
@@ -336,7 +323,7 @@ class NettyTransportTest {
         EventLoop[] loops = NettyTransport.Loops.ALL;
         Assumptions.assumeTrue(loops.length >= 2, "needs two event loops");
         CompletableFuture<Void> release = new CompletableFuture<>();
-        RawServer s = server((req, sock, out) -> {
+        RawServer s = servers.start((req, sock, out) -> {
             release.join();
             ok(out, ANSWER);
         });

@@ -160,7 +160,8 @@ public final class BackendClient {
         io.netty.channel.EventLoop loop = NettyTransport.loopFor(Thread.currentThread());
         p.acquire(saturatedNanos(backend.timeout())).whenComplete((granted, waitFailure) -> {
             if (waitFailure != null) {
-                out.completeExceptionally(overloaded(backend));
+                // on the caller's loop, not the permit timer's thread (the fallback's next call runs where this completes)
+                loop.execute(() -> out.completeExceptionally(overloaded(backend)));
                 return;
             }
             Capture c;

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -72,7 +73,8 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p><b>Whole answers</b> ({@link #send}): the backend's timeout bounds the whole answer (connect, TLS handshake,
  * headers and body) and fails with a {@link TimeoutException}; a connect takes at most 10 s (a
- * {@link SocketTimeoutException} after that, a {@link ConnectException} when refused); a 2xx answer over the limit
+ * {@link SocketTimeoutException} after that, a {@link ConnectException} when refused; a host's next address is tried
+ * after any failure to connect to one); a 2xx answer over the limit
  * fails with {@link BoundedBodies.TooLarge} as soon as that is known and the connection is closed unread; an error
  * body is cut at 64 KiB and kept.
  *
@@ -90,11 +92,18 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>A connection goes back to its pool only after a complete answer that allows keep-alive; anything else closes it.
  * A pooled connection is checked open when taken, and one idle for 30 s is closed. A request on a reused connection
- * that the server closes before a byte of the answer arrived (the server timed the idle connection out as the request
- * went) is sent once more on a fresh connection; any other broken answer fails the call.
+ * that the server closes before any byte of an answer arrived and within a second of the request being written (the
+ * server timed the idle connection out as the request went) is sent once more on a fresh connection, within what is
+ * left of the call's deadline; any other broken answer (an unreadable one included) fails the call. A 101 (switching
+ * protocols) fails it too: the connection is not HTTP any more.
  */
 final class NettyTransport {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
+    /**
+     * A reused connection that closes this soon after the request was written, with no byte of an answer, was most
+     * likely closed by the server as idle while the request went out: only then is the request sent again.
+     */
+    private static final long RETRY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long POOL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final AsciiString JSON_TYPE = AsciiString.cached("application/json");
     private static final AsciiString ACCEPT = AsciiString.cached("application/json, text/event-stream");
@@ -603,6 +612,7 @@ final class NettyTransport {
         private boolean reused;
         private boolean retried;
         private boolean written;
+        private long writtenNanos;
         private boolean received;
         private boolean informational;
         private int status;
@@ -630,11 +640,15 @@ final class NettyTransport {
                 timer = loop.schedule(this::timedOut, timeoutNanos, TimeUnit.NANOSECONDS);
             }
             Conn c = LoopPool.of(loop).take(origin);
-            if (c != null) {
-                reused = true;
-                write(c);
-            } else {
-                connect();
+            try {
+                if (c != null) {
+                    reused = true;
+                    write(c);
+                } else {
+                    connect();
+                }
+            } catch (RuntimeException e) {
+                fail(e);
             }
         }
 
@@ -657,7 +671,7 @@ final class NettyTransport {
                 try {
                     InetAddress[] all = InetAddress.getAllByName(name);
                     loop.execute(() -> connect(all, 0));
-                } catch (UnknownHostException e) {
+                } catch (UnknownHostException | RuntimeException e) {
                     loop.execute(() -> {
                         if (!isDone()) {
                             fail(e);
@@ -702,19 +716,24 @@ final class NettyTransport {
                 }
                 if (!done.isSuccess()) {
                     Throwable t = done.cause();
+                    if (i + 1 < addresses.length) {
+                        connect(addresses, i + 1);  // refused, unreachable or timed out: the host's next address
+                        return;
+                    }
                     if (t instanceof ConnectTimeoutException) {
                         SocketTimeoutException s = new SocketTimeoutException("connect timed out after "
                                 + CONNECT_TIMEOUT_MS + " ms");
                         s.initCause(t);
                         t = s;
-                    } else if (t instanceof ConnectException && i + 1 < addresses.length) {
-                        connect(addresses, i + 1);
-                        return;
                     }
                     fail(t);
                     return;
                 }
-                write(c);
+                try {
+                    write(c);
+                } catch (RuntimeException e) {
+                    fail(e);  // e.g. a header value the encoder refuses: said now, not as a timeout later
+                }
             });
         }
 
@@ -743,6 +762,7 @@ final class NettyTransport {
                 }
                 if (w.isSuccess()) {
                     written = true;
+                    writtenNanos = System.nanoTime();
                 } else {
                     broken(w.cause());
                 }
@@ -754,15 +774,23 @@ final class NettyTransport {
             if (isDone()) {
                 return;  // aborted: its connection is being closed
             }
+            if (!(msg instanceof HttpObject)) {
+                fail(new IOException("the backend sent data that is not HTTP"));
+                return;
+            }
+            received = true;  // any byte of an answer: the backend has the request, so it is never sent again
             if (msg instanceof HttpResponse r) {
                 if (r.decoderResult().isFailure()) {
                     broken(new IOException("unreadable HTTP answer: " + r.decoderResult().cause().getMessage(),
                             r.decoderResult().cause()));
                     return;
                 }
-                received = true;
                 int code = r.status().code();
-                if (code / 100 == 1 && code != 101) {
+                if (code == 101) {
+                    fail(new IOException("the backend switched protocols (101), which a chat call does not ask for"));
+                    return;
+                }
+                if (code / 100 == 1) {
                     informational = true;  // 100 Continue, 103 Early Hints: the answer follows
                     return;
                 }
@@ -884,6 +912,13 @@ final class NettyTransport {
                 fail(new IOException("the stream's reader stopped before its end"));
                 return;
             }
+            if (!keepAlive) {
+                Conn k = conn;
+                detach();
+                k.ch.close();  // not reusable anyway: nothing to drain for
+                complete(null);
+                return;
+            }
             draining = true;
             conn.ch.config().setAutoRead(true);
             timer = loop.schedule(() -> {
@@ -918,12 +953,13 @@ final class NettyTransport {
             if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
                 cause = tls;  // a failed handshake (untrusted certificate, wrong host name): say what TLS said
             }
-            if (reused && !received && !retried) {
+            if (reused && !received && !retried
+                    && (!written || System.nanoTime() - writtenNanos < RETRY_WINDOW_NANOS)) {
                 retried = true;
                 reused = false;
                 RETRIES.increment();
                 Conn c = conn;
-                detach();
+                unlink();  // the call's deadline runs on: the retry gets what is left of it
                 if (c != null) {
                     c.ch.close();
                 }
@@ -933,11 +969,16 @@ final class NettyTransport {
             fail(cause instanceof IOException ? cause : new IOException(String.valueOf(cause.getMessage()), cause));
         }
 
-        private void detach() {
+        /** Lets go of the connection (it no longer reports to this exchange); the deadline stays. */
+        private void unlink() {
             if (conn != null) {
                 conn.ex = null;
                 conn = null;
             }
+        }
+
+        private void detach() {
+            unlink();
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;

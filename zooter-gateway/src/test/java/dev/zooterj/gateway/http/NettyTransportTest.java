@@ -255,6 +255,104 @@ class NettyTransportTest {
     }
 
     @Test
+    void theRetryKeepsTheCallsDeadline() throws Exception {
+        // The reused connection closes unanswered, the retry reaches a backend that never answers: the asynchronous
+        // call (the gateway's path, with no waiting thread to give up) must still end at the backend's timeout.
+        AtomicInteger served = new AtomicInteger();
+        RawServer s = servers.start((req, sock, out) -> {
+            int n = served.incrementAndGet();
+            if (n == 1) {
+                ok(out, ANSWER);
+            } else if (n == 2) {
+                sock.close();
+            } else {
+                try {
+                    Thread.sleep(10_000);  // silent
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        BackendClient client = new BackendClient();
+        Backend b = backend(s, 800, 1 << 20);
+        client.relayRawAsync(b, chat("1")).get(5, TimeUnit.SECONDS);
+        long t0 = System.nanoTime();
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.relayRawAsync(b, chat("2")).get(5, TimeUnit.SECONDS));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        BackendException be = assertInstanceOf(BackendException.class, e.getCause());
+        assertEquals(BackendException.Kind.TIMEOUT, be.kind(), be.getMessage());
+        assertTrue(ms < 2000, "ended at the call's deadline, " + ms + " ms");
+        assertEquals(3, s.requests.size(), "the retry was sent");
+    }
+
+    @Test
+    void anUnreadableAnswerOnAReusedConnectionIsNotSentAgain() throws Exception {
+        AtomicInteger served = new AtomicInteger();
+        RawServer s = servers.start((req, sock, out) -> {
+            if (served.incrementAndGet() == 1) {
+                ok(out, ANSWER);
+                return;
+            }
+            out.write("HTTP/1.1 abc nonsense\r\n\r\n".getBytes(StandardCharsets.US_ASCII));  // bytes of an answer
+            out.flush();
+            sock.close();
+        });
+        BackendClient client = new BackendClient();
+        Backend b = backend(s, 5000, 1 << 20);
+        client.complete(b, chat("1"));
+        long retries = NettyTransport.retries();
+        BackendException e = assertThrows(BackendException.class, () -> client.complete(b, chat("2")));
+        assertEquals(BackendException.Kind.CONNECTION, e.kind(), e.getMessage());
+        assertEquals(2, s.requests.size(), "the backend had the request: it is not sent twice");
+        assertEquals(retries, NettyTransport.retries());
+    }
+
+    @Test
+    void aReusedConnectionClosedLongAfterTheRequestIsNotRetried() throws Exception {
+        // A backend that takes the request and dies a while later may have worked on it: no second send.
+        AtomicInteger served = new AtomicInteger();
+        RawServer s = servers.start((req, sock, out) -> {
+            if (served.incrementAndGet() == 1) {
+                ok(out, ANSWER);
+                return;
+            }
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sock.close();
+        });
+        BackendClient client = new BackendClient();
+        Backend b = backend(s, 5000, 1 << 20);
+        client.complete(b, chat("1"));
+        BackendException e = assertThrows(BackendException.class, () -> client.complete(b, chat("2")));
+        assertEquals(BackendException.Kind.CONNECTION, e.kind(), e.getMessage());
+        assertEquals(2, s.requests.size(), "not sent again");
+    }
+
+    @Test
+    void aSwitchingProtocolsAnswerFailsTheCallAndItsConnectionIsNotPooled() throws Exception {
+        AtomicInteger served = new AtomicInteger();
+        RawServer s = servers.start((req, sock, out) -> {
+            if (served.incrementAndGet() == 1) {
+                out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return;
+            }
+            ok(out, ANSWER);
+        });
+        BackendClient client = new BackendClient();
+        Backend b = backend(s, 5000, 1 << 20);
+        BackendException e = assertThrows(BackendException.class, () -> client.complete(b, chat("1")));
+        assertEquals(BackendException.Kind.CONNECTION, e.kind(), e.getMessage());
+        assertEquals("hi there", client.complete(b, chat("2")).content(), "the next call works, on a new connection");
+        assertEquals(2, s.accepts.get());
+    }
+
+    @Test
     void aConnectionClosedWithoutAnAnswerAfterTheRetryFailsAsConnection() throws Exception {
         AtomicInteger served = new AtomicInteger();
         RawServer s = servers.start((req, sock, out) -> {

@@ -608,8 +608,18 @@ public final class BackendClient {
         return permit(backend).available();
     }
 
-    /** Pre-creates the permits and sizes the connection pools (optional; they are otherwise made on first use). */
+    /**
+     * Pre-creates the permits and sizes the connection pools, and reads the trust store when a backend is https
+     * (optional; all are otherwise made on first use, the trust store then on an event loop).
+     */
     public void register(Collection<Backend> backends) {
         backends.forEach(this::permit);
+        if (backends.stream().anyMatch(b -> "https".equalsIgnoreCase(b.baseUrl().getScheme()))) {
+            try {
+                NettyTransport.prepareTls();  // the trust store is read here, not on an event loop at the first call
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException("cannot set up TLS for the https backends: " + e.getMessage(), e);
+            }
+        }
     }
 }

@@ -170,6 +170,14 @@ final class NettyTransport {
         }
     }
 
+    /**
+     * Builds the default TLS context now (it reads the JVM's trust store), so that the first https call does not do it
+     * on an event loop; {@link BackendClient#register} calls it when a registered backend is https.
+     */
+    static void prepareTls() throws SSLException {
+        tlsFor("");
+    }
+
     private static SslContext tlsFor(String origin) throws SSLException {
         SslContext t = TEST_TRUST.isEmpty() ? null : TEST_TRUST.get(origin);
         if (t != null) {

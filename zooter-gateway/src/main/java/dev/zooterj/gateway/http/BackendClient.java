@@ -157,7 +157,7 @@ public final class BackendClient {
         }
         Permits p = permit(backend);
         // The caller's loop, kept for a call that waits for a permit (granted on whichever thread released one).
-        io.netty.channel.EventLoop loop = NettyTransport.loopFor(Thread.currentThread());
+        io.netty.channel.EventLoop loop = EventLoops.loopFor(Thread.currentThread());
         p.acquire(saturatedNanos(backend.timeout())).whenComplete((granted, waitFailure) -> {
             if (waitFailure != null) {
                 // on the caller's loop, not the permit timer's thread (the fallback's next call runs where this completes)
@@ -268,7 +268,7 @@ public final class BackendClient {
      */
     private Captured sendComplete(Backend backend, ObjectNode body) throws BackendException, InterruptedException {
         Call call = call(backend, body, false);
-        if (NettyTransport.onEventLoop()) {
+        if (EventLoops.inEventLoop()) {
             // The answer would be read by the very thread that waits for it: use relayRawAsync there.
             throw new IllegalStateException("a blocking backend call on an event loop thread ("
                     + Thread.currentThread().getName() + "); use relayRawAsync");
@@ -351,7 +351,7 @@ public final class BackendClient {
      */
     public void stream(Backend backend, ObjectNode body, StreamListener listener) throws BackendException, InterruptedException {
         Call call = call(backend, body, true);
-        if (NettyTransport.onEventLoop()) {
+        if (EventLoops.inEventLoop()) {
             // The stream would be read by the very thread that has to wait for it.
             throw new IllegalStateException("a backend stream read on an event loop thread ("
                     + Thread.currentThread().getName() + ")");

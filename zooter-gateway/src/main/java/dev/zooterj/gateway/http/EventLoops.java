@@ -28,6 +28,8 @@ public final class EventLoops {
 
     private static final class Shared {
         static final EventLoopGroup GROUP = create();
+        /** The group's loops, in a fixed order. */
+        static final EventLoop[] LOOPS = loops(GROUP);
 
         private static EventLoopGroup create() {
             int n = Integer.getInteger("zooterj.gateway.ioThreads", Runtime.getRuntime().availableProcessors());
@@ -37,6 +39,12 @@ public final class EventLoops {
             DefaultThreadFactory threads = new DefaultThreadFactory("zooter-io", true);
             return EPOLL ? new EpollEventLoopGroup(n, threads) : new NioEventLoopGroup(n, threads);
         }
+
+        private static EventLoop[] loops(EventLoopGroup group) {
+            java.util.List<EventLoop> all = new java.util.ArrayList<>();
+            group.forEach(e -> all.add((EventLoop) e));
+            return all.toArray(new EventLoop[0]);
+        }
     }
 
     /** The shared group, created on first use; it lives as long as the process (its threads are daemons). */
@@ -44,24 +52,34 @@ public final class EventLoops {
         return Shared.GROUP;
     }
 
-    /** The loop the calling thread runs, when it is one of the group's; else the group's next loop. */
-    public static EventLoop current() {
-        for (io.netty.util.concurrent.EventExecutor e : group()) {
-            if (e.inEventLoop()) {
-                return (EventLoop) e;
-            }
-        }
-        return group().next();
+    /** The group's loops, in a fixed order (a copy). */
+    static EventLoop[] loops() {
+        return Shared.LOOPS.clone();
     }
 
     /** Whether the calling thread is one of the group's loops (where nothing may wait). */
     public static boolean inEventLoop() {
-        for (io.netty.util.concurrent.EventExecutor e : group()) {
-            if (e.inEventLoop()) {
+        for (EventLoop l : Shared.LOOPS) {
+            if (l.inEventLoop()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The loop {@code t} runs, when it is one of the group's; for any other thread always the same loop (by its thread
+     * id), so one thread's calls one after another find the connection its last call left in that loop's pool, where
+     * the group's round robin would spread them over every loop's pool.
+     */
+    public static EventLoop loopFor(Thread t) {
+        EventLoop[] all = Shared.LOOPS;
+        for (EventLoop l : all) {
+            if (l.inEventLoop(t)) {
+                return l;
+            }
+        }
+        return all[(int) Math.floorMod(t.getId() * 0x9E3779B97F4A7C15L >>> 32, (long) all.length)];
     }
 
     /** The transport's connecting socket channel class (epoll or NIO, matching {@link #group()}). */
@@ -72,10 +90,5 @@ public final class EventLoops {
     /** The transport's listening channel class (epoll or NIO, matching {@link #group()}). */
     public static Class<? extends ServerChannel> serverChannel() {
         return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
-    /** {@code epoll} or {@code nio}: what the group runs on, for logs and reports. */
-    public static String transport() {
-        return EPOLL ? "epoll" : "nio";
     }
 }

@@ -67,7 +67,7 @@ import javax.net.ssl.TrustManagerFactory;
  * The backend client's transport, for every call: HTTP/1.1 over the shared {@link EventLoops}, plain ({@code http://})
  * or TLS ({@code https://}), one exchange per connection at a time, keep-alive connections pooled per (origin, event
  * loop) and touched only by their loop (no locks); the origin is scheme, host and port, so a TLS connection is only
- * reused for its own origin. A call takes a connection of the loop it is made on ({@link EventLoops#current()}), so a
+ * reused for its own origin. A call takes a connection of the loop it is made on ({@link EventLoops#loopFor}), so a
  * call the gateway server makes from its loop is sent, read and answered there, crossing no thread; the capture
  * completes on that loop. A call from any other thread goes to one loop chosen by its thread, the same each time.
  *
@@ -234,44 +234,9 @@ final class NettyTransport {
         return RETRIES.sum();
     }
 
-    /** Whether the calling thread is one of the shared event loops (where nothing may wait for an answer). */
-    static boolean onEventLoop() {
-        for (EventLoop l : Loops.ALL) {
-            if (l.inEventLoop()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static final class Loops {
-        static final EventLoop[] ALL = loops();
-
-        private static EventLoop[] loops() {
-            java.util.List<EventLoop> all = new java.util.ArrayList<>();
-            EventLoops.group().forEach(e -> all.add((EventLoop) e));
-            return all.toArray(new EventLoop[0]);
-        }
-    }
-
-    /**
-     * The calling thread's loop when it runs one ({@link EventLoops#current()}); for any other thread always the same
-     * loop (by its thread id), so one thread's calls one after another find the connection its last call left in that
-     * loop's pool, where the group's round robin would spread them over every loop's pool.
-     */
-    static EventLoop loopFor(Thread t) {
-        EventLoop[] all = Loops.ALL;
-        for (EventLoop l : all) {
-            if (l.inEventLoop(t)) {
-                return l;
-            }
-        }
-        return all[(int) Math.floorMod(t.getId() * 0x9E3779B97F4A7C15L >>> 32, (long) all.length)];
-    }
-
-    /** Starts {@code call} on the caller's loop (see {@link #loopFor}); the capture completes on that loop. */
+    /** Starts {@code call} on the caller's loop (see {@link EventLoops#loopFor}); the capture completes on that loop. */
     static Capture send(Call call, long maxOk, long timeoutNanos) {
-        return send(call, maxOk, timeoutNanos, loopFor(Thread.currentThread()));
+        return send(call, maxOk, timeoutNanos, EventLoops.loopFor(Thread.currentThread()));
     }
 
     /** Starts {@code call} on {@code loop}; the capture completes there. */
@@ -286,11 +251,11 @@ final class NettyTransport {
     }
 
     /**
-     * Starts a streamed {@code call} on the caller's loop (see {@link #loopFor}); the caller waits for its
+     * Starts a streamed {@code call} on the caller's loop (see {@link EventLoops#loopFor}); the caller waits for its
      * {@link Streamed#head} and then reads its body. No deadline is set here: the reader's waits bound it.
      */
     static Streamed stream(Call call, long idleNanos) {
-        EventLoop loop = loopFor(Thread.currentThread());
+        EventLoop loop = EventLoops.loopFor(Thread.currentThread());
         Streamed s = new Streamed(loop, idleNanos);
         Exchange x = new Exchange(call, Long.MAX_VALUE, loop, s);
         s.exchange = x;

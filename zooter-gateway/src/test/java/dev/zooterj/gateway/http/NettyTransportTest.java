@@ -408,7 +408,7 @@ class NettyTransportTest {
 
     @Test
     void aCallThatWaitedForAPermitStillCompletesOnItsCallersLoop() throws Exception {
-        EventLoop[] loops = NettyTransport.Loops.ALL;
+        EventLoop[] loops = EventLoops.loops();
         Assumptions.assumeTrue(loops.length >= 2, "needs two event loops");
         CompletableFuture<Void> release = new CompletableFuture<>();
         RawServer s = servers.start((req, sock, out) -> {

@@ -6,7 +6,6 @@ import dev.zooterj.gateway.client.RoutingChatClient;
 import dev.zooterj.gateway.http.BackendClient;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;

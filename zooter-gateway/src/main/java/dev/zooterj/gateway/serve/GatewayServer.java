@@ -290,6 +290,10 @@ public final class GatewayServer implements AutoCloseable {
         active.incrementAndGet();
         String path = ex.path;
         try {
+            if (ex.request.decoderResult().isFailure()) {
+                ex.closeAfter();
+                throw unreadableHead(ex.request.decoderResult().cause());
+            }
             if (path == null) {
                 ex.closeAfter();
                 throw ApiError.invalid(null, "the request path has a malformed %-escape: " + ex.request.uri());
@@ -310,6 +314,15 @@ public final class GatewayServer implements AutoCloseable {
             LOG.warn("{} {} failed", ex.method(), path, e);
             sendError(ex, internalError());
         }
+    }
+
+    /** A request line too long (414), headers too large (431), or a head the codec cannot read (400). */
+    private static ApiError unreadableHead(Throwable why) {
+        int status = why instanceof TooLongHttpLineException ? 414
+                : why instanceof TooLongHttpHeaderException || why instanceof TooLongFrameException ? 431 : 400;
+        return new ApiError(status, ApiError.INVALID_REQUEST, "bad_request", null, "the request cannot be read: "
+                + (status == 414 ? "its request line is too long" : status == 431 ? "its headers are too large"
+                : "malformed HTTP"));
     }
 
     private static ApiError internalError() {
@@ -854,21 +867,11 @@ public final class GatewayServer implements AutoCloseable {
         private void headArrived(HttpRequest head) {
             headNanos = System.nanoTime();
             requestRead = false;
-            if (head.decoderResult().isFailure() && !channel.isActive()) {
-                return;  // the client closed mid-head: nobody to answer
-            }
             if (head.decoderResult().isFailure()) {
-                Throwable why = head.decoderResult().cause();
-                current = new Exchange(head, this);
-                active.incrementAndGet();
-                current.closeAfter();
-                requestRead = true;
-                int status = why instanceof TooLongHttpLineException ? 414
-                        : why instanceof TooLongHttpHeaderException || why instanceof TooLongFrameException ? 431 : 400;
-                sendError(current, new ApiError(status, ApiError.INVALID_REQUEST, "bad_request", null,
-                        "the request cannot be read: " + (status == 414 ? "its request line is too long"
-                        : status == 431 ? "its headers are too large" : "malformed HTTP")));
-                return;
+                if (!channel.isActive()) {
+                    return;  // the client closed mid-head: nobody to answer
+                }
+                requestRead = true;  // the codec reads nothing more on this connection; dispatch answers and closes it
             }
             current = new Exchange(head, this);
             dispatch(current);
